@@ -1,0 +1,112 @@
+//! Resolved configuration: every knob a run takes, validated once. The binary builds it from
+//! the command line; library users build it directly or from JSON (`serde(default)`).
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// How near-duplicates are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DedupMode {
+    /// Exact duplicates (same normalized text) and near duplicates (SimHash distance).
+    #[default]
+    Near,
+    /// Exact duplicates only.
+    Exact,
+    /// Keep everything.
+    Off,
+}
+
+/// How an input file is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `.jsonl`/`.ndjson` (after `.gz`/`.zst`) is JSONL, anything else one document a file;
+    /// standard input is JSONL when its first non-blank byte is `{`.
+    #[default]
+    Auto,
+    /// Every input is one document.
+    Text,
+    /// Every input holds one JSON object a line.
+    Jsonl,
+}
+
+/// Which copy of a duplicate cluster is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum KeepRule {
+    /// The first document in input order.
+    #[default]
+    First,
+    /// The document with the longest clean text (ties: first in input order).
+    Longest,
+}
+
+/// Everything a `clean` run needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Files, folders, or `-` for standard input.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder for `clean.jsonl`, `dropped.jsonl`, `report.json`.
+    pub out: PathBuf,
+    /// Worker threads; 0 means all cores.
+    pub threads: usize,
+    pub format: Format,
+    /// JSONL field holding the text.
+    pub text_field: String,
+    /// JSONL field holding the id.
+    pub id_field: String,
+    pub dedup: DedupMode,
+    /// Largest SimHash Hamming distance that still counts as a near duplicate.
+    pub max_distance: u32,
+    pub keep: KeepRule,
+    /// Run the repair stage.
+    pub repair: bool,
+    /// Run the strip stage.
+    pub strip: bool,
+    /// Strip lines that repeat across many unrelated documents (needs the whole corpus).
+    pub repetition: bool,
+    /// Silence progress and summary on stderr.
+    pub quiet: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            inputs: Vec::new(),
+            out: PathBuf::from("out"),
+            threads: 0,
+            format: Format::Auto,
+            text_field: "text".into(),
+            id_field: "id".into(),
+            dedup: DedupMode::Near,
+            max_distance: crate::dedup::DEFAULT_MAX_DISTANCE,
+            keep: KeepRule::First,
+            repair: true,
+            strip: true,
+            repetition: true,
+            quiet: false,
+        }
+    }
+}
+
+impl Config {
+    /// Checks values that clap cannot; call once before a run.
+    pub fn validate(&self) -> crate::Result<()> {
+        if self.inputs.is_empty() {
+            return Err(crate::Error::Config("no input given".into()));
+        }
+        if self.max_distance > crate::dedup::MAX_SUPPORTED_DISTANCE {
+            return Err(crate::Error::Config(format!(
+                "--max-distance {} is too large (at most {})",
+                self.max_distance,
+                crate::dedup::MAX_SUPPORTED_DISTANCE
+            )));
+        }
+        if self.text_field.is_empty() || self.id_field.is_empty() {
+            return Err(crate::Error::Config("field names must not be empty".into()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,161 @@
+//! `Doc`, one document in flight through the stages, what each stage records on it, and the
+//! serialize-only records written to `clean.jsonl` and `dropped.jsonl` (fixed field order).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The content of a document as it came out of the read stage.
+#[derive(Debug, Clone)]
+pub enum Payload {
+    /// Raw bytes of a plain-text file: the decode stage turns them into text.
+    Bytes(Vec<u8>),
+    /// Text that is already Unicode (a JSON string).
+    Text(String),
+}
+
+/// One input document, read but not yet processed.
+#[derive(Debug, Clone)]
+pub struct RawDoc {
+    pub id: String,
+    pub source: String,
+    pub payload: Payload,
+    /// Size of the input as read (the file, or the JSONL line).
+    pub bytes_in: u64,
+    /// Other fields of a JSONL object, in their input order.
+    pub extra: Map<String, Value>,
+}
+
+/// Why a document is not in `clean.jsonl`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    NearDuplicate,
+    ExactDuplicate,
+    EmptyAfterCleaning,
+    Unreadable,
+    Binary,
+    InvalidJson,
+    MissingTextField,
+    InvalidTextField,
+    DropList,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NearDuplicate => "near_duplicate",
+            Reason::ExactDuplicate => "exact_duplicate",
+            Reason::EmptyAfterCleaning => "empty_after_cleaning",
+            Reason::Unreadable => "unreadable",
+            Reason::Binary => "binary",
+            Reason::InvalidJson => "invalid_json",
+            Reason::MissingTextField => "missing_text_field",
+            Reason::InvalidTextField => "invalid_text_field",
+            Reason::DropList => "drop_list",
+        }
+    }
+}
+
+/// An input that could not become a document, with the parser's or reader's message.
+#[derive(Debug, Clone)]
+pub struct Rejection {
+    pub id: String,
+    pub source: String,
+    pub reason: Reason,
+    pub detail: String,
+}
+
+/// Counts of what the repair stage fixed in one document.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Repairs {
+    /// Mojibake sequences decoded back to the characters they stood for.
+    pub mojibake: u32,
+    /// HTML character references unescaped.
+    pub html_entities: u32,
+    /// Control characters and terminal escape sequences removed.
+    pub control_chars: u32,
+    /// Lines changed by Unicode NFC normalization.
+    pub nfc: u32,
+}
+
+impl Repairs {
+    pub fn any(&self) -> bool {
+        self.mojibake + self.html_entities + self.control_chars + self.nfc > 0
+    }
+}
+
+/// One line removed by the strip stage.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Removal {
+    /// 1-based line number in the decoded, repaired text.
+    pub line: u32,
+    /// Name of the rule that removed it.
+    pub rule: &'static str,
+    pub text: String,
+}
+
+/// Everything decode, repair and strip did to one document.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Changes {
+    /// Encoding the bytes were decoded from (`json` for JSONL text).
+    pub encoding: &'static str,
+    /// Bytes that were not valid in that encoding (each became U+FFFD).
+    pub invalid_bytes: u64,
+    pub repairs: Repairs,
+    /// Number of lines the strip stage removed.
+    pub lines_removed: u32,
+    pub removed: Vec<Removal>,
+}
+
+/// Fingerprints of a document's clean text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub simhash: u64,
+    /// Hash of the normalized text: equal for exact duplicates.
+    pub exact: u64,
+}
+
+/// One document in flight.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub id: String,
+    pub source: String,
+    /// Current text: decoded, then repaired, then stripped.
+    pub text: String,
+    pub extra: Map<String, Value>,
+    /// Size of the input as read (the file, or the JSONL line).
+    pub bytes_in: u64,
+    pub changes: Changes,
+    pub fingerprint: Fingerprint,
+}
+
+/// A line of `clean.jsonl`.
+#[derive(Serialize)]
+pub struct CleanRecord<'a> {
+    pub id: &'a str,
+    pub source: &'a str,
+    pub text: &'a str,
+    pub simhash: String,
+    pub changes: &'a Changes,
+    #[serde(flatten)]
+    pub extra: &'a Map<String, Value>,
+}
+
+/// A line of `dropped.jsonl`.
+#[derive(Serialize)]
+pub struct DroppedRecord<'a> {
+    pub id: &'a str,
+    pub source: &'a str,
+    pub reason: Reason,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<&'a str>,
+}
+
+/// Formats a SimHash the way the output schema wants it: 16 lowercase hex digits.
+pub fn hex64(x: u64) -> String {
+    format!("{x:016x}")
+}

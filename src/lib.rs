@@ -1,0 +1,41 @@
+//! thresh turns raw web-scraped text into clean, deduplicated JSONL.
+//!
+//! A staged pipeline, one module per stage: [`read`] → [`decode`] → [`repair`] → [`strip`] →
+//! [`fingerprint`] → [`dedup`] → [`write`], joined by [`pipeline`]. Each stage is a plain
+//! function over a [`Doc`], usable on its own:
+//!
+//! ```
+//! use thresh::{fingerprint, repair};
+//!
+//! let fixed = repair::fix_line("The cafÃ© on Ä°stiklal");
+//! assert_eq!(fixed, "The café on İstiklal");
+//! let a = fingerprint::fingerprint("One text, the same words.");
+//! let b = fingerprint::fingerprint("one TEXT the same words");
+//! assert_eq!(a.exact, b.exact);
+//! ```
+//!
+//! A whole run over files:
+//!
+//! ```no_run
+//! let cfg = thresh::Config { inputs: vec!["seeds".into()], out: "out".into(), ..Default::default() };
+//! let summary = thresh::run(&cfg, &thresh::pipeline::Silent)?;
+//! println!("kept {}", summary.report.kept);
+//! # Ok::<(), thresh::Error>(())
+//! ```
+
+pub mod config;
+pub mod decode;
+pub mod dedup;
+pub mod doc;
+pub mod error;
+pub mod fingerprint;
+pub mod pipeline;
+pub mod read;
+pub mod repair;
+pub mod strip;
+pub mod write;
+
+pub use config::Config;
+pub use doc::Doc;
+pub use error::{Error, Result};
+pub use pipeline::run;

@@ -1,0 +1,315 @@
+//! The repair stage: mojibake, HTML character references, terminal escapes, control
+//! characters, C1 controls and Unicode NFC, line by line. Clean text comes out unchanged, and
+//! every fix is counted on the document's [`Repairs`].
+//!
+//! Order within a line: terminal escape sequences are removed; character references are
+//! unescaped (only when the document has no markup); mojibake is decoded, repeatedly, so
+//! that several layers come undone; C1 controls left over are read as Windows-1252 (that is
+//! what a C1 control in text almost always is); other control characters are dropped; NFC.
+//!
+//! ```
+//! assert_eq!(thresh::repair::fix_line("Ä°smail said â€œhiâ€\u{9d}"), "İsmail said “hi”");
+//! assert_eq!(thresh::repair::fix_line("already “clean” text"), "already “clean” text");
+//! ```
+
+mod entities;
+pub mod mojibake;
+
+use crate::doc::{Doc, Repairs};
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+pub use entities::has_markup;
+
+/// When HTML character references are unescaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Entities {
+    /// Only in text that holds no markup.
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+/// Which fixes run. The defaults fix only what is broken; cosmetic changes are opt-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Options {
+    pub mojibake: bool,
+    pub entities: Entities,
+    pub nfc: bool,
+    /// Curly quotes to straight ones (cosmetic; off by default).
+    pub uncurl_quotes: bool,
+    /// Full-width ASCII forms to ASCII (cosmetic; off by default).
+    pub fold_fullwidth: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { mojibake: true, entities: Entities::Auto, nfc: true, uncurl_quotes: false, fold_fullwidth: false }
+    }
+}
+
+/// Repairs one line with the default options.
+pub fn fix_line(line: &str) -> String {
+    let mut r = Repairs::default();
+    fix_line_with(line, &Options::default(), true, &mut r).into_owned()
+}
+
+/// True when a line needs none of the fixes: ASCII without controls or `&`. The common case,
+/// so it is checked first and cheaply.
+#[inline]
+fn plain_ascii(line: &str) -> bool {
+    line.bytes().all(|b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\t')
+}
+
+/// Repairs one line. `entities_ok` says whether character references may be unescaped here
+/// (the caller decides per document, see [`Entities::Auto`]).
+pub fn fix_line_with<'a>(line: &'a str, opts: &Options, entities_ok: bool, stats: &mut Repairs) -> Cow<'a, str> {
+    if plain_ascii(line) {
+        return Cow::Borrowed(line);
+    }
+    let mut cur: Cow<'a, str> = Cow::Borrowed(line);
+
+    if cur.contains('\u{1b}') {
+        let (s, n) = strip_escapes(&cur);
+        stats.control_chars += n;
+        cur = Cow::Owned(s);
+    }
+    if entities_ok && opts.entities != Entities::Off {
+        if let Some((s, n)) = entities::unescape(&cur) {
+            stats.html_entities += n;
+            cur = Cow::Owned(s);
+        }
+    }
+    if opts.mojibake && !cur.is_ascii() {
+        let (s, n) = mojibake::fix(&cur);
+        if n > 0 {
+            stats.mojibake += n;
+            cur = Cow::Owned(s);
+        }
+    }
+    if cur.chars().any(is_removable_or_c1) {
+        let mut n = 0;
+        let s: String = cur
+            .chars()
+            .filter_map(|c| {
+                if is_removable(c) {
+                    n += 1;
+                    None
+                } else if ('\u{80}'..='\u{9f}').contains(&c) {
+                    n += 1;
+                    c1_as_windows_1252(c as u32)
+                } else {
+                    Some(c)
+                }
+            })
+            .collect();
+        stats.control_chars += n;
+        cur = Cow::Owned(s);
+    }
+    if opts.uncurl_quotes {
+        if let Some(s) = uncurl(&cur) {
+            cur = Cow::Owned(s);
+        }
+    }
+    if opts.fold_fullwidth {
+        if let Some(s) = fold_fullwidth(&cur) {
+            cur = Cow::Owned(s);
+        }
+    }
+    if opts.nfc && !cur.is_ascii() && is_nfc_quick(cur.chars()) != IsNormalized::Yes {
+        let s: String = cur.nfc().collect();
+        if s != *cur {
+            stats.nfc += 1;
+            cur = Cow::Owned(s);
+        }
+    }
+    cur
+}
+
+/// Control characters that carry nothing in text: C0 except tab and newline, DEL, the BOM in
+/// mid-text, deprecated format characters, interlinear annotation and object replacement.
+fn is_removable(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'
+        | '\u{206a}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffc}')
+}
+
+fn is_removable_or_c1(c: char) -> bool {
+    is_removable(c) || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// A C1 control (U+0080–U+009F) read as the Windows-1252 byte of the same number; `None` for
+/// the five bytes Windows-1252 leaves undefined.
+pub(crate) fn c1_as_windows_1252(cp: u32) -> Option<char> {
+    let b = u8::try_from(cp).ok()?;
+    let one = [b];
+    let (s, bad) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
+    let c = s.chars().next()?;
+    (!bad && !('\u{80}'..='\u{9f}').contains(&c)).then_some(c)
+}
+
+/// Removes ANSI/VT100 escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL/ST`, and
+/// two-character escapes). Returns the text and how many were removed.
+fn strip_escapes(s: &str) -> (String, u32) {
+    let mut out = String::with_capacity(s.len());
+    let mut n = 0;
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        n += 1;
+        match it.peek() {
+            Some('[') => {
+                it.next();
+                // Parameters and intermediates, then one final byte in @..~.
+                for d in it.by_ref() {
+                    if ('@'..='~').contains(&d) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                it.next();
+                while let Some(d) = it.next() {
+                    if d == '\u{7}' {
+                        break;
+                    }
+                    if d == '\u{1b}' && it.peek() == Some(&'\\') {
+                        it.next();
+                        break;
+                    }
+                }
+            }
+            Some(_) => {
+                it.next();
+            }
+            None => {}
+        }
+    }
+    (out, n)
+}
+
+fn uncurl(s: &str) -> Option<String> {
+    if !s.chars().any(|c| matches!(c, '‘' | '’' | '‚' | '‛' | '“' | '”' | '„' | '‟')) {
+        return None;
+    }
+    Some(
+        s.chars()
+            .map(|c| match c {
+                '‘' | '’' | '‚' | '‛' => '\'',
+                '“' | '”' | '„' | '‟' => '"',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+fn fold_fullwidth(s: &str) -> Option<String> {
+    if !s.chars().any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c) || c == '\u{3000}') {
+        return None;
+    }
+    Some(
+        s.chars()
+            .map(|c| match c {
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Runs repair over a whole document, line by line, recording what it fixed.
+pub fn apply(doc: &mut Doc, opts: &Options) {
+    if plain_ascii_doc(&doc.text) {
+        return;
+    }
+    let entities_ok = match opts.entities {
+        Entities::On => true,
+        Entities::Off => false,
+        Entities::Auto => !has_markup(&doc.text),
+    };
+    let mut stats = Repairs::default();
+    let mut out = String::with_capacity(doc.text.len());
+    let mut changed = false;
+    for (i, line) in doc.text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let fixed = fix_line_with(line, opts, entities_ok, &mut stats);
+        changed |= matches!(fixed, Cow::Owned(_)) && fixed != line;
+        out.push_str(&fixed);
+    }
+    if changed {
+        doc.text = out;
+    }
+    doc.changes.repairs = stats;
+}
+
+fn plain_ascii_doc(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\n' || b == b'\t')
+}
+
+/// Repairs a stream line by line: one output line per input line (split on `\n` only), in
+/// order; a last line without `\n` stays without one. Invalid UTF-8 becomes U+FFFD.
+pub fn fix_stream(mut input: impl std::io::BufRead, out: &mut impl std::io::Write, opts: &Options) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut stats = Repairs::default();
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        let nl = buf.last() == Some(&b'\n');
+        let body = if nl { &buf[..buf.len() - 1] } else { &buf[..] };
+        let text = String::from_utf8_lossy(body);
+        let entities_ok = match opts.entities {
+            Entities::On => true,
+            Entities::Off => false,
+            Entities::Auto => !has_markup(&text),
+        };
+        let fixed = fix_line_with(&text, opts, entities_ok, &mut stats);
+        out.write_all(fixed.as_bytes())?;
+        if nl {
+            out.write_all(b"\n")?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_escapes_and_c1() {
+        assert_eq!(fix_line("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
+        assert_eq!(fix_line("x\u{0}y\u{7f}z\u{feff}"), "xyz");
+        assert_eq!(fix_line("\u{93}quoted\u{94}"), "“quoted”");
+    }
+
+    #[test]
+    fn nfc_composes() {
+        assert_eq!(fix_line("e\u{301}te\u{301}"), "été");
+    }
+
+    #[test]
+    fn entities_only_without_markup() {
+        let mut r = Repairs::default();
+        let o = Options::default();
+        assert_eq!(fix_line_with("a &amp; b", &o, true, &mut r), "a & b");
+        assert_eq!(fix_line_with("a &amp; b", &o, false, &mut r), "a &amp; b");
+        assert_eq!(r.html_entities, 1);
+    }
+
+    #[test]
+    fn cosmetic_options() {
+        let mut r = Repairs::default();
+        let o = Options { uncurl_quotes: true, fold_fullwidth: true, ..Options::default() };
+        assert_eq!(fix_line_with("“Ｈｉ” it’s", &o, true, &mut r), "\"Hi\" it's");
+    }
+}

@@ -1,0 +1,301 @@
+//! Line rules: each recognises one kind of chrome from a line's shape and a few word lists,
+//! never from a particular site's sentences. Every rule is a plain function over a [`Line`] so
+//! that it can be tested on lines from any site or language.
+
+use super::lexicon::*;
+use super::Line;
+
+/// Characters that may close a sentence after its terminal mark (quotes, brackets).
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '）' | '」' | '』' | '】' | '*')
+}
+
+/// True when the line ends a sentence: `.`, `!`, `?`, `…` and their CJK, Devanagari, Arabic
+/// forms, possibly followed by closing quotes or brackets. (C4's rule, widened to Unicode.)
+pub fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end().trim_end_matches(is_closer);
+    t.ends_with(['.', '!', '?', '…', '。', '！', '？', '।', '؟', '۔', '｡', '።'])
+}
+
+fn lower_word(w: &str) -> String {
+    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()
+}
+
+fn in_list(list: &[&str], w: &str) -> bool {
+    list.contains(&w)
+}
+
+fn is_number_like(w: &str) -> bool {
+    let t = w.trim_matches(|c: char| matches!(c, ',' | '.' | '(' | ')' | '[' | ']'));
+    !t.is_empty()
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '-' | '.' | ',' | 'h' | 'H'))
+}
+
+/// Splits glued tokens such as `12October` into number and word.
+fn split_digits(w: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev_digit: Option<bool> = None;
+    for (i, c) in w.char_indices() {
+        let d = c.is_ascii_digit();
+        if let Some(p) = prev_digit {
+            if p != d && c.is_alphabetic() || (!p && d && w[start..i].chars().all(char::is_alphabetic)) {
+                out.push(&w[start..i]);
+                start = i;
+            }
+        }
+        prev_digit = Some(d);
+    }
+    out.push(&w[start..]);
+    out
+}
+
+/// A line that is only a date, a time, or a relative time: "13 hours ago",
+/// "21 April 2021 - 03:26", "Mon, 12 Oct 2018", "vor 3 Stunden", "2018-10-12 15:44".
+pub fn timestamp(line: &Line) -> bool {
+    if line.words > 10 || line.text.chars().count() > 80 || ends_sentence(line.text) && !line.text.ends_with('.') {
+        return false;
+    }
+    let mut strong = false;
+    let mut number = false;
+    let mut relative = false;
+    for raw in line.text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•')) {
+        if raw.is_empty() || raw.chars().all(|c| !c.is_alphanumeric()) {
+            continue;
+        }
+        for tok in split_digits(raw) {
+            if is_number_like(tok) {
+                number = true;
+                if tok.contains(':') || tok.matches(['/', '-', '.']).count() >= 2 {
+                    strong = true;
+                }
+                continue;
+            }
+            let w = lower_word(tok);
+            if w.is_empty() {
+                continue;
+            }
+            let w = w.trim_end_matches('.');
+            if in_list(MONTHS, w) || in_list(WEEKDAYS, w) {
+                strong = true;
+            } else if in_list(RELATIVE, w) {
+                relative = true;
+            } else if !in_list(DATE_FILLER, w) && !is_ordinal(w) {
+                return false;
+            }
+        }
+    }
+    strong || (relative && number) || (relative && line.words <= 2 && line.text.len() <= 20)
+}
+
+fn is_ordinal(w: &str) -> bool {
+    let digits = w.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && matches!(&w[digits..], "st" | "nd" | "rd" | "th" | "er" | "e" | "º" | "ª")
+}
+
+/// `Label: value` metadata: a label of one to three words, a colon, and a short value that is
+/// not a sentence, where the label names a metadata field or the value holds a number, or the
+/// value is empty (a form field). "News ID: 73022", "Categories: World", "Fecha: 3 de mayo".
+pub fn label_value(line: &Line) -> bool {
+    let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
+    let Some(colon) = t.find([':', '：']) else { return false };
+    let label = t[..colon].trim();
+    let value = t[colon..].trim_start_matches([':', '：']).trim();
+    let label_words: Vec<&str> = label.split_whitespace().collect();
+    if label_words.is_empty() || label_words.len() > 3 || label.chars().count() > 30 {
+        return false;
+    }
+    if !label.chars().next().is_some_and(char::is_alphabetic) || label.contains(['.', ',', '?', '!']) {
+        return false;
+    }
+    if value.starts_with("//") || ends_sentence(value) {
+        return false; // a URL scheme or a sentence
+    }
+    let value_words = value.split_whitespace().count();
+    if value_words > 6 {
+        return false;
+    }
+    if value.is_empty() {
+        return true;
+    }
+    let meta = label_words.iter().any(|w| in_list(META_LABELS, &lower_word(w)));
+    meta || value.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Separators that join breadcrumb and menu items.
+const SEPARATORS: &[&str] = &["<<", ">>", "<", ">", "»", "«", "›", "‹", "/", "|", "→", "•", "·", "::", "\\", "–", "-", "—"];
+
+/// Breadcrumbs and menus: short items joined by separators, "Home › News › World",
+/// "iran << iran", "Home | About | Contact". Dashes count only with three or more items.
+pub fn breadcrumb(line: &Line) -> bool {
+    if line.words > 20 || ends_sentence(line.text) && !line.text.ends_with('»') {
+        return false;
+    }
+    let toks: Vec<&str> = line.text.split_whitespace().collect();
+    let mut items = 1;
+    let mut dashes = 0;
+    let mut cur = 0;
+    let mut max_item = 0;
+    for t in &toks {
+        if SEPARATORS.contains(t) {
+            if cur == 0 {
+                return false;
+            }
+            items += 1;
+            if matches!(*t, "–" | "-" | "—") {
+                dashes += 1;
+            }
+            max_item = max_item.max(cur);
+            cur = 0;
+        } else {
+            cur += 1;
+        }
+    }
+    max_item = max_item.max(cur);
+    if cur == 0 || items < 2 || max_item > 4 {
+        return false;
+    }
+    dashes == 0 || items >= 3 && dashes < items - 1
+}
+
+/// Comment and contact form stubs: a short line made mostly of form words ("your comment",
+/// "Leave a Reply", "Name *", "Post Comment"), or a bare field label ("* Comment:").
+pub fn comment_form(line: &Line) -> bool {
+    if line.words == 0 || line.words > 8 {
+        return false;
+    }
+    let words: Vec<String> = line.text.split_whitespace().map(lower_word).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return false;
+    }
+    let hits = words.iter().filter(|w| in_list(FORM_WORDS, w)).count();
+    let key = words.iter().any(|w| {
+        matches!(w.as_str(), "comment" | "comments" | "reply" | "email" | "e-mail" | "submit" | "comentario"
+            | "commentaire" | "kommentar" | "commento" | "comentário" | "комментарий" | "yorum")
+    });
+    key && hits * 10 >= words.len() * 8
+}
+
+/// Bylines: "By Jane Doe", "By Fars News Agency", "Por María López", "Autor: …" handled by
+/// [`label_value`]. A byline opener and one to six capitalised words, no sentence.
+pub fn byline(line: &Line) -> bool {
+    if line.words < 2 || line.words > 8 || ends_sentence(line.text) {
+        return false;
+    }
+    let mut it = line.text.split_whitespace();
+    let Some(first) = it.next() else { return false };
+    if !in_list(BYLINE_OPENERS, &lower_word(first)) {
+        return false;
+    }
+    let rest: Vec<&str> = it.collect();
+    let caps = rest
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || matches!(**w, "and" | "&" | "y" | "et" | "und" | "e" | "de" | "van" | "von"))
+        .count();
+    !rest.is_empty() && caps == rest.len() && rest.iter().any(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// A widget header that ends the article body: "Recent Posts", "Related Articles",
+/// "Lire aussi", "Comments (12)".
+pub fn widget_header(line: &Line) -> bool {
+    if line.words == 0 || line.words > 6 {
+        return false;
+    }
+    let norm: String = line
+        .text
+        .to_lowercase()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, '(' | ')' | '[' | ']'))
+        .collect();
+    let norm = norm.trim().trim_end_matches([':', '.', '…']).trim();
+    WIDGET_HEADERS.contains(&norm)
+}
+
+/// A short name line: two to four capitalised words, no digits or punctuation ("Emad
+/// Askarieh", "Jane van der Berg").
+pub fn name_line(line: &Line) -> bool {
+    let words: Vec<&str> = line.text.split_whitespace().collect();
+    if words.len() < 2 || words.len() > 4 {
+        return false;
+    }
+    words.iter().all(|w| w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.'))
+        && words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(s: &str) -> Line<'_> {
+        Line::new(1, s)
+    }
+
+    #[test]
+    fn timestamps_in_several_languages() {
+        for s in [
+            "3 days ago", "Yesterday", "vor 2 Stunden", "hace 5 minutos", "il y a 3 heures", "2 часа назад",
+            "March 3, 2020", "Mon, 12 Oct 2018 10:22 GMT", "2019-07-01 08:15", "Published: 4 May 2017",
+            "Updated 14:32 IST", "5 de mayo de 2021",
+        ] {
+            assert!(timestamp(&l(s)), "{s}");
+        }
+        for s in [
+            "The meeting lasted 3 hours.", "May the best team win", "Today we launch our new product",
+            "2 cups of flour", "Chapter 12", "April showers bring May flowers",
+        ] {
+            assert!(!timestamp(&l(s)), "{s}");
+        }
+    }
+
+    #[test]
+    fn label_values() {
+        for s in ["Posted in: Sports", "Views: 1,204", "Fecha: 3 de mayo", "Автор: Иван Петров", "Name:", "Tags: rust, cli"] {
+            assert!(label_value(&l(s)), "{s}");
+        }
+        for s in [
+            "Note: the meeting was postponed.", "Analysis: why markets fell", "Step 1: Preheat the oven",
+            "He said: “We will win.”", "https://example.com/a",
+        ] {
+            assert!(!label_value(&l(s)), "{s}");
+        }
+    }
+
+    #[test]
+    fn breadcrumbs_and_menus() {
+        for s in ["Home › World › Europe", "Home | About us | Contact", "Startseite » Politik", "News / Sport / Football"] {
+            assert!(breadcrumb(&l(s)), "{s}");
+        }
+        for s in ["Mother-in-law visits - again", "The cost was 3 / 4 of the total budget for the whole year in the end.", "Iran - Iraq"] {
+            assert!(!breadcrumb(&l(s)), "{s}");
+        }
+    }
+
+    #[test]
+    fn forms_bylines_widgets_names() {
+        for s in ["Leave a Reply", "Post Comment", "Deja un comentario", "Your email address will not be published"] {
+            assert!(comment_form(&l(s)), "{s}");
+        }
+        assert!(!comment_form(&l("Readers can comment on the proposal until May")));
+        for s in ["By John Smith", "By Reuters Staff", "Por María López", "Von Anna Schmidt und Jan Berg"] {
+            assert!(byline(&l(s)), "{s}");
+        }
+        for s in ["By the way, this matters", "By 2030 the city will grow", "By far the Best"] {
+            assert!(!byline(&l(s)), "{s}");
+        }
+        for s in ["Related Articles", "Read more:", "Comments (12)", "Lire aussi", "Читайте также"] {
+            assert!(widget_header(&l(s)), "{s}");
+        }
+        assert!(!widget_header(&l("Related reading on the economy of cities")));
+        assert!(name_line(&l("Maria Gonzalez")));
+        assert!(!name_line(&l("Rouhani urges cooperation")));
+    }
+
+    #[test]
+    fn sentence_ends() {
+        assert!(ends_sentence("He left.”"));
+        assert!(ends_sentence("終わり。"));
+        assert!(!ends_sentence("A headline"));
+    }
+}
