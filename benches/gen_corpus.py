@@ -11,9 +11,9 @@ Every output line is {"id": "doc-000001", "url": "...", "text": "..."}. Document
 a crawl: about 88% unique, about 10% near-copies of an earlier document with a few small edits,
 about 2% exact copies (same text, another URL).
   web documents: a wcxb page keeps its header and footer chrome (site templates repeat, as in
-                 a crawl); its body is rotated (a wrap-around window starting at a different
-                 place each time the page is reused) and runs of lines from other pages of the
-                 same language are spliced in.
+                 a crawl); a long prose body is rotated and cut into 2-4 disjoint parts, one
+                 per document, and runs of lines from other pages of the same language are
+                 spliced in. When the pages are used up, only doc documents follow.
   doc documents: consecutive windows of a /usr/share/doc file (hard-wrapped prose paragraphs
                  unwrapped to one line), sometimes with a run from another file spliced in.
 Non-English pages are kept as they occur and only mixed with pages of the same (guessed)
@@ -90,13 +90,18 @@ def guess_lang(text):
 
 # ---------------------------------------------------------------- sources
 class Src:
-    __slots__ = ("kind", "name", "url", "lang", "head", "body", "tail", "uses", "cursor", "size")
+    __slots__ = ("kind", "name", "url", "lang", "head", "body", "tail", "uses", "cursor", "size", "parts")
 
     def __init__(self, kind, name, url, lang, head, body, tail):
         self.kind, self.name, self.url, self.lang = kind, name, url, lang
         self.head, self.body, self.tail = head, body, tail
         self.uses, self.cursor = 0, 0
         self.size = sum(len(b) + 1 for b in head + body + tail)
+        # a web page whose body is long and mostly prose is cut into 2-4 disjoint parts (each
+        # one document); other pages give one document, else their copies would be
+        # near-duplicates of each other through the chrome
+        prose = sum(len(b) + 1 for b in body if len(WORD.findall(b)) >= 10)
+        self.parts = min(4, max(2, len(body) // 10)) if len(body) >= 8 and prose >= 0.5 * self.size else 1
 
 
 def load_wcxb(wcxb):
@@ -198,17 +203,16 @@ def pick_run(rng, pool, exclude, lo, hi):
 
 
 def make_web(rng, s, same_lang):
+    """Header + one part of the body (rotated: parts start at a random line) + tail, with 1-3
+    runs of lines from other pages of the same language spliced in."""
     body = s.body
     n = len(body)
+    if s.uses == 0:
+        s.cursor = rng.randrange(n) if s.parts > 1 else 0
+    j = s.uses
     s.uses += 1
-    if n:
-        frac = rng.uniform(0.35, 0.7)
-        k = max(1, round(n * frac))
-        # successive reuses start about a third further on, so they overlap little
-        start = (int(n * ((s.uses - 1) * 0.37 % 1.0)) + rng.randrange(max(1, n // 10))) % n
-        window = [body[(start + j) % n] for j in range(k)]
-    else:
-        window = []
+    lo, hi = s.cursor + j * n // s.parts, s.cursor + (j + 1) * n // s.parts
+    window = [body[i % n] for i in range(lo, hi)]
     for _ in range(rng.randint(1, 3) if len(same_lang) > 1 else 0):
         run = pick_run(rng, same_lang, s, 3, 15)
         pos = rng.randint(0, len(window))
@@ -318,6 +322,8 @@ def main():
     for s in web + docs:
         by_lang.setdefault((s.kind, s.lang), []).append(s)
     doc_weights = [min(s.size, 300_000) for s in docs]
+    avail = [s for s in web if s.body]  # web pages with parts left
+    print(f"web documents available: {sum(s.parts for s in avail)}", file=sys.stderr)
 
     rng = random.Random(a.seed)
     target = int(a.mb * 1_000_000)
@@ -345,9 +351,13 @@ def main():
                 counts["near"] += 1
                 dups.append([doc_id, src_id, "near:" + "+".join(e)])
             else:
-                if web and (not docs or rng.random() < a.web_share):
-                    s = web[rng.randrange(len(web))]
+                if avail and (not docs or rng.random() < a.web_share):
+                    k = rng.randrange(len(avail))
+                    s = avail[k]
                     text, url = make_web(rng, s, by_lang[(s.kind, s.lang)])
+                    if s.uses >= s.parts:  # used up: swap-remove
+                        avail[k] = avail[-1]
+                        avail.pop()
                 else:
                     s = None
                     for _ in range(20):  # prefer files not yet used up

@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -293,6 +294,9 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds allowed per thresh run")
     ap.add_argument("--kinds", default=None, help="comma-separated kinds to keep (default: all)")
     ap.add_argument("--sample", type=int, default=None, help="keep N evenly spaced lines of each kind (quick runs)")
+    ap.add_argument("--normalize", choices=("NFC", "NFKC"), default=None,
+                    help="score modulo Unicode normalization: normalize outputs and expected "
+                         "texts (both tools) before comparing; the tools still get the raw lines")
     ap.add_argument("--worst", type=int, default=0, metavar="N", help="print N failures per kind")
     ap.add_argument("--worst-tool", choices=TOOLS, default="thresh", help="whose failures --worst prints")
     ap.add_argument("--json", default=None, metavar="OUT", help="write all numbers to this JSON file")
@@ -378,6 +382,17 @@ def main(argv=None):
             errors["thresh_speed"] = str(e)
             print(f"error: thresh speed: {e}", file=sys.stderr)
 
+    if args.normalize:
+        form = args.normalize
+
+        def norm(text):
+            return unicodedata.normalize(form, text)
+
+        records = [{k: norm(v) if k in ("clean", "garbled", "lossy") else v for k, v in r.items()}
+                   for r in records]
+        outputs = {t: [norm(o) for o in outs] for t, outs in outputs.items()}
+        scores = {t: score(records, outs) for t, outs in outputs.items()}
+
     tools_run = [t for t in TOOLS if t in scores]
 
     # ---- report
@@ -386,6 +401,8 @@ def main(argv=None):
           f"{len(langs_garbled)} in garbled kinds)")
     print()
     print(f"lines: {args.lines}" + (f" ({skipped} skipped for \\r/\\n)" if skipped else ""))
+    if args.normalize:
+        print(f"scored modulo {args.normalize} (outputs and expected texts normalized)")
     if use_ftfy:
         print(f"ftfy: {ftfy_version}, ftfy.fix_encoding per line")
     if use_thresh:
@@ -422,6 +439,7 @@ def main(argv=None):
             "lines_file": os.path.abspath(args.lines),
             "records": len(records),
             "skipped": skipped,
+            "normalize": args.normalize,
             "languages": len(langs),
             "languages_clean": len(langs_clean),
             "languages_garbled": len(langs_garbled),

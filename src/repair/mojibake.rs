@@ -228,6 +228,9 @@ fn class(c: char) -> Class {
     match cp {
         0x80..=0x9F => Class::Bad,
         0x250..=0x2AF | 0x700..=0x89F | 0xE000..=0xF8FF | 0xFFF0..=0xFFFF => Class::Bad,
+        // Latin Extended-B beyond the letters living languages use (Romanian, Vietnamese,
+        // Pinyin, Azerbaijani, Sami): rare in text, common in decoding noise.
+        0x180..=0x24F if !is_common_ext_b(cp) => Class::Bad,
         0xA0..=0xBF | 0xD7 | 0xF7 => match c {
             'ª' | 'º' => Class::Lower,
             _ => Class::Rare,
@@ -239,6 +242,11 @@ fn class(c: char) -> Class {
         _ if c.is_alphabetic() => Class::Letter,
         _ => Class::Other,
     }
+}
+
+fn is_common_ext_b(cp: u32) -> bool {
+    matches!(cp, 0x18F | 0x192 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1B7 | 0x1CD..=0x1DC | 0x1E6..=0x1EF
+        | 0x1F4 | 0x1F5 | 0x1F8..=0x1FF | 0x218..=0x21B)
 }
 
 /// How mojibake-like a word looks; higher is worse. See the module docs.

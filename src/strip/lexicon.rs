@@ -91,7 +91,8 @@ pub const FORM_WORDS: &[&str] = &[
     "add", "write", "response", "send", "captcha", "will", "not", "be", "published", "address", "follow-up",
     "comentario", "comentarios", "nombre", "correo", "enviar", "tu", "commentaire", "nom", "envoyer", "votre",
     "kommentar", "kommentare", "absenden", "ihr", "commento", "invia", "il", "tuo", "comentário", "seu",
-    "комментарий", "имя", "отправить", "ваш", "yorum", "gönder", "adınız",
+    "комментарий", "имя", "отправить", "ваш", "yorum", "gönder", "adınız", "deja", "un", "una",
+    "laisser", "une", "schreiben", "einen", "lascia", "deixe", "um", "оставить", "bir", "yaz",
 ];
 
 /// Words that open a byline ("By Jane Doe", "Por …", "Von …", "Автор: …").

@@ -78,12 +78,15 @@ pub fn classify(lines: &[Line]) -> Vec<Option<&'static str>> {
         before += l.words;
     }
 
-    // Author box: a name line, then a paragraph opening with that name, in the second half
-    // of the body (what precedes any widget block).
+    // Author box: a name line, then a paragraph opening with that name, after the body has
+    // started and with no paragraph of the body after it (it closes the article).
     let body_end = verdict.iter().position(|v| *v == Some("widget_block")).unwrap_or(lines.len());
-    for i in body_end / 2..body_end.saturating_sub(1) {
+    let first_prose = lines.iter().position(Line::is_prose).unwrap_or(body_end);
+    for i in first_prose + 1..body_end.saturating_sub(1) {
         let (name, next) = (&lines[i], &lines[i + 1]);
-        if verdict[i].is_none()
+        let closes = (i + 2..body_end).all(|j| verdict[j].is_some() || !lines[j].is_prose());
+        if closes
+            && verdict[i].is_none()
             && rules::name_line(name)
             && next.words > name.words + 3
             && next.text.starts_with(name.text)
@@ -171,7 +174,7 @@ mod tests {
 
     #[test]
     fn widget_header_before_body_is_kept() {
-        let text = format!("Comments\n{PARA}\n{PARA}");
+        let text = format!("Related Articles\n{PARA}\n{PARA}");
         assert_eq!(run(&text).0, text);
     }
 
