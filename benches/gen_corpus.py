@@ -90,12 +90,12 @@ def guess_lang(text):
 
 # ---------------------------------------------------------------- sources
 class Src:
-    __slots__ = ("kind", "name", "url", "lang", "head", "body", "tail", "uses", "cursor", "size", "parts")
+    __slots__ = ("kind", "name", "url", "lang", "head", "body", "tail", "uses", "cursor", "size", "parts", "suffix")
 
     def __init__(self, kind, name, url, lang, head, body, tail):
         self.kind, self.name, self.url, self.lang = kind, name, url, lang
         self.head, self.body, self.tail = head, body, tail
-        self.uses, self.cursor = 0, 0
+        self.uses, self.cursor, self.suffix = 0, 0, None
         self.size = sum(len(b) + 1 for b in head + body + tail)
         # a web page whose body is long and mostly prose is cut into 2-4 disjoint parts (each
         # one document); other pages give one document, else their copies would be
@@ -164,7 +164,10 @@ def paragraphs(text):
 
 
 def load_docs(root):
-    out, seen = [], set()
+    """Text files under root; a file is skipped when it is byte-identical to an earlier one or
+    when half of its lines already occurred in earlier files (release notes of point
+    releases, changelogs shared by the binary packages of one source package, ...)."""
+    out, seen, seen_lines = [], set(), set()
     for dirpath, dirs, files in os.walk(root):
         dirs.sort()
         for f in sorted(files):
@@ -185,6 +188,10 @@ def load_docs(root):
             paras = paragraphs(text)
             if len(paras) < 2:
                 continue
+            lines = [l.strip() for l in text.splitlines() if len(l.strip()) >= 30]
+            if lines and sum(l in seen_lines for l in lines) >= 0.5 * len(lines):
+                continue
+            seen_lines.update(lines)
             rel = p.relative_to(root).as_posix()
             out.append(Src("doc", rel, f"file://{root.as_posix().rstrip('/')}/{rel}", guess_lang(text), [], paras, []))
     return out
@@ -195,7 +202,7 @@ def pick_run(rng, pool, exclude, lo, hi):
     """A run of lo..hi consecutive body lines from another source of the same pool."""
     for _ in range(8):
         s = pool[rng.randrange(len(pool))]
-        if s is not exclude and s.body:
+        if s is not exclude and len(s.body) >= 20:
             n = min(len(s.body), rng.randint(lo, hi))
             i = rng.randrange(len(s.body) - n + 1)
             return s.body[i : i + n]
@@ -221,11 +228,28 @@ def make_web(rng, s, same_lang):
     return "\n".join(s.head + window + s.tail), url
 
 
+MIN_WINDOW = 600  # bytes: a file with less left is used up
+
+
+def doc_suffix(s):
+    """suffix[i] = bytes of s.body[i:]"""
+    suf = [0] * (len(s.body) + 1)
+    for i in range(len(s.body) - 1, -1, -1):
+        suf[i] = suf[i + 1] + len(s.body[i]) + 1
+    return suf
+
+
+def doc_used_up(s):
+    return s.uses > 0 and s.suffix[s.cursor] < MIN_WINDOW
+
+
 def make_doc(rng, s, same_lang):
     n = len(s.body)
     target = min(60000, max(600, int(rng.lognormvariate(8.8, 0.9))))  # median ~6.6 kB
     if s.uses == 0:
-        s.cursor = rng.randrange(n)
+        s.suffix = doc_suffix(s)
+        starts = [i for i in range(n) if s.suffix[i] >= MIN_WINDOW] or [0]
+        s.cursor = starts[rng.randrange(len(starts))]
     s.uses += 1
     out, size, i = [], 0, s.cursor
     while size < target and i < n:
@@ -359,12 +383,13 @@ def main():
                         avail[k] = avail[-1]
                         avail.pop()
                 else:
-                    s = None
-                    for _ in range(20):  # prefer files not yet used up
-                        s = rng.choices(docs, weights=doc_weights)[0]
-                        if s.cursor < len(s.body) or s.uses == 0:
-                            break
+                    k = rng.choices(range(len(docs)), weights=doc_weights)[0]
+                    s = docs[k]
                     text, url = make_doc(rng, s, by_lang[(s.kind, s.lang)])
+                    if doc_used_up(s):
+                        doc_weights[k] = 0
+                        if not any(doc_weights):
+                            sys.exit("error: all source text used up; ask for fewer --mb")
                 if not text.strip():
                     continue
                 counts["unique"] += 1

@@ -117,18 +117,20 @@ def parse_thresh_output(outdir: str, ids: List[str], res: MethodResult) -> None:
         res.notes.append("dropped for other reasons (singletons): " + ", ".join(f"{k}={v}" for k, v in sorted(other.items())))
 
 
-def run_thresh(args, corpus: str, ids: List[str]) -> MethodResult:
+def run_thresh(args, corpus: str, ids: List[str], max_distance: Optional[int]) -> MethodResult:
     binary = args.thresh_bin or os.environ.get("THRESH") or DEFAULT_THRESH
     cmd = [binary, "clean", corpus, "-o", "OUT", "--dedup", "near"]
-    if args.max_distance is not None:
-        cmd += ["--max-distance", str(args.max_distance)]
+    if max_distance is not None:
+        cmd += ["--max-distance", str(max_distance)]
     cmd += ["-q"] + shlex.split(args.thresh_args or "")
-    res = MethodResult("thresh", " ".join(cmd[3:]).replace(" OUT", " OUTDIR", 1))
+    name = "thresh" if max_distance is None else f"thresh k={max_distance}"
+    tag = "thresh" if max_distance is None else f"thresh_k{max_distance}"
+    res = MethodResult(name, " ".join(cmd[3:]).replace(" OUT", " OUTDIR", 1))
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         res.ok = False
         res.notes.append(f"binary not found: {binary} (set THRESH or --thresh-bin)")
         return res
-    outdir = os.path.join(args.workdir, "thresh")
+    outdir = os.path.join(args.workdir, tag)
     if os.path.isdir(outdir):
         shutil.rmtree(outdir)
     cmd[cmd.index("OUT")] = outdir
@@ -137,7 +139,7 @@ def run_thresh(args, corpus: str, ids: List[str]) -> MethodResult:
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     res.seconds = time.perf_counter() - t0
     res.cpu_seconds = children_cpu() - c0
-    with open(os.path.join(args.workdir, "thresh.log"), "w") as fh:
+    with open(os.path.join(args.workdir, tag + ".log"), "w") as fh:
         fh.write(" ".join(cmd) + f"\nexit {p.returncode}\n--- stdout\n{p.stdout}\n--- stderr\n{p.stderr}\n")
     if p.returncode != 0:
         res.ok = False
@@ -383,7 +385,8 @@ def main() -> None:
     ap.add_argument("--method", action="append", choices=ALL_METHODS + ["fake-thresh"],
                     help="repeatable; default: all of " + ", ".join(ALL_METHODS))
     ap.add_argument("--thresh-bin", default=None, help="default: $THRESH or " + DEFAULT_THRESH)
-    ap.add_argument("--max-distance", type=int, default=None, help="passed to thresh as --max-distance K")
+    ap.add_argument("--max-distance", default=None,
+                    help="passed to thresh as --max-distance K; a comma list (e.g. 3,8) runs thresh once per K")
     ap.add_argument("--thresh-args", default="", help="extra args appended to the thresh command (one string)")
     ap.add_argument("--fake-from", choices=["generator", "j08"], default="generator",
                     help="ground truth used by --method fake-thresh")
@@ -418,7 +421,12 @@ def main() -> None:
     for m in methods:
         log(f"method {m} ...")
         if m == "thresh":
-            r = run_thresh(args, corpus, ids)
+            ks = [int(k) for k in args.max_distance.split(",")] if args.max_distance else [None]
+            for k in ks[:-1]:
+                r = run_thresh(args, corpus, ids, k)
+                results.append((r, scorer.score(r) if r.ok else None))
+                log(f"  {r.name}: " + (f"{r.seconds:.1f} s" if r.ok else "SKIPPED: " + "; ".join(r.notes)))
+            r = run_thresh(args, corpus, ids, ks[-1])
         elif m == "fake-thresh":
             outdir = os.path.join(args.workdir, "fake_thresh")
             make_fake_thresh(args, docs, g08, outdir)
@@ -439,7 +447,8 @@ def main() -> None:
             log(f"  {m}: SKIPPED: " + "; ".join(r.notes))
         results.append((r, sc))
 
-    thresh_secs = next((r.seconds for r, s in results if r.name == "thresh" and r.ok), None)
+    # speed ratios are against the first thresh row
+    thresh_secs = next((r.seconds for r, s in results if r.name.startswith("thresh") and r.ok), None)
     n = len(docs)
     lines = [
         f"Corpus: {n} docs, {len(set(d['cluster'] for d in docs))} generator clusters, "
