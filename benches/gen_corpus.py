@@ -90,7 +90,7 @@ def guess_lang(text):
 
 # ---------------------------------------------------------------- sources
 class Src:
-    __slots__ = ("kind", "name", "url", "lang", "head", "body", "tail", "uses", "cursor", "size", "parts", "suffix")
+    __slots__ = ("kind", "name", "url", "lang", "head", "body", "tail", "uses", "cursor", "size", "parts", "suffix")  # suffix: doc bytes left
 
     def __init__(self, kind, name, url, lang, head, body, tail):
         self.kind, self.name, self.url, self.lang = kind, name, url, lang
@@ -231,33 +231,32 @@ def make_web(rng, s, same_lang):
 MIN_WINDOW = 600  # bytes: a file with less left is used up
 
 
-def doc_suffix(s):
-    """suffix[i] = bytes of s.body[i:]"""
-    suf = [0] * (len(s.body) + 1)
-    for i in range(len(s.body) - 1, -1, -1):
-        suf[i] = suf[i + 1] + len(s.body[i]) + 1
-    return suf
-
-
 def doc_used_up(s):
-    return s.uses > 0 and s.suffix[s.cursor] < MIN_WINDOW
+    return s.uses > 0 and s.suffix < MIN_WINDOW
 
 
 def make_doc(rng, s, same_lang):
+    """The next window of consecutive paragraphs of a file. The first window starts at a random
+    paragraph, later ones continue from there, wrapping to the file's start at its end, so the
+    windows of one file never overlap (s.suffix = bytes not used yet)."""
     n = len(s.body)
     target = min(60000, max(600, int(rng.lognormvariate(8.8, 0.9))))  # median ~6.6 kB
     if s.uses == 0:
-        s.suffix = doc_suffix(s)
-        starts = [i for i in range(n) if s.suffix[i] >= MIN_WINDOW] or [0]
-        s.cursor = starts[rng.randrange(len(starts))]
+        s.cursor = rng.randrange(n)
+        s.suffix = sum(len(b) + 1 for b in s.body)
     s.uses += 1
     out, size, i = [], 0, s.cursor
-    while size < target and i < n:
-        out.append(s.body[i])
-        size += len(s.body[i]) + 1
+    while size < target and s.suffix > 0:
+        b = s.body[i]
+        out.append(b)
+        size += len(b) + 1
+        s.suffix -= len(b) + 1
         i += 1
+        if i == n:  # a window ends at the end of the file
+            i = 0
+            break
+    s.cursor = i
     part = s.uses
-    s.cursor = i  # the next window of this file continues here
     if rng.random() < 0.3 and len(same_lang) > 1:
         run = pick_run(rng, same_lang, s, 2, 8)
         pos = rng.randint(0, len(out))

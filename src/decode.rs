@@ -28,7 +28,11 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, Rejection> {
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         if !s.contains('\0') {
-            return Ok(finish(Decoded { text: s.to_string(), encoding: "utf-8", invalid: 0 }));
+            return Ok(finish(Decoded {
+                text: s.to_string(),
+                encoding: "utf-8",
+                invalid: 0,
+            }));
         }
     }
     let head = &bytes[..bytes.len().min(SNIFF)];
@@ -68,7 +72,9 @@ fn sniff_utf16(head: &[u8]) -> Option<&'static Encoding> {
 
 fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
     let mut decoder = enc.new_decoder_without_bom_handling();
-    let cap = decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3 + 16);
+    let cap = decoder
+        .max_utf8_buffer_length(bytes.len())
+        .unwrap_or(bytes.len() * 3 + 16);
     let mut text = String::with_capacity(cap);
     let mut invalid = 0u64;
     let mut rest = bytes;
@@ -86,8 +92,16 @@ fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
             }
         }
     }
-    let name = if enc == UTF_8 { "utf-8" } else { canonical(enc) };
-    Decoded { text, encoding: name, invalid }
+    let name = if enc == UTF_8 {
+        "utf-8"
+    } else {
+        canonical(enc)
+    };
+    Decoded {
+        text,
+        encoding: name,
+        invalid,
+    }
 }
 
 fn canonical(enc: &'static Encoding) -> &'static str {
@@ -119,7 +133,8 @@ fn leak_lower(name: &'static str) -> &'static str {
     }
     let map = NAMES.get_or_init(|| Mutex::new(BTreeMap::new()));
     let Ok(mut map) = map.lock() else { return name };
-    map.entry(name).or_insert_with(|| Box::leak(name.to_ascii_lowercase().into_boxed_str()))
+    map.entry(name)
+        .or_insert_with(|| Box::leak(name.to_ascii_lowercase().into_boxed_str()))
 }
 
 /// Line ends to `\n` (CRLF and lone CR).
@@ -132,7 +147,11 @@ fn finish(mut d: Decoded) -> Decoded {
 
 /// Text that arrived as a JSON string: only line ends are normalized.
 pub fn from_text(text: String) -> Decoded {
-    finish(Decoded { text, encoding: "json", invalid: 0 })
+    finish(Decoded {
+        text,
+        encoding: "json",
+        invalid: 0,
+    })
 }
 
 #[cfg(test)]
@@ -158,17 +177,28 @@ mod tests {
 
     #[test]
     fn bomless_utf16_and_binary() {
-        let le: Vec<u8> = "hello world".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let le: Vec<u8> = "hello world"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
         assert_eq!(decode(&le, "x").expect("text").text, "hello world");
-        let bin = [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0];
-        assert_eq!(decode(&bin, "a.bin").expect_err("binary").reason, Reason::Binary);
+        let bin = [
+            0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0,
+        ];
+        assert_eq!(
+            decode(&bin, "a.bin").expect_err("binary").reason,
+            Reason::Binary
+        );
     }
 
     #[test]
     fn windows_1252_detected() {
         let bytes = b"Caf\xe9 cr\xe8me br\xfbl\xe9e, \x93quoted\x94 na\xefve fa\xe7ade \xe0 la fran\xe7aise.";
         let d = decode(bytes, "x").expect("text");
-        assert_eq!(d.text, "Café crème brûlée, \u{201c}quoted\u{201d} naïve façade à la française.");
+        assert_eq!(
+            d.text,
+            "Café crème brûlée, \u{201c}quoted\u{201d} naïve façade à la française."
+        );
         assert_eq!(d.encoding, "windows-1252");
         assert_eq!(d.invalid, 0);
     }

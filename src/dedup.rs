@@ -75,7 +75,11 @@ fn blocks(k: u32) -> Vec<(u32, u64)> {
     let mut off = 0;
     for b in 0..n {
         let width = 64 / n + u32::from(b < 64 % n);
-        let mask = if width >= 64 { u64::MAX } else { (1u64 << width) - 1 };
+        let mask = if width >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
         out.push((off, mask));
         off += width;
     }
@@ -83,7 +87,12 @@ fn blocks(k: u32) -> Vec<(u32, u64)> {
 }
 
 /// Clusters the entries and returns, for each, `Some` when it is a dropped duplicate.
-pub fn dedup(entries: &[Option<Entry>], mode: DedupMode, k: u32, keep: KeepRule) -> Vec<Option<Duplicate>> {
+pub fn dedup(
+    entries: &[Option<Entry>],
+    mode: DedupMode,
+    k: u32,
+    keep: KeepRule,
+) -> Vec<Option<Duplicate>> {
     let n = entries.len();
     let mut uf = UnionFind::new(n);
     if mode != DedupMode::Off {
@@ -133,7 +142,11 @@ pub fn dedup(entries: &[Option<Entry>], mode: DedupMode, k: u32, keep: KeepRule)
                 return None;
             }
             let k = entries[kept]?;
-            Some(Duplicate { of: kept, distance: distance(e.fp.simhash, k.fp.simhash), exact: e.fp.exact == k.fp.exact })
+            Some(Duplicate {
+                of: kept,
+                distance: distance(e.fp.simhash, k.fp.simhash),
+                exact: e.fp.exact == k.fp.exact,
+            })
         })
         .collect()
 }
@@ -143,7 +156,10 @@ mod tests {
     use super::*;
 
     fn e(simhash: u64, exact: u64, len: usize) -> Option<Entry> {
-        Some(Entry { fp: Fingerprint { simhash, exact }, len })
+        Some(Entry {
+            fp: Fingerprint { simhash, exact },
+            len,
+        })
     }
 
     #[test]
@@ -160,20 +176,41 @@ mod tests {
     fn exact_near_and_transitive_clusters() {
         let entries = vec![
             e(0b0000, 1, 10),
-            e(0b0111, 2, 10),       // 3 bits from 0: near
-            e(0b0000, 1, 10),       // exact twin of 0
-            e(0b1111_0111, 4, 10),  // 4 bits from 1 and 7 from 0: joins through 1 only at k=4
-            e(u64::MAX, 5, 10),     // unrelated
-            None,                   // takes no part
+            e(0b0111, 2, 10),      // 3 bits from 0: near
+            e(0b0000, 1, 10),      // exact twin of 0
+            e(0b1111_0111, 4, 10), // 4 bits from 1 and 7 from 0: joins through 1 only at k=4
+            e(u64::MAX, 5, 10),    // unrelated
+            None,                  // takes no part
         ];
         let d = dedup(&entries, DedupMode::Near, 3, KeepRule::First);
         assert_eq!(d[0], None);
-        assert_eq!(d[1], Some(Duplicate { of: 0, distance: 3, exact: false }));
-        assert_eq!(d[2], Some(Duplicate { of: 0, distance: 0, exact: true }));
+        assert_eq!(
+            d[1],
+            Some(Duplicate {
+                of: 0,
+                distance: 3,
+                exact: false
+            })
+        );
+        assert_eq!(
+            d[2],
+            Some(Duplicate {
+                of: 0,
+                distance: 0,
+                exact: true
+            })
+        );
         assert_eq!(d[3], None);
         assert_eq!(d[4], None);
         let d = dedup(&entries, DedupMode::Near, 4, KeepRule::First);
-        assert_eq!(d[3], Some(Duplicate { of: 0, distance: 7, exact: false }));
+        assert_eq!(
+            d[3],
+            Some(Duplicate {
+                of: 0,
+                distance: 7,
+                exact: false
+            })
+        );
         let d = dedup(&entries, DedupMode::Exact, 3, KeepRule::First);
         assert_eq!(d.iter().filter(|x| x.is_some()).count(), 1);
         let d = dedup(&entries, DedupMode::Off, 3, KeepRule::First);
@@ -184,6 +221,21 @@ mod tests {
     fn keep_longest() {
         let entries = vec![e(0, 1, 5), e(1, 2, 9), e(3, 3, 9)];
         let d = dedup(&entries, DedupMode::Near, 3, KeepRule::Longest);
-        assert_eq!(d, vec![Some(Duplicate { of: 1, distance: 1, exact: false }), None, Some(Duplicate { of: 1, distance: 1, exact: false })]);
+        assert_eq!(
+            d,
+            vec![
+                Some(Duplicate {
+                    of: 1,
+                    distance: 1,
+                    exact: false
+                }),
+                None,
+                Some(Duplicate {
+                    of: 1,
+                    distance: 1,
+                    exact: false
+                })
+            ]
+        );
     }
 }

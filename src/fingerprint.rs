@@ -51,9 +51,17 @@ pub fn shingles(norm: &str) -> impl Iterator<Item = &str> {
         .filter(|_| !norm.is_empty())
         .collect();
     let n = starts.len();
-    let count = if n == 0 { 0 } else { n.saturating_sub(SHINGLE) + 1 };
+    let count = if n == 0 {
+        0
+    } else {
+        n.saturating_sub(SHINGLE) + 1
+    };
     (0..count).map(move |i| {
-        let end = if i + SHINGLE < n { starts[i + SHINGLE] - 1 } else { norm.len() };
+        let end = if i + SHINGLE < n {
+            starts[i + SHINGLE] - 1
+        } else {
+            norm.len()
+        };
         &norm[starts[i]..end]
     })
 }
@@ -92,7 +100,10 @@ pub fn simhash_crate(norm: &str) -> u64 {
 /// Fingerprints of a clean text.
 pub fn fingerprint(text: &str) -> Fingerprint {
     let norm = normalize(text);
-    Fingerprint { simhash: simhash(&norm), exact: xxh3_64_with_seed(norm.as_bytes(), SEED) }
+    Fingerprint {
+        simhash: simhash(&norm),
+        exact: xxh3_64_with_seed(norm.as_bytes(), SEED),
+    }
 }
 
 /// Hamming distance between two fingerprints.
@@ -110,7 +121,15 @@ mod tests {
         let n = normalize("Hello, WORLD!  It's  Ünïcode 42.");
         assert_eq!(n, "hello world it s ünïcode 42");
         let s: Vec<_> = shingles(&n).collect();
-        assert_eq!(s, ["hello world it", "world it s", "it s ünïcode", "s ünïcode 42"]);
+        assert_eq!(
+            s,
+            [
+                "hello world it",
+                "world it s",
+                "it s ünïcode",
+                "s ünïcode 42"
+            ]
+        );
         assert_eq!(shingles("two words").collect::<Vec<_>>(), ["two words"]);
         assert_eq!(shingles("").count(), 0);
     }
@@ -119,7 +138,10 @@ mod tests {
     fn fixed_values_never_change() {
         // Fingerprints are stored by users; these values pin the algorithm and the seed.
         let f = fingerprint("The quick brown fox jumps over the lazy dog.");
-        assert_eq!(format!("{:016x} {:016x}", f.simhash, f.exact), "1527e1514fddd106 edbcff7134907674");
+        assert_eq!(
+            format!("{:016x} {:016x}", f.simhash, f.exact),
+            "1527e1514fddd106 edbcff7134907674"
+        );
         let again = fingerprint("the QUICK brown fox -- jumps over the lazy dog");
         assert_eq!(f, again, "case and punctuation do not matter");
     }
@@ -127,9 +149,10 @@ mod tests {
     /// Deterministic pseudo-random text from a word list.
     fn text(seed: u64, words: usize) -> String {
         const W: &[&str] = &[
-            "river", "stone", "market", "policy", "energy", "garden", "winter", "signal", "north", "bridge",
-            "council", "forest", "engine", "silver", "harbor", "letter", "orange", "planet", "thunder", "valley",
-            "museum", "coffee", "window", "island", "doctor", "rocket", "castle", "butter", "camera", "desert",
+            "river", "stone", "market", "policy", "energy", "garden", "winter", "signal", "north",
+            "bridge", "council", "forest", "engine", "silver", "harbor", "letter", "orange",
+            "planet", "thunder", "valley", "museum", "coffee", "window", "island", "doctor",
+            "rocket", "castle", "butter", "camera", "desert",
         ];
         let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         (0..words)

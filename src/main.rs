@@ -11,7 +11,11 @@ use thresh::config::{DedupMode, Format, KeepRule};
 use thresh::repair::{self, Entities};
 
 #[derive(Parser)]
-#[command(name = "thresh", version, about = "Turns raw web-scraped text into clean, deduplicated JSONL")]
+#[command(
+    name = "thresh",
+    version,
+    about = "Turns raw web-scraped text into clean, deduplicated JSONL"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -136,7 +140,10 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Progress and warnings on stderr.
@@ -194,8 +201,10 @@ fn clean(a: CleanArgs) -> anyhow::Result<()> {
     let bar = show.then(|| {
         let b = indicatif::ProgressBar::new(0);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} documents {wide_bar} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} documents {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
@@ -243,7 +252,10 @@ fn fix(a: FixArgs) -> anyhow::Result<()> {
             1 << 20,
             std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?,
         )),
-        _ => Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin().lock())),
+        _ => Box::new(std::io::BufReader::with_capacity(
+            1 << 20,
+            std::io::stdin().lock(),
+        )),
     };
     let stdout = std::io::stdout().lock();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout);

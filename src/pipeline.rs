@@ -51,7 +51,10 @@ pub fn run(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let threads = pool.current_num_threads();
     let start = Instant::now();
     let mut summary = pool.install(|| run_in_pool(cfg, msgs))?;
-    summary.report.timing = Some(Timing { wall_seconds: round_ms(start.elapsed().as_secs_f64()), threads });
+    summary.report.timing = Some(Timing {
+        wall_seconds: round_ms(start.elapsed().as_secs_f64()),
+        threads,
+    });
     let mut f = AtomicFile::create(&cfg.out, write::REPORT)?;
     f.write_all(&write::report_bytes(&summary.report))?;
     f.commit()?;
@@ -65,7 +68,8 @@ fn round_ms(s: f64) -> f64 {
 /// Reads every source (in parallel) into items in input order, and the bytes read.
 fn read_all(cfg: &Config) -> (Vec<Item>, u64) {
     let (sources, bad) = read::expand(&cfg.inputs);
-    let per_source: Vec<(u64, Vec<Item>)> = sources.par_iter().map(|s| read_source(s, cfg)).collect();
+    let per_source: Vec<(u64, Vec<Item>)> =
+        sources.par_iter().map(|s| read_source(s, cfg)).collect();
     let mut items = Vec::new();
     let mut bytes = 0;
     let mut bad = bad.into_iter().peekable();
@@ -85,7 +89,10 @@ fn read_source(src: &Source, cfg: &Config) -> (u64, Vec<Item>) {
         Err(r) => (0, vec![Err(r)]),
         Ok(l) if l.jsonl => {
             let lines: Vec<(usize, &[u8])> = read::jsonl_lines(&l.bytes).collect();
-            let items = lines.par_iter().map(|(n, line)| read::jsonl_doc(&l.name, *n, line, cfg)).collect();
+            let items = lines
+                .par_iter()
+                .map(|(n, line)| read::jsonl_doc(&l.name, *n, line, cfg))
+                .collect();
             (l.bytes.len() as u64, items)
         }
         Ok(l) => (l.bytes.len() as u64, vec![Ok(read::text_doc(l))]),
@@ -104,7 +111,11 @@ pub fn process(raw: RawDoc, cfg: &Config) -> std::result::Result<Doc, Rejection>
         text: decoded.text,
         extra: raw.extra,
         bytes_in: raw.bytes_in,
-        changes: Changes { encoding: decoded.encoding, invalid_bytes: decoded.invalid, ..Changes::default() },
+        changes: Changes {
+            encoding: decoded.encoding,
+            invalid_bytes: decoded.invalid,
+            ..Changes::default()
+        },
         fingerprint: Default::default(),
     };
     if cfg.repair {
@@ -142,13 +153,19 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let entries: Vec<Option<Entry>> = done
         .iter()
         .map(|d| match d {
-            Ok(doc) if !doc.text.is_empty() => Some(Entry { fp: doc.fingerprint, len: doc.text.len() }),
+            Ok(doc) if !doc.text.is_empty() => Some(Entry {
+                fp: doc.fingerprint,
+                len: doc.text.len(),
+            }),
             _ => None,
         })
         .collect();
     let dups = dedup::dedup(&entries, cfg.dedup, cfg.max_distance, cfg.keep);
 
-    let mut report = Report { bytes_in, ..Report::default() };
+    let mut report = Report {
+        bytes_in,
+        ..Report::default()
+    };
     let fates: Vec<Option<Fate>> = done
         .iter()
         .zip(&dups)
@@ -169,12 +186,28 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
             (Ok(doc), Some(Fate::Kept)) | (Ok(doc), None) => (true, write::clean_line(doc)),
             (Ok(doc), Some(Fate::Empty)) => {
                 let detail = format!("{} lines removed, no text left", doc.changes.lines_removed);
-                (false, write::dropped_doc_line(doc, Reason::EmptyAfterCleaning, None, None, Some(&detail)))
+                (
+                    false,
+                    write::dropped_doc_line(
+                        doc,
+                        Reason::EmptyAfterCleaning,
+                        None,
+                        None,
+                        Some(&detail),
+                    ),
+                )
             }
             (Ok(doc), Some(Fate::Duplicate(x))) => {
-                let reason = if x.exact { Reason::ExactDuplicate } else { Reason::NearDuplicate };
+                let reason = if x.exact {
+                    Reason::ExactDuplicate
+                } else {
+                    Reason::NearDuplicate
+                };
                 let of = done[x.of].as_ref().map(|k| k.id.as_str()).ok();
-                (false, write::dropped_doc_line(doc, reason, of, Some(x.distance), None))
+                (
+                    false,
+                    write::dropped_doc_line(doc, reason, of, Some(x.distance), None),
+                )
             }
         })
         .collect();
@@ -220,7 +253,11 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                     }
                     Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
                     Some(Fate::Duplicate(x)) => {
-                        report.drop(if x.exact { Reason::ExactDuplicate } else { Reason::NearDuplicate });
+                        report.drop(if x.exact {
+                            Reason::ExactDuplicate
+                        } else {
+                            Reason::NearDuplicate
+                        });
                         *report.duplicates.distances.entry(x.distance).or_default() += 1;
                         *cluster_size.entry(x.of).or_insert(1) += 1;
                     }
@@ -229,7 +266,11 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         }
     }
     if warned > MAX_WARNINGS {
-        msgs.warn(&format!("… and {} more problems: see {}", warned - MAX_WARNINGS, cfg.out.join(write::DROPPED).display()));
+        msgs.warn(&format!(
+            "… and {} more problems: see {}",
+            warned - MAX_WARNINGS,
+            cfg.out.join(write::DROPPED).display()
+        ));
     }
     for size in cluster_size.values() {
         report.duplicates.clusters += 1;
@@ -238,5 +279,8 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     }
     clean.commit()?;
     dropped.commit()?;
-    Ok(Summary { report, out_dir: cfg.out.clone() })
+    Ok(Summary {
+        report,
+        out_dir: cfg.out.clone(),
+    })
 }

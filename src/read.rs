@@ -45,7 +45,11 @@ pub fn expand(inputs: &[PathBuf]) -> (Vec<Source>, Vec<(usize, Rejection)>) {
             Ok(m) if m.is_dir() => {
                 let mut files = Vec::new();
                 walk(p, &mut files, &mut bad, out.len());
-                files.sort_by(|a: &PathBuf, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+                files.sort_by(|a: &PathBuf, b| {
+                    a.as_os_str()
+                        .as_encoded_bytes()
+                        .cmp(b.as_os_str().as_encoded_bytes())
+                });
                 out.extend(files.into_iter().map(Source::File));
             }
             Ok(_) => out.push(Source::File(p.clone())),
@@ -85,7 +89,7 @@ fn unreadable(name: &str, detail: &str) -> Rejection {
         id: name.to_string(),
         source: name.to_string(),
         reason: Reason::Unreadable,
-        detail: detail.to_string(),
+        detail: format!("{name}: {detail}"),
     }
 }
 
@@ -104,7 +108,10 @@ pub fn load(src: &Source, format: Format) -> Result<Loaded, Rejection> {
     let (bytes, stem) = match src {
         Source::Stdin => {
             let mut buf = Vec::new();
-            std::io::stdin().lock().read_to_end(&mut buf).map_err(fail)?;
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(fail)?;
             (buf, String::new())
         }
         Source::File(p) => {
@@ -157,7 +164,12 @@ pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 }
 
 /// Parses one JSONL line into a document, or says why it cannot be one.
-pub fn jsonl_doc(name: &str, line_no: usize, line: &[u8], cfg: &Config) -> Result<RawDoc, Rejection> {
+pub fn jsonl_doc(
+    name: &str,
+    line_no: usize,
+    line: &[u8],
+    cfg: &Config,
+) -> Result<RawDoc, Rejection> {
     let source = format!("{name}:{line_no}");
     let reject = |reason, detail: String| Rejection {
         id: source.clone(),
@@ -168,7 +180,10 @@ pub fn jsonl_doc(name: &str, line_no: usize, line: &[u8], cfg: &Config) -> Resul
     let value: Value = serde_json::from_slice(line)
         .map_err(|e| reject(Reason::InvalidJson, format!("{source}: {e}")))?;
     let Value::Object(mut obj) = value else {
-        return Err(reject(Reason::InvalidJson, format!("{source}: not a JSON object")));
+        return Err(reject(
+            Reason::InvalidJson,
+            format!("{source}: not a JSON object"),
+        ));
     };
     let id = match obj.shift_remove(&cfg.id_field) {
         Some(Value::String(s)) => s,
@@ -196,12 +211,24 @@ pub fn jsonl_doc(name: &str, line_no: usize, line: &[u8], cfg: &Config) -> Resul
     };
     let extra = if obj.keys().any(|k| RESERVED.contains(&k.as_str())) {
         obj.into_iter()
-            .map(|(k, v)| if RESERVED.contains(&k.as_str()) { (format!("input_{k}"), v) } else { (k, v) })
+            .map(|(k, v)| {
+                if RESERVED.contains(&k.as_str()) {
+                    (format!("input_{k}"), v)
+                } else {
+                    (k, v)
+                }
+            })
             .collect()
     } else {
         obj
     };
-    Ok(RawDoc { id, source, payload: Payload::Text(text), bytes_in: line.len() as u64, extra })
+    Ok(RawDoc {
+        id,
+        source,
+        payload: Payload::Text(text),
+        bytes_in: line.len() as u64,
+        extra,
+    })
 }
 
 #[cfg(test)]
@@ -211,8 +238,13 @@ mod tests {
     #[test]
     fn jsonl_line_with_extras_and_numeric_id() {
         let cfg = Config::default();
-        let d = jsonl_doc("a.jsonl", 3, br#"{"id": 7, "url": "u", "text": "hi", "source": "s"}"#, &cfg)
-            .expect("valid line");
+        let d = jsonl_doc(
+            "a.jsonl",
+            3,
+            br#"{"id": 7, "url": "u", "text": "hi", "source": "s"}"#,
+            &cfg,
+        )
+        .expect("valid line");
         assert_eq!(d.id, "7");
         assert_eq!(d.source, "a.jsonl:3");
         let keys: Vec<_> = d.extra.keys().cloned().collect();
@@ -232,7 +264,9 @@ mod tests {
 
     #[test]
     fn blank_lines_skipped_and_numbered() {
-        let got: Vec<_> = jsonl_lines(b"{}\n\n  \r\n{\"a\":1}\r\n").map(|(n, _)| n).collect();
+        let got: Vec<_> = jsonl_lines(b"{}\n\n  \r\n{\"a\":1}\r\n")
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(got, [1, 4]);
     }
 }

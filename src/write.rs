@@ -31,8 +31,21 @@ pub fn clean_line(doc: &Doc) -> Vec<u8> {
 }
 
 /// One `dropped.jsonl` line for a document that was read but not kept.
-pub fn dropped_doc_line(doc: &Doc, reason: Reason, duplicate_of: Option<&str>, distance: Option<u32>, detail: Option<&str>) -> Vec<u8> {
-    line(&DroppedRecord { id: &doc.id, source: &doc.source, reason, duplicate_of, distance, detail })
+pub fn dropped_doc_line(
+    doc: &Doc,
+    reason: Reason,
+    duplicate_of: Option<&str>,
+    distance: Option<u32>,
+    detail: Option<&str>,
+) -> Vec<u8> {
+    line(&DroppedRecord {
+        id: &doc.id,
+        source: &doc.source,
+        reason,
+        duplicate_of,
+        distance,
+        detail,
+    })
 }
 
 /// One `dropped.jsonl` line for an input that never became a document.
@@ -49,7 +62,8 @@ pub fn rejection_line(r: &Rejection) -> Vec<u8> {
 
 fn line<T: Serialize>(rec: &T) -> Vec<u8> {
     // Serializing these records cannot fail: string keys, no maps with non-string keys.
-    let mut v = serde_json::to_vec(rec).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}").into_bytes());
+    let mut v =
+        serde_json::to_vec(rec).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}").into_bytes());
     v.push(b'\n');
     v
 }
@@ -111,21 +125,41 @@ impl AtomicFile {
     pub fn create(dir: &Path, name: &str) -> Result<Self> {
         let dest = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let f = std::fs::File::create(&tmp).map_err(|source| Error::Output { path: tmp.clone(), source })?;
-        Ok(AtomicFile { tmp, dest, w: Some(std::io::BufWriter::with_capacity(1 << 20, f)) })
+        let f = std::fs::File::create(&tmp).map_err(|source| Error::Output {
+            path: tmp.clone(),
+            source,
+        })?;
+        Ok(AtomicFile {
+            tmp,
+            dest,
+            w: Some(std::io::BufWriter::with_capacity(1 << 20, f)),
+        })
     }
 
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
-        let Some(w) = self.w.as_mut() else { return Ok(()) };
-        w.write_all(bytes).map_err(|source| Error::Output { path: self.tmp.clone(), source })
+        let Some(w) = self.w.as_mut() else {
+            return Ok(());
+        };
+        w.write_all(bytes).map_err(|source| Error::Output {
+            path: self.tmp.clone(),
+            source,
+        })
     }
 
     /// Flushes and renames into place.
     pub fn commit(mut self) -> Result<()> {
-        let Some(w) = self.w.take() else { return Ok(()) };
-        let f = w.into_inner().map_err(|e| Error::Output { path: self.tmp.clone(), source: e.into_error() })?;
+        let Some(w) = self.w.take() else {
+            return Ok(());
+        };
+        let f = w.into_inner().map_err(|e| Error::Output {
+            path: self.tmp.clone(),
+            source: e.into_error(),
+        })?;
         drop(f);
-        std::fs::rename(&self.tmp, &self.dest).map_err(|source| Error::Output { path: self.dest.clone(), source })
+        std::fs::rename(&self.tmp, &self.dest).map_err(|source| Error::Output {
+            path: self.dest.clone(),
+            source,
+        })
     }
 }
 
@@ -140,9 +174,15 @@ impl Drop for AtomicFile {
 
 /// Creates the output folder, failing early when it cannot be written.
 pub fn prepare_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Output { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Output {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let probe = dir.join(format!(".thresh-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|source| Error::Output { path: dir.to_path_buf(), source })?;
+    std::fs::write(&probe, b"").map_err(|source| Error::Output {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }

@@ -442,9 +442,9 @@ def main() -> None:
             r = run_textdedup(args, corpus, "simhash", m)
         sc = scorer.score(r) if r.ok else None
         if r.ok:
-            log(f"  {m}: {fmt(r.seconds, 1) if r.seconds is not None else '-'} s")
+            log(f"  {r.name}: {fmt(r.seconds, 1) if r.seconds is not None else '-'} s")
         else:
-            log(f"  {m}: SKIPPED: " + "; ".join(r.notes))
+            log(f"  {r.name}: SKIPPED: " + "; ".join(r.notes))
         results.append((r, sc))
 
     # speed ratios are against the first thresh row

@@ -47,7 +47,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { mojibake: true, entities: Entities::Auto, nfc: true, uncurl_quotes: false, fold_fullwidth: false }
+        Options {
+            mojibake: true,
+            entities: Entities::Auto,
+            nfc: true,
+            uncurl_quotes: false,
+            fold_fullwidth: false,
+        }
     }
 }
 
@@ -61,12 +67,18 @@ pub fn fix_line(line: &str) -> String {
 /// so it is checked first and cheaply.
 #[inline]
 fn plain_ascii(line: &str) -> bool {
-    line.bytes().all(|b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\t')
+    line.bytes()
+        .all(|b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\t')
 }
 
 /// Repairs one line. `entities_ok` says whether character references may be unescaped here
 /// (the caller decides per document, see [`Entities::Auto`]).
-pub fn fix_line_with<'a>(line: &'a str, opts: &Options, entities_ok: bool, stats: &mut Repairs) -> Cow<'a, str> {
+pub fn fix_line_with<'a>(
+    line: &'a str,
+    opts: &Options,
+    entities_ok: bool,
+    stats: &mut Repairs,
+) -> Cow<'a, str> {
     if plain_ascii(line) {
         return Cow::Borrowed(line);
     }
@@ -195,7 +207,10 @@ fn strip_escapes(s: &str) -> (String, u32) {
 }
 
 fn uncurl(s: &str) -> Option<String> {
-    if !s.chars().any(|c| matches!(c, '‘' | '’' | '‚' | '‛' | '“' | '”' | '„' | '‟')) {
+    if !s
+        .chars()
+        .any(|c| matches!(c, '‘' | '’' | '‚' | '‛' | '“' | '”' | '„' | '‟'))
+    {
         return None;
     }
     Some(
@@ -210,7 +225,10 @@ fn uncurl(s: &str) -> Option<String> {
 }
 
 fn fold_fullwidth(s: &str) -> Option<String> {
-    if !s.chars().any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c) || c == '\u{3000}') {
+    if !s
+        .chars()
+        .any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c) || c == '\u{3000}')
+    {
         return None;
     }
     Some(
@@ -252,12 +270,17 @@ pub fn apply(doc: &mut Doc, opts: &Options) {
 }
 
 fn plain_ascii_doc(text: &str) -> bool {
-    text.bytes().all(|b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\n' || b == b'\t')
+    text.bytes()
+        .all(|b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\n' || b == b'\t')
 }
 
 /// Repairs a stream line by line: one output line per input line (split on `\n` only), in
 /// order; a last line without `\n` stays without one. Invalid UTF-8 becomes U+FFFD.
-pub fn fix_stream(mut input: impl std::io::BufRead, out: &mut impl std::io::Write, opts: &Options) -> std::io::Result<()> {
+pub fn fix_stream(
+    mut input: impl std::io::BufRead,
+    out: &mut impl std::io::Write,
+    opts: &Options,
+) -> std::io::Result<()> {
     let mut buf = Vec::with_capacity(1 << 16);
     let mut stats = Repairs::default();
     loop {
@@ -309,7 +332,14 @@ mod tests {
     #[test]
     fn cosmetic_options() {
         let mut r = Repairs::default();
-        let o = Options { uncurl_quotes: true, fold_fullwidth: true, ..Options::default() };
-        assert_eq!(fix_line_with("“Ｈｉ” it’s", &o, true, &mut r), "\"Hi\" it's");
+        let o = Options {
+            uncurl_quotes: true,
+            fold_fullwidth: true,
+            ..Options::default()
+        };
+        assert_eq!(
+            fix_line_with("“Ｈｉ” it’s", &o, true, &mut r),
+            "\"Hi\" it's"
+        );
     }
 }

@@ -105,7 +105,9 @@ fn tables() -> &'static Tables {
 #[inline]
 fn idx(c: char) -> Option<usize> {
     let cp = c as u32;
-    (0x80..TABLE_END).contains(&cp).then(|| (cp - 0x80) as usize)
+    (0x80..TABLE_END)
+        .contains(&cp)
+        .then(|| (cp - 0x80) as usize)
 }
 
 #[inline]
@@ -178,7 +180,10 @@ fn decode_word(word: &[char], e: usize) -> Option<(Vec<char>, u32)> {
                             }
                         }
                         if ok {
-                            if let Some(d) = std::str::from_utf8(&bytes[..n]).ok().and_then(|s| s.chars().next()) {
+                            if let Some(d) = std::str::from_utf8(&bytes[..n])
+                                .ok()
+                                .and_then(|s| s.chars().next())
+                            {
                                 out.push(d);
                                 n_fixed += 1;
                                 i += n;
@@ -205,7 +210,9 @@ fn script(c: char) -> u32 {
         0x530..=0x58F => 4,                                                   // Armenian
         0x590..=0x5FF | 0xFB1D..=0xFB4F => 5,                                 // Hebrew
         0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => 6,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x31F0..=0x31FF => 7,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x31F0..=0x31FF => {
+            7
+        }
         0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => 8, // Hangul
         _ => 0x100 + (cp >> 7),                                   // one per 128-block
     }
@@ -235,8 +242,12 @@ fn class(c: char) -> Class {
             'ª' | 'º' => Class::Lower,
             _ => Class::Rare,
         },
-        0x2020..=0x2022 | 0x2030 | 0x2039 | 0x203A | 0x20AC | 0x2122 | 0x192 | 0x2C6 | 0x2DC => Class::Rare,
-        0x2500..=0x25FF | 0x2200..=0x22FF | 0x2320..=0x2321 | 0x2310 | 0x20A7 | 0x207F => Class::Rare,
+        0x2020..=0x2022 | 0x2030 | 0x2039 | 0x203A | 0x20AC | 0x2122 | 0x192 | 0x2C6 | 0x2DC => {
+            Class::Rare
+        }
+        0x2500..=0x25FF | 0x2200..=0x22FF | 0x2320..=0x2321 | 0x2310 | 0x20A7 | 0x207F => {
+            Class::Rare
+        }
         _ if c.is_uppercase() => Class::Upper,
         _ if c.is_lowercase() => Class::Lower,
         _ if c.is_alphabetic() => Class::Letter,
@@ -260,7 +271,13 @@ pub fn badness(word: &[char]) -> u32 {
             Class::Rare => {
                 // A rare symbol touching a non-ASCII letter or another rare symbol.
                 let glued = |j: Option<&char>| {
-                    j.is_some_and(|&n| !n.is_ascii() && matches!(class(n), Class::Upper | Class::Lower | Class::Letter | Class::Rare))
+                    j.is_some_and(|&n| {
+                        !n.is_ascii()
+                            && matches!(
+                                class(n),
+                                Class::Upper | Class::Lower | Class::Letter | Class::Rare
+                            )
+                    })
                 };
                 if glued(i.checked_sub(1).and_then(|j| word.get(j))) || glued(word.get(i + 1)) {
                     score += 1;

@@ -31,8 +31,16 @@ pub struct Line<'a> {
 impl<'a> Line<'a> {
     pub fn new(no: u32, text: &'a str) -> Self {
         let text = text.trim();
-        let words = text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
-        Line { no, text, words, sentence: rules::ends_sentence(text) }
+        let words = text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        Line {
+            no,
+            text,
+            words,
+            sentence: rules::ends_sentence(text),
+        }
     }
 
     /// A paragraph of running text: the body of a document is made of these.
@@ -41,8 +49,11 @@ impl<'a> Line<'a> {
     }
 }
 
+/// A line rule: true when the line is chrome of the rule's kind.
+pub type Rule = fn(&Line) -> bool;
+
 /// Line rules, in the order they are tried; the first that matches names the removal.
-const LINE_RULES: &[(&str, fn(&Line) -> bool)] = &[
+const LINE_RULES: &[(&str, Rule)] = &[
     ("timestamp", rules::timestamp),
     ("breadcrumb", rules::breadcrumb),
     ("comment_form", rules::comment_form),
@@ -59,7 +70,12 @@ const MAX_TRAILING_WORDS: usize = 6;
 pub fn classify(lines: &[Line]) -> Vec<Option<&'static str>> {
     let mut verdict: Vec<Option<&'static str>> = lines
         .iter()
-        .map(|l| LINE_RULES.iter().find(|(_, rule)| rule(l)).map(|(name, _)| *name))
+        .map(|l| {
+            LINE_RULES
+                .iter()
+                .find(|(_, rule)| rule(l))
+                .map(|(name, _)| *name)
+        })
         .collect();
 
     // A widget header after the body has started ends the body, if less text follows it
@@ -80,7 +96,10 @@ pub fn classify(lines: &[Line]) -> Vec<Option<&'static str>> {
 
     // Author box: a name line, then a paragraph opening with that name, after the body has
     // started and with no paragraph of the body after it (it closes the article).
-    let body_end = verdict.iter().position(|v| *v == Some("widget_block")).unwrap_or(lines.len());
+    let body_end = verdict
+        .iter()
+        .position(|v| *v == Some("widget_block"))
+        .unwrap_or(lines.len());
     let first_prose = lines.iter().position(Line::is_prose).unwrap_or(body_end);
     for i in first_prose + 1..body_end.saturating_sub(1) {
         let (name, next) = (&lines[i], &lines[i + 1]);
@@ -98,11 +117,18 @@ pub fn classify(lines: &[Line]) -> Vec<Option<&'static str>> {
     }
 
     // Trailing chrome: short non-sentences after the last kept paragraph.
-    if let Some(last) = (0..lines.len()).rev().find(|&i| verdict[i].is_none() && lines[i].is_prose()) {
-        let tail: Vec<usize> = (last + 1..lines.len()).filter(|&i| verdict[i].is_none()).collect();
+    if let Some(last) = (0..lines.len())
+        .rev()
+        .find(|&i| verdict[i].is_none() && lines[i].is_prose())
+    {
+        let tail: Vec<usize> = (last + 1..lines.len())
+            .filter(|&i| verdict[i].is_none())
+            .collect();
         if !tail.is_empty()
             && tail.len() <= MAX_TRAILING
-            && tail.iter().all(|&i| lines[i].words <= MAX_TRAILING_WORDS && !lines[i].sentence)
+            && tail
+                .iter()
+                .all(|&i| lines[i].words <= MAX_TRAILING_WORDS && !lines[i].sentence)
         {
             for i in tail {
                 verdict[i] = Some("trailing_chrome");
@@ -129,7 +155,11 @@ pub fn apply(doc: &mut Doc) {
     let mut removed = Vec::new();
     for (l, v) in lines.iter().zip(verdict) {
         match v {
-            Some(rule) => removed.push(Removal { line: l.no, rule, text: l.text.to_string() }),
+            Some(rule) => removed.push(Removal {
+                line: l.no,
+                rule,
+                text: l.text.to_string(),
+            }),
             None => {
                 if !out.is_empty() {
                     out.push('\n');
@@ -156,12 +186,22 @@ mod tests {
     fn run(text: &str) -> (String, Vec<(&'static str, String)>) {
         let lines = lines_of(text);
         let v = classify(&lines);
-        let kept: Vec<&str> = lines.iter().zip(&v).filter(|(_, v)| v.is_none()).map(|(l, _)| l.text).collect();
-        let gone = lines.iter().zip(&v).filter_map(|(l, v)| v.map(|r| (r, l.text.to_string()))).collect();
+        let kept: Vec<&str> = lines
+            .iter()
+            .zip(&v)
+            .filter(|(_, v)| v.is_none())
+            .map(|(l, _)| l.text)
+            .collect();
+        let gone = lines
+            .iter()
+            .zip(&v)
+            .filter_map(|(l, v)| v.map(|r| (r, l.text.to_string())))
+            .collect();
         (kept.join("\n"), gone)
     }
 
-    const PARA: &str = "The committee met on Thursday to discuss the new budget proposal for the coming year.";
+    const PARA: &str =
+        "The committee met on Thursday to discuss the new budget proposal for the coming year.";
 
     #[test]
     fn widget_block_ends_body() {
@@ -186,7 +226,15 @@ mod tests {
         let (kept, gone) = run(&text);
         assert_eq!(kept, format!("{PARA}\n{PARA}"));
         let rules: Vec<_> = gone.iter().map(|g| g.0).collect();
-        assert_eq!(rules, ["author_bio", "author_bio", "trailing_chrome", "trailing_chrome"]);
+        assert_eq!(
+            rules,
+            [
+                "author_bio",
+                "author_bio",
+                "trailing_chrome",
+                "trailing_chrome"
+            ]
+        );
     }
 
     #[test]

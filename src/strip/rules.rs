@@ -7,18 +7,24 @@ use super::Line;
 
 /// Characters that may close a sentence after its terminal mark (quotes, brackets).
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '）' | '」' | '』' | '】' | '*')
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '）' | '」' | '』' | '】' | '*'
+    )
 }
 
 /// True when the line ends a sentence: `.`, `!`, `?`, `…` and their CJK, Devanagari, Arabic
 /// forms, possibly followed by closing quotes or brackets. (C4's rule, widened to Unicode.)
 pub fn ends_sentence(text: &str) -> bool {
     let t = text.trim_end().trim_end_matches(is_closer);
-    t.ends_with(['.', '!', '?', '…', '。', '！', '？', '।', '؟', '۔', '｡', '።'])
+    t.ends_with([
+        '.', '!', '?', '…', '。', '！', '？', '।', '؟', '۔', '｡', '።',
+    ])
 }
 
 fn lower_word(w: &str) -> String {
-    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()
+    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+        .to_lowercase()
 }
 
 fn in_list(list: &[&str], w: &str) -> bool {
@@ -29,7 +35,8 @@ fn is_number_like(w: &str) -> bool {
     let t = w.trim_matches(|c: char| matches!(c, ',' | '.' | '(' | ')' | '[' | ']'));
     !t.is_empty()
         && t.chars().any(|c| c.is_ascii_digit())
-        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '-' | '.' | ',' | 'h' | 'H'))
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '-' | '.' | ',' | 'h' | 'H'))
 }
 
 /// Splits glued tokens such as `12October` into number and word.
@@ -40,7 +47,9 @@ fn split_digits(w: &str) -> Vec<&str> {
     for (i, c) in w.char_indices() {
         let d = c.is_ascii_digit();
         if let Some(p) = prev_digit {
-            if p != d && c.is_alphabetic() || (!p && d && w[start..i].chars().all(char::is_alphabetic)) {
+            if p != d && c.is_alphabetic()
+                || (!p && d && w[start..i].chars().all(char::is_alphabetic))
+            {
                 out.push(&w[start..i]);
                 start = i;
             }
@@ -54,13 +63,19 @@ fn split_digits(w: &str) -> Vec<&str> {
 /// A line that is only a date, a time, or a relative time: "13 hours ago",
 /// "21 April 2021 - 03:26", "Mon, 12 Oct 2018", "vor 3 Stunden", "2018-10-12 15:44".
 pub fn timestamp(line: &Line) -> bool {
-    if line.words > 10 || line.text.chars().count() > 80 || ends_sentence(line.text) && !line.text.ends_with('.') {
+    if line.words > 10
+        || line.text.chars().count() > 80
+        || ends_sentence(line.text) && !line.text.ends_with('.')
+    {
         return false;
     }
     let mut strong = false;
     let mut number = false;
     let mut relative = false;
-    for raw in line.text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•')) {
+    for raw in line
+        .text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•'))
+    {
         if raw.is_empty() || raw.chars().all(|c| !c.is_alphanumeric()) {
             continue;
         }
@@ -91,7 +106,11 @@ pub fn timestamp(line: &Line) -> bool {
 
 fn is_ordinal(w: &str) -> bool {
     let digits = w.chars().take_while(char::is_ascii_digit).count();
-    digits > 0 && matches!(&w[digits..], "st" | "nd" | "rd" | "th" | "er" | "e" | "º" | "ª")
+    digits > 0
+        && matches!(
+            &w[digits..],
+            "st" | "nd" | "rd" | "th" | "er" | "e" | "º" | "ª"
+        )
 }
 
 /// `Label: value` metadata: a label of one to three words, a colon, and a short value that is
@@ -99,14 +118,18 @@ fn is_ordinal(w: &str) -> bool {
 /// value is empty (a form field). "News ID: 73022", "Categories: World", "Fecha: 3 de mayo".
 pub fn label_value(line: &Line) -> bool {
     let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
-    let Some(colon) = t.find([':', '：']) else { return false };
+    let Some(colon) = t.find([':', '：']) else {
+        return false;
+    };
     let label = t[..colon].trim();
     let value = t[colon..].trim_start_matches([':', '：']).trim();
     let label_words: Vec<&str> = label.split_whitespace().collect();
     if label_words.is_empty() || label_words.len() > 3 || label.chars().count() > 30 {
         return false;
     }
-    if !label.chars().next().is_some_and(char::is_alphabetic) || label.contains(['.', ',', '?', '!']) {
+    if !label.chars().next().is_some_and(char::is_alphabetic)
+        || label.contains(['.', ',', '?', '!'])
+    {
         return false;
     }
     if value.starts_with("//") || ends_sentence(value) {
@@ -119,12 +142,16 @@ pub fn label_value(line: &Line) -> bool {
     if value.is_empty() {
         return true;
     }
-    let meta = label_words.iter().any(|w| in_list(META_LABELS, &lower_word(w)));
+    let meta = label_words
+        .iter()
+        .any(|w| in_list(META_LABELS, &lower_word(w)));
     meta || value.chars().any(|c| c.is_ascii_digit())
 }
 
 /// Separators that join breadcrumb and menu items.
-const SEPARATORS: &[&str] = &["<<", ">>", "<", ">", "»", "«", "›", "‹", "/", "|", "→", "•", "·", "::", "\\", "–", "-", "—"];
+const SEPARATORS: &[&str] = &[
+    "<<", ">>", "<", ">", "»", "«", "›", "‹", "/", "|", "→", "•", "·", "::", "\\", "–", "-", "—",
+];
 
 /// Breadcrumbs and menus: short items joined by separators, "Home › News › World",
 /// "iran << iran", "Home | About | Contact". Dashes count only with three or more items.
@@ -165,14 +192,33 @@ pub fn comment_form(line: &Line) -> bool {
     if line.words == 0 || line.words > 8 {
         return false;
     }
-    let words: Vec<String> = line.text.split_whitespace().map(lower_word).filter(|w| !w.is_empty()).collect();
+    let words: Vec<String> = line
+        .text
+        .split_whitespace()
+        .map(lower_word)
+        .filter(|w| !w.is_empty())
+        .collect();
     if words.is_empty() {
         return false;
     }
     let hits = words.iter().filter(|w| in_list(FORM_WORDS, w)).count();
     let key = words.iter().any(|w| {
-        matches!(w.as_str(), "comment" | "comments" | "reply" | "email" | "e-mail" | "submit" | "comentario"
-            | "commentaire" | "kommentar" | "commento" | "comentário" | "комментарий" | "yorum")
+        matches!(
+            w.as_str(),
+            "comment"
+                | "comments"
+                | "reply"
+                | "email"
+                | "e-mail"
+                | "submit"
+                | "comentario"
+                | "commentaire"
+                | "kommentar"
+                | "commento"
+                | "comentário"
+                | "комментарий"
+                | "yorum"
+        )
     });
     key && hits * 10 >= words.len() * 8
 }
@@ -191,9 +237,19 @@ pub fn byline(line: &Line) -> bool {
     let rest: Vec<&str> = it.collect();
     let caps = rest
         .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || matches!(**w, "and" | "&" | "y" | "et" | "und" | "e" | "de" | "van" | "von"))
+        .filter(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase())
+                || matches!(
+                    **w,
+                    "and" | "&" | "y" | "et" | "und" | "e" | "de" | "van" | "von"
+                )
+        })
         .count();
-    !rest.is_empty() && caps == rest.len() && rest.iter().any(|w| w.chars().next().is_some_and(char::is_uppercase))
+    !rest.is_empty()
+        && caps == rest.len()
+        && rest
+            .iter()
+            .any(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// A widget header that ends the article body: "Recent Posts", "Related Articles",
@@ -220,8 +276,14 @@ pub fn name_line(line: &Line) -> bool {
     if words.len() < 2 || words.len() > 4 {
         return false;
     }
-    words.iter().all(|w| w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.'))
-        && words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() >= 2
+    words.iter().all(|w| {
+        w.chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+    }) && words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count()
+        >= 2
 }
 
 #[cfg(test)]
@@ -235,15 +297,28 @@ mod tests {
     #[test]
     fn timestamps_in_several_languages() {
         for s in [
-            "3 days ago", "Yesterday", "vor 2 Stunden", "hace 5 minutos", "il y a 3 heures", "2 часа назад",
-            "March 3, 2020", "Mon, 12 Oct 2018 10:22 GMT", "2019-07-01 08:15", "Published: 4 May 2017",
-            "Updated 14:32 IST", "5 de mayo de 2021",
+            "3 days ago",
+            "Yesterday",
+            "vor 2 Stunden",
+            "hace 5 minutos",
+            "il y a 3 heures",
+            "2 часа назад",
+            "March 3, 2020",
+            "Mon, 12 Oct 2018 10:22 GMT",
+            "2019-07-01 08:15",
+            "Published: 4 May 2017",
+            "Updated 14:32 IST",
+            "5 de mayo de 2021",
         ] {
             assert!(timestamp(&l(s)), "{s}");
         }
         for s in [
-            "The meeting lasted 3 hours.", "May the best team win", "Today we launch our new product",
-            "2 cups of flour", "Chapter 12", "April showers bring May flowers",
+            "The meeting lasted 3 hours.",
+            "May the best team win",
+            "Today we launch our new product",
+            "2 cups of flour",
+            "Chapter 12",
+            "April showers bring May flowers",
         ] {
             assert!(!timestamp(&l(s)), "{s}");
         }
@@ -251,12 +326,22 @@ mod tests {
 
     #[test]
     fn label_values() {
-        for s in ["Posted in: Sports", "Views: 1,204", "Fecha: 3 de mayo", "Автор: Иван Петров", "Name:", "Tags: rust, cli"] {
+        for s in [
+            "Posted in: Sports",
+            "Views: 1,204",
+            "Fecha: 3 de mayo",
+            "Автор: Иван Петров",
+            "Name:",
+            "Tags: rust, cli",
+        ] {
             assert!(label_value(&l(s)), "{s}");
         }
         for s in [
-            "Note: the meeting was postponed.", "Analysis: why markets fell", "Step 1: Preheat the oven",
-            "He said: “We will win.”", "https://example.com/a",
+            "Note: the meeting was postponed.",
+            "Analysis: why markets fell",
+            "Step 1: Preheat the oven",
+            "He said: “We will win.”",
+            "https://example.com/a",
         ] {
             assert!(!label_value(&l(s)), "{s}");
         }
@@ -264,30 +349,63 @@ mod tests {
 
     #[test]
     fn breadcrumbs_and_menus() {
-        for s in ["Home › World › Europe", "Home | About us | Contact", "Startseite » Politik", "News / Sport / Football"] {
+        for s in [
+            "Home › World › Europe",
+            "Home | About us | Contact",
+            "Startseite » Politik",
+            "News / Sport / Football",
+        ] {
             assert!(breadcrumb(&l(s)), "{s}");
         }
-        for s in ["Mother-in-law visits - again", "The cost was 3 / 4 of the total budget for the whole year in the end.", "Iran - Iraq"] {
+        for s in [
+            "Mother-in-law visits - again",
+            "The cost was 3 / 4 of the total budget for the whole year in the end.",
+            "Iran - Iraq",
+        ] {
             assert!(!breadcrumb(&l(s)), "{s}");
         }
     }
 
     #[test]
     fn forms_bylines_widgets_names() {
-        for s in ["Leave a Reply", "Post Comment", "Deja un comentario", "Your email address will not be published"] {
+        for s in [
+            "Leave a Reply",
+            "Post Comment",
+            "Deja un comentario",
+            "Your email address will not be published",
+        ] {
             assert!(comment_form(&l(s)), "{s}");
         }
-        assert!(!comment_form(&l("Readers can comment on the proposal until May")));
-        for s in ["By John Smith", "By Reuters Staff", "Por María López", "Von Anna Schmidt und Jan Berg"] {
+        assert!(!comment_form(&l(
+            "Readers can comment on the proposal until May"
+        )));
+        for s in [
+            "By John Smith",
+            "By Reuters Staff",
+            "Por María López",
+            "Von Anna Schmidt und Jan Berg",
+        ] {
             assert!(byline(&l(s)), "{s}");
         }
-        for s in ["By the way, this matters", "By 2030 the city will grow", "By far the Best"] {
+        for s in [
+            "By the way, this matters",
+            "By 2030 the city will grow",
+            "By far the Best",
+        ] {
             assert!(!byline(&l(s)), "{s}");
         }
-        for s in ["Related Articles", "Read more:", "Comments (12)", "Lire aussi", "Читайте также"] {
+        for s in [
+            "Related Articles",
+            "Read more:",
+            "Comments (12)",
+            "Lire aussi",
+            "Читайте также",
+        ] {
             assert!(widget_header(&l(s)), "{s}");
         }
-        assert!(!widget_header(&l("Related reading on the economy of cities")));
+        assert!(!widget_header(&l(
+            "Related reading on the economy of cities"
+        )));
         assert!(name_line(&l("Maria Gonzalez")));
         assert!(!name_line(&l("Rouhani urges cooperation")));
     }

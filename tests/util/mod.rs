@@ -64,7 +64,12 @@ pub fn diff(want: &[u8], got: &[u8]) -> String {
     for i in 0..wl.len().max(gl.len()) {
         let (a, b) = (wl.get(i), gl.get(i));
         if a != b {
-            out.push_str(&format!("  line {}:\n    expected: {}\n    got:      {}\n", i + 1, a.unwrap_or(&"<none>"), b.unwrap_or(&"<none>")));
+            out.push_str(&format!(
+                "  line {}:\n    expected: {}\n    got:      {}\n",
+                i + 1,
+                a.unwrap_or(&"<none>"),
+                b.unwrap_or(&"<none>")
+            ));
             shown += 1;
             if shown == 5 {
                 out.push_str("  …\n");
