@@ -47,6 +47,7 @@ SKIP_EXT = {
 }
 SKIP_NAMES = {"makefile", "test_results", "test-summary"}
 MAX_DOC_FILE = 2_000_000  # bytes of text kept per /usr/share/doc file
+PKG_CAP = 2_000_000  # bytes of windows per package (nodejs ships 10 MB of changelogs ...)
 
 STOP = {
     "en": "the and of to in is for that with on are this you it as be by from or at have not".split(),
@@ -90,13 +91,17 @@ def guess_lang(text):
 
 # ---------------------------------------------------------------- sources
 class Src:
-    __slots__ = ("kind", "name", "url", "lang", "head", "body", "tail", "uses", "cursor", "size", "parts", "suffix")  # suffix: doc bytes left
+    """One source text. web: head/body/tail lines of a wcxb page; doc: body = paragraphs."""
+    __slots__ = ("kind", "name", "url", "lang", "head", "body", "tail", "size",
+                 "uses", "cursor", "parts", "allow", "left")
 
     def __init__(self, kind, name, url, lang, head, body, tail):
         self.kind, self.name, self.url, self.lang = kind, name, url, lang
         self.head, self.body, self.tail = head, body, tail
-        self.uses, self.cursor, self.suffix = 0, 0, None
         self.size = sum(len(b) + 1 for b in head + body + tail)
+        self.uses, self.cursor = 0, 0
+        self.allow = self.size  # doc: bytes its windows may use in all
+        self.left = None        # doc: bytes still unused (set at first use)
         # a web page whose body is long and mostly prose is cut into 2-4 disjoint parts (each
         # one document); other pages give one document, else their copies would be
         # near-duplicates of each other through the chrome
@@ -155,7 +160,7 @@ def paragraphs(text):
         lines = [l.rstrip() for l in para.split("\n") if l.strip()]
         if not lines:
             continue
-        if len(lines) > 1 and not any(BULLET.match(l) for l in lines[1:]):
+        if 1 < len(lines) <= 40 and not any(BULLET.match(l) for l in lines[1:]):
             out.append(" ".join(l.strip() for l in lines))
         else:
             out.extend(lines)  # lists, tables, code: keep one line per line
@@ -164,10 +169,10 @@ def paragraphs(text):
 
 
 def load_docs(root):
-    """Text files under root; a file is skipped when it is byte-identical to an earlier one or
+    """Text files under root (at most PKG_CAP bytes used per package); a file is skipped when it is byte-identical to an earlier one or
     when half of its lines already occurred in earlier files (release notes of point
     releases, changelogs shared by the binary packages of one source package, ...)."""
-    out, seen, seen_lines = [], set(), set()
+    out, seen, seen_lines, pkg_bytes = [], set(), set(), {}
     for dirpath, dirs, files in os.walk(root):
         dirs.sort()
         for f in sorted(files):
@@ -193,7 +198,13 @@ def load_docs(root):
                 continue
             seen_lines.update(lines)
             rel = p.relative_to(root).as_posix()
+            pkg = rel.split("/")[0]
+            left = PKG_CAP - pkg_bytes.get(pkg, 0)
+            if left < 2000:
+                continue
             out.append(Src("doc", rel, f"file://{root.as_posix().rstrip('/')}/{rel}", guess_lang(text), [], paras, []))
+            out[-1].allow = min(out[-1].size, left)
+            pkg_bytes[pkg] = pkg_bytes.get(pkg, 0) + out[-1].allow
     return out
 
 
@@ -232,25 +243,25 @@ MIN_WINDOW = 600  # bytes: a file with less left is used up
 
 
 def doc_used_up(s):
-    return s.uses > 0 and s.suffix < MIN_WINDOW
+    return s.uses > 0 and s.left < MIN_WINDOW
 
 
 def make_doc(rng, s, same_lang):
     """The next window of consecutive paragraphs of a file. The first window starts at a random
     paragraph, later ones continue from there, wrapping to the file's start at its end, so the
-    windows of one file never overlap (s.suffix = bytes not used yet)."""
+    windows of one file never overlap (s.left = bytes not used yet)."""
     n = len(s.body)
     target = min(60000, max(600, int(rng.lognormvariate(8.8, 0.9))))  # median ~6.6 kB
     if s.uses == 0:
         s.cursor = rng.randrange(n)
-        s.suffix = sum(len(b) + 1 for b in s.body)
+        s.left = s.allow
     s.uses += 1
     out, size, i = [], 0, s.cursor
-    while size < target and s.suffix > 0:
+    while size < target and s.left > 0:
         b = s.body[i]
         out.append(b)
         size += len(b) + 1
-        s.suffix -= len(b) + 1
+        s.left -= len(b) + 1
         i += 1
         if i == n:  # a window ends at the end of the file
             i = 0
@@ -338,13 +349,13 @@ def main():
     if not web and not docs:
         sys.exit("error: no source text found (check --wcxb and --docs)")
     print(f"sources: {len(web)} wcxb pages ({sum(s.size for s in web) / 1e6:.1f} MB), "
-          f"{len(docs)} doc files ({sum(s.size for s in docs) / 1e6:.1f} MB) "
+          f"{len(docs)} doc files ({sum(s.size for s in docs) / 1e6:.1f} MB, {sum(s.allow for s in docs) / 1e6:.1f} MB usable) "
           f"[{time.time() - t0:.1f} s]", file=sys.stderr)
 
     by_lang = {}
     for s in web + docs:
         by_lang.setdefault((s.kind, s.lang), []).append(s)
-    doc_weights = [min(s.size, 300_000) for s in docs]
+    doc_weights = [min(s.allow, 300_000) for s in docs]
     avail = [s for s in web if s.body]  # web pages with parts left
     print(f"web documents available: {sum(s.parts for s in avail)}", file=sys.stderr)
 
@@ -411,6 +422,7 @@ def main():
           f"({kinds['web']} web, {kinds['doc']} doc), {counts['near']} near-copies ({counts['near'] / n:.1%}), "
           f"{counts['exact']} exact copies ({counts['exact'] / n:.1%}); languages "
           + ", ".join(f"{k} {v}" for k, v in langs.most_common(8))
+          + f"; doc text left unused {sum(s.allow if s.left is None else s.left for s in docs) / 1e6:.1f} MB"
           + f" [{time.time() - t0:.1f} s]", file=sys.stderr)
     return 0
 

@@ -398,10 +398,12 @@ def main():
 
         if a.worst:
             print()
-            print(f"worst {a.worst} pages by F1:")
+            blank = [x for x in rows if not inputs[x["id"]].strip()]
+            print(f"worst {a.worst} pages by F1 (leaving out the {len(blank)} pages whose input text is empty):")
             print("| id | type | P | R | F1 | R keep |")
             print("|---|---|---:|---:|---:|---:|")
-            for x in sorted(rows, key=lambda x: (x["f1"], x["id"]))[: a.worst]:
+            cand = [x for x in rows if inputs[x["id"]].strip()]
+            for x in sorted(cand, key=lambda x: (x["f1"], x["id"]))[: a.worst]:
                 print(f"| {x['id']} | {x['type']} | {x['p']:.3f} | {x['r']:.3f} | {x['f1']:.3f} | {x['r_keep']:.3f} |")
 
         if a.diff:

@@ -627,3 +627,38 @@ pub const BYLINE_OPENERS: &[&str] = &[
     "texto",
     "reporting",
 ];
+
+/// Bit flags: which lists a word is in.
+pub const MONTH: u8 = 1;
+pub const WEEKDAY: u8 = 2;
+pub const RELATIVE_TIME: u8 = 4;
+pub const FILLER: u8 = 8;
+pub const META: u8 = 16;
+pub const FORM: u8 = 32;
+pub const BYLINE: u8 = 64;
+
+/// The lists above as one hash map from word to flags, built once: a rule looks a word up in
+/// constant time instead of scanning lists.
+pub fn flags(word: &str) -> u8 {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static MAP: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut m: HashMap<&'static str, u8> = HashMap::new();
+        for (list, flag) in [
+            (MONTHS, MONTH),
+            (WEEKDAYS, WEEKDAY),
+            (RELATIVE, RELATIVE_TIME),
+            (DATE_FILLER, FILLER),
+            (META_LABELS, META),
+            (FORM_WORDS, FORM),
+            (BYLINE_OPENERS, BYLINE),
+        ] {
+            for w in list {
+                *m.entry(w).or_default() |= flag;
+            }
+        }
+        m
+    });
+    map.get(word).copied().unwrap_or(0)
+}

@@ -22,13 +22,18 @@ pub fn ends_sentence(text: &str) -> bool {
     ])
 }
 
-fn lower_word(w: &str) -> String {
-    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
-        .to_lowercase()
+/// The word without surrounding punctuation, lowercased (borrowed when already lowercase).
+fn lower_word(w: &str) -> std::borrow::Cow<'_, str> {
+    let t = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+    if t.bytes().all(|b| !b.is_ascii_uppercase() && b.is_ascii()) {
+        std::borrow::Cow::Borrowed(t)
+    } else {
+        std::borrow::Cow::Owned(t.to_lowercase())
+    }
 }
 
-fn in_list(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
+fn has(w: &str, flag: u8) -> bool {
+    flags(w) & flag != 0
 }
 
 fn is_number_like(w: &str) -> bool {
@@ -92,11 +97,11 @@ pub fn timestamp(line: &Line) -> bool {
                 continue;
             }
             let w = w.trim_end_matches('.');
-            if in_list(MONTHS, w) || in_list(WEEKDAYS, w) {
+            if has(w, MONTH | WEEKDAY) {
                 strong = true;
-            } else if in_list(RELATIVE, w) {
+            } else if has(w, RELATIVE_TIME) {
                 relative = true;
-            } else if !in_list(DATE_FILLER, w) && !is_ordinal(w) {
+            } else if !has(w, FILLER) && !is_ordinal(w) {
                 return false;
             }
         }
@@ -142,9 +147,7 @@ pub fn label_value(line: &Line) -> bool {
     if value.is_empty() {
         return true;
     }
-    let meta = label_words
-        .iter()
-        .any(|w| in_list(META_LABELS, &lower_word(w)));
+    let meta = label_words.iter().any(|w| has(&lower_word(w), META));
     meta || value.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -192,7 +195,7 @@ pub fn comment_form(line: &Line) -> bool {
     if line.words == 0 || line.words > 8 {
         return false;
     }
-    let words: Vec<String> = line
+    let words: Vec<std::borrow::Cow<str>> = line
         .text
         .split_whitespace()
         .map(lower_word)
@@ -201,10 +204,10 @@ pub fn comment_form(line: &Line) -> bool {
     if words.is_empty() {
         return false;
     }
-    let hits = words.iter().filter(|w| in_list(FORM_WORDS, w)).count();
+    let hits = words.iter().filter(|w| has(w, FORM)).count();
     let key = words.iter().any(|w| {
         matches!(
-            w.as_str(),
+            w.as_ref(),
             "comment"
                 | "comments"
                 | "reply"
@@ -231,7 +234,7 @@ pub fn byline(line: &Line) -> bool {
     }
     let mut it = line.text.split_whitespace();
     let Some(first) = it.next() else { return false };
-    if !in_list(BYLINE_OPENERS, &lower_word(first)) {
+    if !has(&lower_word(first), BYLINE) {
         return false;
     }
     let rest: Vec<&str> = it.collect();
