@@ -9,7 +9,8 @@
 # For --threads 1 and --threads 2: RUNS (default 3) timed runs, median wall time, MB/s =
 # input bytes / seconds (MB = 10^6 bytes). Then checks that every run wrote the same
 # clean.jsonl and dropped.jsonl (cmp) and the same report.json apart from its top-level
-# "timing" member. Exit status 1 if thresh fails or the outputs differ.
+# "timing" member. Exit status 1 if thresh fails or the outputs differ. Wall times are only
+# meaningful on an otherwise idle machine: the load average is printed before and after.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,7 +37,7 @@ trap 'rm -rf "$tmp"' EXIT
 echo "thresh:  $THRESH"
 echo "corpus:  $CORPUS ($(python3 -c "print(f'{$bytes/1e6:.1f}')") MB, $(wc -l < "$CORPUS") documents)"
 echo "args:    clean <corpus> -o <dir> -q --threads N ${extra[*]:-}"
-echo "machine: $(nproc) CPUs; runs per setting: $RUNS"
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); runs per setting: $RUNS"
 echo
 
 # compare_outputs REF DIR: 0 if DIR holds the same outputs as REF
@@ -75,16 +76,17 @@ for threads in 1 2; do
     times=()
     for run in $(seq 1 "$RUNS"); do
         out="$tmp/t${threads}-r${run}"
-        if ! /usr/bin/time -f %e -o "$tmp/time" "$THRESH" clean "$CORPUS" -o "$out" -q --threads "$threads" "${extra[@]}" \
+        if ! /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$THRESH" clean "$CORPUS" -o "$out" -q --threads "$threads" "${extra[@]}" \
                 2> "$tmp/stderr"; then
             echo "error: thresh failed (--threads $threads, run $run):" >&2
             tail -20 "$tmp/stderr" >&2
             exit 1
         fi
-        t=$(tail -1 "$tmp/time")
+        read -r t usr sys maxrss < <(tail -1 "$tmp/time")
         times+=("$t")
-        printf '  --threads %s run %s: %6.2f s  %7.1f MB/s\n' "$threads" "$run" "$t" \
-            "$(python3 -c "print($bytes/1e6/max($t,1e-9))")"
+        printf '  --threads %s run %s: %6.2f s wall  %7.1f MB/s   (cpu %6.2f s user+sys, max RSS %4d MB)\n' \
+            "$threads" "$run" "$t" "$(python3 -c "print($bytes/1e6/max($t,1e-9))")" \
+            "$(python3 -c "print($usr+$sys)")" "$((maxrss / 1024))"
         if [[ -z "$ref" ]]; then
             ref="$out"   # first run (--threads 1) is the reference for all others
         else
@@ -112,6 +114,7 @@ for f in clean.jsonl dropped.jsonl report.json; do
         printf '  %-14s %12s bytes %8s lines\n' "$f" "$(stat -c %s "$ref/$f")" "$(wc -l < "$ref/$f")"
     fi
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 manifest="$CORPUS.manifest.json"
 if [[ -e "$manifest" && -e "$ref/dropped.jsonl" ]]; then
     # gen_corpus.py records which documents it made as copies: compare with thresh's dedup

@@ -14,8 +14,11 @@ about 2% exact copies (same text, another URL).
                  a crawl); a long prose body is rotated and cut into 2-4 disjoint parts, one
                  per document, and runs of lines from other pages of the same language are
                  spliced in. When the pages are used up, only doc documents follow.
-  doc documents: consecutive windows of a /usr/share/doc file (hard-wrapped prose paragraphs
-                 unwrapped to one line), sometimes with a run from another file spliced in.
+  doc documents: consecutive, non-overlapping windows of a /usr/share/doc file (hard-wrapped
+                 prose paragraphs unwrapped to one line; at most 2 MB used per package),
+                 sometimes with a run from another file spliced in.
+The sources are used without overlap, so there is text for about 115 MB; beyond that the
+script stops with an error rather than make accidental duplicates.
 Non-English pages are kept as they occur and only mixed with pages of the same (guessed)
 language. Sizes are in MB = 10^6 bytes of JSONL. The same arguments give the same bytes.
 A manifest (<out>.manifest.json) records counts and which documents copy which.

@@ -156,64 +156,131 @@ fn seq_len(lead: u8, second: u8) -> Option<usize> {
     (lo..=hi).contains(&second).then_some(n)
 }
 
-/// Decodes every mojibake sequence of encoding `e` in `word`. Returns the new word and the
-/// number of sequences, or `None` when there are none.
-fn decode_word(word: &[char], e: usize) -> Option<(Vec<char>, u32)> {
+/// Bytes Windows-1252 leaves undefined: a pipeline that decoded UTF-8 as Windows-1252
+/// strictly lost them, leaving `?` or U+FFFD in their place.
+const LOST: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
+/// Byte of `c` in encoding `e` when it can continue a UTF-8 sequence, including the two
+/// stand-ins of damaged pipelines: an ASCII space for a no-break space (0xA0), and `?` or
+/// U+FFFD for a lost byte (`None` inside means "one of [`LOST`]").
+#[inline]
+fn cont_byte(e: usize, c: char, wild: bool) -> Option<Option<u8>> {
+    match c {
+        ' ' if e == 0 && wild => Some(Some(0xA0)),
+        '?' | '\u{FFFD}' if e == 0 && wild => Some(None),
+        _ => encode(e, c).filter(|b| (0x80..=0xBF).contains(b)).map(Some),
+    }
+}
+
+/// Characters a lost byte most likely stood for: letters of the common alphabets and the
+/// typographic quotes. Among several fits the first in code point order is taken.
+fn common(c: char) -> bool {
+    matches!(c as u32,
+        0xC0..=0xFF | 0x391..=0x3C9 | 0x410..=0x44F | 0x5D0..=0x5EA | 0x621..=0x64A
+        | 0x2013 | 0x2014 | 0x2018..=0x201E | 0x2022 | 0x2026 | 0x20AC)
+}
+
+/// A decoded word: the characters, how many sequences were decoded, and whether every
+/// non-ASCII character of the input was part of one (the whole word was mojibake).
+struct Decoded {
+    chars: Vec<char>,
+    n: u32,
+    full: bool,
+}
+
+/// Decodes every mojibake sequence of encoding `e` in `word`, or `None` when there is none.
+fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
     let mut out = Vec::with_capacity(word.len());
     let mut n_fixed = 0;
+    let mut full = true;
     let mut i = 0;
-    while i < word.len() {
+    'outer: while i < word.len() {
         let c = word[i];
-        if let (Some(b0), Some(&c1)) = (encode(e, c).filter(|b| *b >= 0xC2), word.get(i + 1)) {
-            if let Some(b1) = encode(e, c1) {
-                if let Some(n) = seq_len(b0, b1) {
-                    if i + n <= word.len() {
-                        let mut bytes = [b0, b1, 0, 0];
-                        let mut ok = true;
-                        for k in 2..n {
-                            match encode(e, word[i + k]) {
-                                Some(b) if (0x80..=0xBF).contains(&b) => bytes[k] = b,
-                                _ => {
-                                    ok = false;
-                                    break;
-                                }
-                            }
+        if let Some(b0) = encode(e, c).filter(|b| *b >= 0xC2) {
+            let len = match b0 {
+                0xC2..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            if i + len <= word.len() {
+                let mut bytes = [b0, 0, 0, 0];
+                let mut lost_at = None;
+                for k in 1..len {
+                    match cont_byte(e, word[i + k], wild) {
+                        Some(Some(b)) => bytes[k] = b,
+                        Some(None) if lost_at.is_none() => lost_at = Some(k),
+                        _ => {
+                            out.push(c);
+                            full &= c.is_ascii();
+                            i += 1;
+                            continue 'outer;
                         }
-                        if ok {
-                            if let Some(d) = std::str::from_utf8(&bytes[..n])
+                    }
+                }
+                let decoded = match lost_at {
+                    None => std::str::from_utf8(&bytes[..len])
+                        .ok()
+                        .and_then(|s| s.chars().next()),
+                    Some(k) => {
+                        let fits = LOST.iter().filter_map(|&b| {
+                            bytes[k] = b;
+                            std::str::from_utf8(&bytes[..len])
                                 .ok()
                                 .and_then(|s| s.chars().next())
-                            {
-                                out.push(d);
-                                n_fixed += 1;
-                                i += n;
-                                continue;
-                            }
+                        });
+                        let all: Vec<char> = fits.collect();
+                        if all.is_empty() {
+                            None
+                        } else {
+                            Some(
+                                all.iter()
+                                    .copied()
+                                    .find(|&d| common(d))
+                                    .unwrap_or('\u{FFFD}'),
+                            )
                         }
+                    }
+                };
+                if let Some(d) = decoded {
+                    if seq_len(bytes[0], bytes[1]).is_some() || lost_at == Some(1) {
+                        out.push(d);
+                        n_fixed += 1;
+                        i += len;
+                        continue;
                     }
                 }
             }
         }
         out.push(c);
+        full &= c.is_ascii();
         i += 1;
     }
-    (n_fixed > 0).then_some((out, n_fixed))
+    (n_fixed > 0).then_some(Decoded {
+        chars: out,
+        n: n_fixed,
+        full,
+    })
 }
 
 /// Rough script of a letter, by Unicode block. Only equality between two scripts matters.
 fn script(c: char) -> u32 {
     let cp = c as u32;
     match cp {
-        0..=0x24F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => 1, // Latin
-        0x370..=0x3FF | 0x1F00..=0x1FFF => 2,                                 // Greek
+        0..=0x2AF | 0x1D00..=0x1DBF | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => 1, // Latin
+        0x370..=0x3FF | 0x1F00..=0x1FFF => 2, // Greek
         0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => 3, // Cyrillic
-        0x530..=0x58F => 4,                                                   // Armenian
-        0x590..=0x5FF | 0xFB1D..=0xFB4F => 5,                                 // Hebrew
+        0x530..=0x58F => 4,                   // Armenian
+        0x590..=0x5FF | 0xFB1D..=0xFB4F => 5, // Hebrew
         0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => 6,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x31F0..=0x31FF => {
             7
         }
         0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => 8, // Hangul
+        0x1200..=0x139F | 0x2D80..=0x2DDF => 9,                   // Ethiopic
+        0x0F00..=0x0FFF => 10,                                    // Tibetan
+        0x1000..=0x109F => 11,                                    // Myanmar
+        0x1400..=0x167F => 12,                                    // Canadian syllabics
+        0x10A0..=0x10FF | 0x1C90..=0x1CBF => 13,                  // Georgian
         _ => 0x100 + (cp >> 7),                                   // one per 128-block
     }
 }
@@ -234,7 +301,32 @@ fn class(c: char) -> Class {
     let cp = c as u32;
     match cp {
         0x80..=0x9F => Class::Bad,
-        0x250..=0x2AF | 0x700..=0x89F | 0xE000..=0xF8FF | 0xFFF0..=0xFFFF => Class::Bad,
+        // IPA letters that living orthographies use (Azerbaijani ə, African ɛ ɔ ŋ-family).
+        0x254 | 0x256 | 0x257 | 0x259 | 0x25B | 0x263 | 0x268 | 0x269 | 0x272 | 0x28A | 0x28B
+        | 0x292 | 0x294 => {
+            if c.is_uppercase() {
+                Class::Upper
+            } else {
+                Class::Lower
+            }
+        }
+        0x250..=0x2AF
+        | 0x700..=0x77F
+        | 0x7C0..=0x89F
+        | 0xE000..=0xF8FF
+        | 0xFFF0..=0xFFFC
+        | 0xFFFE
+        | 0xFFFF => Class::Bad,
+        // Blocks of scripts and signs that decoding noise lands in far more often than text
+        // is written in them (Ogham, Runic, Philippine scripts, Mongolian, Tai Tham, Balinese,
+        // Glagolitic, Coptic, Lisu, Vai, Bamum, and others).
+        0x1680..=0x177F
+        | 0x1800..=0x1C7F
+        | 0x1CC0..=0x1CFF
+        | 0x2C00..=0x2C5F
+        | 0x2C80..=0x2D7F
+        | 0xA4D0..=0xA6FF
+        | 0xA800..=0xABFF => Class::Bad,
         // Latin Extended-B beyond the letters living languages use (Romanian, Vietnamese,
         // Pinyin, Azerbaijani, Sami): rare in text, common in decoding noise.
         0x180..=0x24F if !is_common_ext_b(cp) => Class::Bad,
@@ -260,18 +352,27 @@ fn is_common_ext_b(cp: u32) -> bool {
         | 0x1F4 | 0x1F5 | 0x1F8..=0x1FF | 0x218..=0x21B)
 }
 
+/// Punctuation that mojibake puts between letters and real text rarely does (apostrophes,
+/// hyphens and the middle dot are left out: they join words in real text).
+fn is_glue_punct(c: char) -> bool {
+    matches!(c as u32, 0x2012..=0x2017 | 0x201A..=0x205E) && c != '\u{2027}'
+}
+
 /// How mojibake-like a word looks; higher is worse. See the module docs.
 pub fn badness(word: &[char]) -> u32 {
+    let letter = |k| matches!(k, Class::Upper | Class::Lower | Class::Letter);
     let mut score = 0;
     let mut upper_run = 0u32;
     for (i, &c) in word.iter().enumerate() {
         let k = class(c);
+        let prev = i.checked_sub(1).and_then(|j| word.get(j)).copied();
+        let next = word.get(i + 1).copied();
         match k {
             Class::Bad => score += 2,
             Class::Rare => {
                 // A rare symbol touching a non-ASCII letter or another rare symbol.
-                let glued = |j: Option<&char>| {
-                    j.is_some_and(|&n| {
+                let glued = |j: Option<char>| {
+                    j.is_some_and(|n| {
                         !n.is_ascii()
                             && matches!(
                                 class(n),
@@ -279,16 +380,26 @@ pub fn badness(word: &[char]) -> u32 {
                             )
                     })
                 };
-                if glued(i.checked_sub(1).and_then(|j| word.get(j))) || glued(word.get(i + 1)) {
+                if glued(prev) || glued(next) {
                     score += 1;
                 }
             }
             _ => {}
         }
-        if i > 0 {
-            let p = word[i - 1];
+        let is_letter = |x: Option<char>| x.is_some_and(|p| letter(class(p)));
+        let between_letters = is_letter(prev) && is_letter(next);
+        let touching_letter = is_letter(prev) || is_letter(next);
+        if (between_letters && (is_glue_punct(c) || c == '?'))
+            || (c == '\u{FFFD}' && touching_letter)
+        {
+            score += 1;
+        }
+        if c == ' ' {
+            upper_run = 0;
+            continue;
+        }
+        if let Some(p) = prev.filter(|&p| p != ' ') {
             let pk = class(p);
-            let letter = |k| matches!(k, Class::Upper | Class::Lower | Class::Letter);
             if letter(k) && letter(pk) {
                 if script(p) != script(c) {
                     score += 1;
@@ -331,15 +442,32 @@ pub fn fix(line: &str) -> (String, u32) {
     (cur.unwrap_or_else(|| line.to_string()), total)
 }
 
-/// One pass: each word (run of non-ASCII-whitespace) is decoded in the encoding that lowers
-/// its badness most, if any does.
+/// The best decoding of one piece of a line.
+struct Choice {
+    enc: usize,
+    badness: u32,
+    chars: Vec<char>,
+    n: u32,
+    full: bool,
+}
+
+/// One pass over a line. Each word (run of non-whitespace; a single space after a possible
+/// lead character stays inside, since it may stand for a no-break space) is decoded in every
+/// candidate encoding, and one layer deeper; the reading with the lowest badness wins if it
+/// is lower than the word's own. Then the encoding that won most often in the line is applied
+/// to the words it decodes whole, as long as they do not read worse: a line garbled one way
+/// is garbled that way throughout, even where a word alone would look plausible both ways.
 fn fix_once(line: &str) -> (String, u32) {
     let t = tables();
-    let mut out = String::with_capacity(line.len());
-    let mut total = 0;
-    for piece in split_keep(line) {
-        if piece.is_ascii() || !may_have_mojibake(piece) {
-            out.push_str(piece);
+    let pieces = pieces(line);
+    // Per piece: the winning reading, and every whole-word reading with its base badness.
+    let mut chosen: Vec<Option<Choice>> = Vec::with_capacity(pieces.len());
+    let mut wholes: Vec<(u32, Vec<Choice>)> = Vec::with_capacity(pieces.len());
+    let mut wins = [0u32; N_ENC];
+    for piece in &pieces {
+        if piece.is_ascii() || !may_have_mojibake_or_loss(piece) {
+            chosen.push(None);
+            wholes.push((0, Vec::new()));
             continue;
         }
         let word: Vec<char> = piece.chars().collect();
@@ -350,27 +478,116 @@ fn fix_once(line: &str) -> (String, u32) {
             }
         }
         let base = badness(&word);
-        let mut best: Option<(u32, Vec<char>, u32)> = None;
+        let mut best: Option<Choice> = None;
+        let mut whole = Vec::new();
         for e in 0..N_ENC {
             if encs & (1 << e) == 0 {
                 continue;
             }
-            if let Some((fixed, n)) = decode_word(&word, e) {
-                let b = badness(&fixed);
-                if b < base && best.as_ref().is_none_or(|(bb, _, _)| b < *bb) {
-                    best = Some((b, fixed, n));
+            let Some(d1) = decode_word(&word, e, true) else {
+                continue;
+            };
+            let mut cand = Choice {
+                enc: e,
+                badness: badness(&d1.chars),
+                chars: d1.chars,
+                n: d1.n,
+                full: d1.full,
+            };
+            // One layer deeper, in Windows-1252 or the same encoding.
+            for e2 in [0, e] {
+                if let Some(d2) = decode_word(&cand.chars, e2, false) {
+                    let b2 = badness(&d2.chars);
+                    if b2 <= cand.badness {
+                        cand = Choice {
+                            enc: e,
+                            badness: b2,
+                            chars: d2.chars,
+                            n: cand.n + d2.n,
+                            full: cand.full,
+                        };
+                    }
+                }
+                if e == 0 {
+                    break;
                 }
             }
+            if cand.badness < base && best.as_ref().is_none_or(|b| cand.badness < b.badness) {
+                best = Some(Choice {
+                    chars: cand.chars.clone(),
+                    ..cand
+                });
+            } else if cand.full && cand.badness <= base {
+                whole.push(cand);
+            }
         }
-        match best {
-            Some((_, fixed, n)) => {
-                out.extend(fixed);
-                total += n;
+        if let Some(b) = &best {
+            wins[b.enc] += b.n;
+        }
+        chosen.push(best);
+        wholes.push((base, whole));
+    }
+    let top = (0..N_ENC)
+        .filter(|&e| wins[e] > 0)
+        .max_by_key(|&e| (wins[e], std::cmp::Reverse(e)));
+    let mut out = String::with_capacity(line.len());
+    let mut total = 0;
+    for (i, piece) in pieces.iter().enumerate() {
+        let pick = chosen[i]
+            .as_ref()
+            .or_else(|| top.and_then(|e| wholes[i].1.iter().find(|c| c.enc == e)));
+        match pick {
+            Some(c) => {
+                out.extend(c.chars.iter());
+                total += c.n;
             }
             None => out.push_str(piece),
         }
     }
     (out, total)
+}
+
+/// [`may_have_mojibake`], or a possible lead character followed by a space, `?` or U+FFFD.
+fn may_have_mojibake_or_loss(piece: &str) -> bool {
+    may_have_mojibake(piece) || {
+        let t = tables();
+        let mut prev_lead = false;
+        piece.chars().any(|c| {
+            let hit = prev_lead && matches!(c, ' ' | '?' | '\u{FFFD}');
+            prev_lead = idx(c).is_some_and(|i| t.lead[i] & 1 != 0);
+            hit
+        })
+    }
+}
+
+/// Splits a line into pieces that are decided on their own: runs of whitespace, and words.
+/// A single space after a character that may lead a sequence in Windows-1252 is kept inside
+/// the word, together with the word after it.
+fn pieces(line: &str) -> Vec<&str> {
+    let t = tables();
+    let lead = |c: Option<char>| c.and_then(idx).is_some_and(|i| t.lead[i] & 1 != 0);
+    let ends_with_lead = |w: &str| {
+        let mut cs = w.chars().rev();
+        lead(cs.next()) || lead(cs.next())
+    };
+    let raw: Vec<&str> = split_keep(line).collect();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut pos = 0;
+    let mut i = 0;
+    while i < raw.len() {
+        let start = pos;
+        let mut end = pos + raw[i].len();
+        if !raw[i].as_bytes()[0].is_ascii_whitespace() {
+            while i + 2 < raw.len() && raw[i + 1] == " " && ends_with_lead(&line[start..end]) {
+                end += 1 + raw[i + 2].len();
+                i += 2;
+            }
+        }
+        out.push(&line[start..end]);
+        pos = end;
+        i += 1;
+    }
+    out
 }
 
 /// Splits into alternating runs of ASCII whitespace and everything else, keeping both.
