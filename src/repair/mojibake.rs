@@ -211,7 +211,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
                         Some(None) if lost_at.is_none() => lost_at = Some(k),
                         _ => {
                             out.push(c);
-                            full &= c.is_ascii();
+                            full &= c.is_ascii() || !c.is_alphabetic();
                             i += 1;
                             continue 'outer;
                         }
@@ -252,7 +252,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
             }
         }
         out.push(c);
-        full &= c.is_ascii();
+        full &= c.is_ascii() || !c.is_alphabetic();
         i += 1;
     }
     (n_fixed > 0).then_some(Decoded {
@@ -266,7 +266,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
 fn script(c: char) -> u32 {
     let cp = c as u32;
     match cp {
-        0..=0x2AF | 0x1D00..=0x1DBF | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => 1, // Latin
+        0..=0x2FF | 0x1D00..=0x1DBF | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => 1, // Latin
         0x370..=0x3FF | 0x1F00..=0x1FFF => 2, // Greek
         0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => 3, // Cyrillic
         0x530..=0x58F => 4,                   // Armenian
@@ -352,6 +352,13 @@ fn is_common_ext_b(cp: u32) -> bool {
         | 0x1F4 | 0x1F5 | 0x1F8..=0x1FF | 0x218..=0x21B)
 }
 
+/// Combining marks that decomposed text in living orthographies uses (acute, grave,
+/// circumflex, tilde, macron, breve, dot, diaeresis, ring, caron, dot and comma below,
+/// cedilla, ogonek, macron below).
+fn is_common_mark(c: char) -> bool {
+    matches!(c as u32, 0x300..=0x30C | 0x323 | 0x326..=0x328 | 0x331)
+}
+
 /// Punctuation that mojibake puts between letters and real text rarely does (apostrophes,
 /// hyphens and the middle dot are left out: they join words in real text).
 fn is_glue_punct(c: char) -> bool {
@@ -411,8 +418,8 @@ pub fn badness(word: &[char]) -> u32 {
                     score += 1;
                 }
             }
-            if (0x300..=0x36F).contains(&(c as u32)) && !letter(pk) {
-                score += 2;
+            if (0x300..=0x36F).contains(&(c as u32)) && (!letter(pk) || !is_common_mark(c)) {
+                score += if letter(pk) { 1 } else { 2 };
             }
         } else if (0x300..=0x36F).contains(&(c as u32)) {
             score += 2;
@@ -460,14 +467,12 @@ struct Choice {
 fn fix_once(line: &str) -> (String, u32) {
     let t = tables();
     let pieces = pieces(line);
-    // Per piece: the winning reading, and every whole-word reading with its base badness.
-    let mut chosen: Vec<Option<Choice>> = Vec::with_capacity(pieces.len());
-    let mut wholes: Vec<(u32, Vec<Choice>)> = Vec::with_capacity(pieces.len());
+    // Per piece: its own badness and the readings that do not read worse, best first.
+    let mut readings: Vec<(u32, Vec<Choice>)> = Vec::with_capacity(pieces.len());
     let mut wins = [0u32; N_ENC];
     for piece in &pieces {
         if piece.is_ascii() || !may_have_mojibake_or_loss(piece) {
-            chosen.push(None);
-            wholes.push((0, Vec::new()));
+            readings.push((0, Vec::new()));
             continue;
         }
         let word: Vec<char> = piece.chars().collect();
@@ -478,8 +483,7 @@ fn fix_once(line: &str) -> (String, u32) {
             }
         }
         let base = badness(&word);
-        let mut best: Option<Choice> = None;
-        let mut whole = Vec::new();
+        let mut cands = Vec::new();
         for e in 0..N_ENC {
             if encs & (1 << e) == 0 {
                 continue;
@@ -512,31 +516,33 @@ fn fix_once(line: &str) -> (String, u32) {
                     break;
                 }
             }
-            if cand.badness < base && best.as_ref().is_none_or(|b| cand.badness < b.badness) {
-                best = Some(Choice {
-                    chars: cand.chars.clone(),
-                    ..cand
-                });
-            } else if cand.full && cand.badness <= base {
-                whole.push(cand);
+            if cand.badness < base || (cand.full && cand.badness <= base) {
+                cands.push(cand);
             }
         }
-        if let Some(b) = &best {
+        // Best first: lowest badness, then whole-word readings, then more sequences decoded.
+        cands.sort_by_key(|c| (c.badness, !c.full, std::cmp::Reverse(c.n), c.enc));
+        if let Some(b) = cands.first().filter(|b| b.badness < base) {
             wins[b.enc] += b.n;
         }
-        chosen.push(best);
-        wholes.push((base, whole));
+        readings.push((base, cands));
     }
     let top = (0..N_ENC)
         .filter(|&e| wins[e] > 0)
         .max_by_key(|&e| (wins[e], std::cmp::Reverse(e)));
     let mut out = String::with_capacity(line.len());
     let mut total = 0;
-    for (i, piece) in pieces.iter().enumerate() {
-        let pick = chosen[i]
-            .as_ref()
-            .or_else(|| top.and_then(|e| wholes[i].1.iter().find(|c| c.enc == e)));
-        match pick {
+    for (piece, (base, cands)) in pieces.iter().zip(&readings) {
+        let best = cands.first().filter(|b| b.badness < *base);
+        // The line's encoding, when it reads about as well as the word's own best.
+        let line_enc = top.and_then(|e| {
+            cands.iter().find(|c| {
+                c.enc == e
+                    && (c.badness < *base || c.full)
+                    && best.is_none_or(|b| c.badness <= b.badness + 1)
+            })
+        });
+        match line_enc.or(best) {
             Some(c) => {
                 out.extend(c.chars.iter());
                 total += c.n;
@@ -570,44 +576,34 @@ fn pieces(line: &str) -> Vec<&str> {
         let mut cs = w.chars().rev();
         lead(cs.next()) || lead(cs.next())
     };
-    let raw: Vec<&str> = split_keep(line).collect();
-    let mut out = Vec::with_capacity(raw.len());
-    let mut pos = 0;
+    let b = line.as_bytes();
+    let mut out = Vec::new();
     let mut i = 0;
-    while i < raw.len() {
-        let start = pos;
-        let mut end = pos + raw[i].len();
-        if !raw[i].as_bytes()[0].is_ascii_whitespace() {
-            while i + 2 < raw.len() && raw[i + 1] == " " && ends_with_lead(&line[start..end]) {
-                end += 1 + raw[i + 2].len();
-                i += 2;
+    while i < b.len() {
+        let mut j = i;
+        if b[i].is_ascii_whitespace() {
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+        } else {
+            loop {
+                while j < b.len() && !b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() && b[j] == b' ' && ends_with_lead(&line[i..j]) {
+                    j += 1;
+                    if j < b.len() && !b[j].is_ascii_whitespace() {
+                        continue;
+                    }
+                }
+                break;
             }
         }
-        out.push(&line[start..end]);
-        pos = end;
-        i += 1;
+        // Whitespace is ASCII, so i and j are char boundaries.
+        out.push(&line[i..j]);
+        i = j;
     }
     out
-}
-
-/// Splits into alternating runs of ASCII whitespace and everything else, keeping both.
-fn split_keep(line: &str) -> impl Iterator<Item = &str> {
-    let b = line.as_bytes();
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= b.len() {
-            return None;
-        }
-        let ws = b[start].is_ascii_whitespace();
-        let mut end = start + 1;
-        while end < b.len() && b[end].is_ascii_whitespace() == ws {
-            end += 1;
-        }
-        // Whitespace is ASCII, so both ends are char boundaries.
-        let s = &line[start..end];
-        start = end;
-        Some(s)
-    })
 }
 
 #[cfg(test)]
