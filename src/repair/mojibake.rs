@@ -186,6 +186,8 @@ struct Decoded {
     chars: Vec<char>,
     n: u32,
     full: bool,
+    /// Every non-ASCII character, letter or not, was part of a sequence.
+    all: bool,
 }
 
 /// Decodes every mojibake sequence of encoding `e` in `word`, or `None` when there is none.
@@ -193,6 +195,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
     let mut out = Vec::with_capacity(word.len());
     let mut n_fixed = 0;
     let mut full = true;
+    let mut all = true;
     let mut i = 0;
     'outer: while i < word.len() {
         let c = word[i];
@@ -212,6 +215,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
                         _ => {
                             out.push(c);
                             full &= c.is_ascii() || !c.is_alphabetic();
+                            all &= c.is_ascii();
                             i += 1;
                             continue 'outer;
                         }
@@ -253,12 +257,14 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
         }
         out.push(c);
         full &= c.is_ascii() || !c.is_alphabetic();
+        all &= c.is_ascii();
         i += 1;
     }
     (n_fixed > 0).then_some(Decoded {
         chars: out,
         n: n_fixed,
         full,
+        all,
     })
 }
 
@@ -348,7 +354,7 @@ fn class(c: char) -> Class {
 }
 
 fn is_common_ext_b(cp: u32) -> bool {
-    matches!(cp, 0x18F | 0x192 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1B7 | 0x1CD..=0x1DC | 0x1E6..=0x1EF
+    matches!(cp, 0x18F | 0x192 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1B7 | 0x1CD..=0x1DD | 0x1E6..=0x1EF
         | 0x1F4 | 0x1F5 | 0x1F8..=0x1FF | 0x218..=0x21B)
 }
 
@@ -356,7 +362,7 @@ fn is_common_ext_b(cp: u32) -> bool {
 /// circumflex, tilde, macron, breve, dot, diaeresis, ring, caron, dot and comma below,
 /// cedilla, ogonek, macron below).
 fn is_common_mark(c: char) -> bool {
-    matches!(c as u32, 0x300..=0x30C | 0x323 | 0x326..=0x328 | 0x331)
+    matches!(c as u32, 0x300..=0x304 | 0x306..=0x308 | 0x30A | 0x30C | 0x323 | 0x331)
 }
 
 /// Punctuation that mojibake puts between letters and real text rarely does (apostrophes,
@@ -370,6 +376,7 @@ pub fn badness(word: &[char]) -> u32 {
     let letter = |k| matches!(k, Class::Upper | Class::Lower | Class::Letter);
     let mut score = 0;
     let mut upper_run = 0u32;
+    let mut upper_non_ascii = false;
     for (i, &c) in word.iter().enumerate() {
         let k = class(c);
         let prev = i.checked_sub(1).and_then(|j| word.get(j)).copied();
@@ -403,6 +410,7 @@ pub fn badness(word: &[char]) -> u32 {
         }
         if c == ' ' {
             upper_run = 0;
+            upper_non_ascii = false;
             continue;
         }
         if let Some(p) = prev.filter(|&p| p != ' ') {
@@ -414,7 +422,7 @@ pub fn badness(word: &[char]) -> u32 {
                 if pk == Class::Lower && k == Class::Upper && !c.is_ascii() {
                     score += 1;
                 }
-                if k == Class::Lower && !c.is_ascii() && upper_run >= 2 {
+                if k == Class::Lower && !c.is_ascii() && upper_run >= 2 && upper_non_ascii {
                     score += 1;
                 }
             }
@@ -424,7 +432,13 @@ pub fn badness(word: &[char]) -> u32 {
         } else if (0x300..=0x36F).contains(&(c as u32)) {
             score += 2;
         }
-        upper_run = if k == Class::Upper { upper_run + 1 } else { 0 };
+        if k == Class::Upper {
+            upper_run += 1;
+            upper_non_ascii |= !c.is_ascii();
+        } else {
+            upper_run = 0;
+            upper_non_ascii = false;
+        }
     }
     score
 }
@@ -456,6 +470,7 @@ struct Choice {
     chars: Vec<char>,
     n: u32,
     full: bool,
+    all: bool,
 }
 
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
@@ -497,18 +512,19 @@ fn fix_once(line: &str) -> (String, u32) {
                 chars: d1.chars,
                 n: d1.n,
                 full: d1.full,
+                all: d1.all,
             };
-            // One layer deeper, in Windows-1252 or the same encoding.
+            // One layer deeper: in Windows-1252 when it reads no worse and decodes every
+            // non-ASCII character, in the same encoding only when it reads better.
             for e2 in [0, e] {
                 if let Some(d2) = decode_word(&cand.chars, e2, false) {
                     let b2 = badness(&d2.chars);
-                    if b2 <= cand.badness {
+                    if b2 < cand.badness || (b2 == cand.badness && e2 == 0 && d2.all) {
                         cand = Choice {
-                            enc: e,
                             badness: b2,
                             chars: d2.chars,
                             n: cand.n + d2.n,
-                            full: cand.full,
+                            ..cand
                         };
                     }
                 }
@@ -521,9 +537,16 @@ fn fix_once(line: &str) -> (String, u32) {
             }
         }
         // Best first: lowest badness, then whole-word readings, then more sequences decoded.
-        cands.sort_by_key(|c| (c.badness, !c.full, std::cmp::Reverse(c.n), c.enc));
+        cands.sort_by_key(|c| (c.badness, !c.all, !c.full, std::cmp::Reverse(c.n), c.enc));
+        // Every encoding that reads this word best gets the credit.
         if let Some(b) = cands.first().filter(|b| b.badness < base) {
-            wins[b.enc] += b.n;
+            let key = (b.badness, b.all, b.full);
+            for c in cands
+                .iter()
+                .take_while(|c| (c.badness, c.all, c.full) == key)
+            {
+                wins[c.enc] += c.n;
+            }
         }
         readings.push((base, cands));
     }
@@ -538,8 +561,9 @@ fn fix_once(line: &str) -> (String, u32) {
         let line_enc = top.and_then(|e| {
             cands.iter().find(|c| {
                 c.enc == e
-                    && (c.badness < *base || c.full)
-                    && best.is_none_or(|b| c.badness <= b.badness + 1)
+                    && ((c.badness < *base && c.all)
+                        || ((c.badness < *base || c.full)
+                            && best.is_none_or(|b| c.badness <= b.badness + 1)))
             })
         });
         match line_enc.or(best) {
