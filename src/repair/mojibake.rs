@@ -358,6 +358,43 @@ fn is_common_ext_b(cp: u32) -> bool {
         | 0x1F4 | 0x1F5 | 0x1F8..=0x1FF | 0x218..=0x21B)
 }
 
+/// Letters that Windows-1252, -1250 and -1257 put at UTF-8 continuation byte values.
+fn is_cont_letter(c: char) -> bool {
+    matches!(
+        c,
+        'Š' | 'š'
+            | 'Œ'
+            | 'œ'
+            | 'Ž'
+            | 'ž'
+            | 'Ÿ'
+            | 'ª'
+            | 'º'
+            | 'Ś'
+            | 'Ť'
+            | 'Ź'
+            | 'ś'
+            | 'ť'
+            | 'ź'
+            | 'Ł'
+            | 'Ą'
+            | 'Ş'
+            | 'Ż'
+            | 'ł'
+            | 'ą'
+            | 'ş'
+            | 'Ľ'
+            | 'ľ'
+            | 'ż'
+            | 'Ŗ'
+            | 'ŗ'
+            | 'Ø'
+            | 'ø'
+            | 'Æ'
+            | 'æ'
+    )
+}
+
 /// Combining marks that decomposed text in living orthographies uses (acute, grave,
 /// circumflex, tilde, macron, breve, dot, diaeresis, ring, caron, dot and comma below,
 /// cedilla, ogonek, macron below).
@@ -420,6 +457,11 @@ pub fn badness(word: &[char]) -> u32 {
                     score += 1;
                 }
                 if pk == Class::Lower && k == Class::Upper && !c.is_ascii() {
+                    score += 1;
+                }
+                // An accented capital glued to a letter that single-byte encodings keep among
+                // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
+                if pk == Class::Upper && !p.is_ascii() && is_cont_letter(c) {
                     score += 1;
                 }
                 if k == Class::Lower && !c.is_ascii() && upper_run >= 2 && upper_non_ascii {
@@ -485,6 +527,8 @@ fn fix_once(line: &str) -> (String, u32) {
     // Per piece: its own badness and the readings that do not read worse, best first.
     let mut readings: Vec<(u32, Vec<Choice>)> = Vec::with_capacity(pieces.len());
     let mut wins = [0u32; N_ENC];
+    // Encodings that made some word read strictly better: only those can lead a line.
+    let mut strict = [false; N_ENC];
     for piece in &pieces {
         if piece.is_ascii() || !may_have_mojibake_or_loss(piece) {
             readings.push((0, Vec::new()));
@@ -538,20 +582,25 @@ fn fix_once(line: &str) -> (String, u32) {
         }
         // Best first: lowest badness, then whole-word readings, then more sequences decoded.
         cands.sort_by_key(|c| (c.badness, !c.all, !c.full, std::cmp::Reverse(c.n), c.enc));
-        // Every encoding that reads this word best gets the credit.
+        // Every encoding that reads this word best gets the credit (twice its sequences);
+        // every encoding that decodes the whole word without reading worse gets one more.
         if let Some(b) = cands.first().filter(|b| b.badness < base) {
             let key = (b.badness, b.all, b.full);
             for c in cands
                 .iter()
                 .take_while(|c| (c.badness, c.all, c.full) == key)
             {
-                wins[c.enc] += c.n;
+                wins[c.enc] += 2 * c.n;
+                strict[c.enc] = true;
             }
+        }
+        for c in cands.iter().filter(|c| c.all) {
+            wins[c.enc] += 1;
         }
         readings.push((base, cands));
     }
     let top = (0..N_ENC)
-        .filter(|&e| wins[e] > 0)
+        .filter(|&e| strict[e])
         .max_by_key(|&e| (wins[e], std::cmp::Reverse(e)));
     let mut out = String::with_capacity(line.len());
     let mut total = 0;
