@@ -44,6 +44,8 @@ struct Tables {
     lead: Vec<u16>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a continuation byte.
     cont: Vec<u16>,
+    /// Per code point (minus 0x80): bit e set when the char has a byte in e at all.
+    any: Vec<u16>,
 }
 
 fn upper_half(name: &str) -> Vec<char> {
@@ -73,6 +75,7 @@ fn tables() -> &'static Tables {
         let mut encode = vec![vec![0u8; size]; N_ENC];
         let mut lead = vec![0u16; size];
         let mut cont = vec![0u16; size];
+        let mut any = vec![0u16; size];
         for (e, name) in ENCODINGS.iter().enumerate() {
             let mut set = |c: char, b: u8| {
                 let cp = c as u32;
@@ -80,6 +83,7 @@ fn tables() -> &'static Tables {
                     let i = (cp - 0x80) as usize;
                     if encode[e][i] == 0 {
                         encode[e][i] = b;
+                        any[i] |= 1 << e;
                         if (0xC2..=0xF4).contains(&b) {
                             lead[i] |= 1 << e;
                         } else if (0x80..=0xBF).contains(&b) {
@@ -98,7 +102,12 @@ fn tables() -> &'static Tables {
                 }
             }
         }
-        Tables { encode, lead, cont }
+        Tables {
+            encode,
+            lead,
+            cont,
+            any,
+        }
     })
 }
 
@@ -214,7 +223,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
                         Some(None) if lost_at.is_none() => lost_at = Some(k),
                         _ => {
                             out.push(c);
-                            full &= c.is_ascii() || !c.is_alphabetic();
+                            full &= c.is_ascii() || !is_letter(c);
                             all &= c.is_ascii();
                             i += 1;
                             continue 'outer;
@@ -256,7 +265,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
             }
         }
         out.push(c);
-        full &= c.is_ascii() || !c.is_alphabetic();
+        full &= c.is_ascii() || !is_letter(c);
         all &= c.is_ascii();
         i += 1;
     }
@@ -269,7 +278,40 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
 }
 
 /// Rough script of a letter, by Unicode block. Only equality between two scripts matters.
+/// Class and script of every BMP character, computed once: `class` and `script` are called
+/// for every character of every candidate reading, and the standard library's Unicode
+/// property lookups are a binary search each.
+fn info_table() -> &'static [u32] {
+    static T: OnceLock<Vec<u32>> = OnceLock::new();
+    T.get_or_init(|| {
+        (0u32..0x10000)
+            .map(|cp| char::from_u32(cp).map_or(0, |c| class_slow(c) as u32 | script_slow(c) << 8))
+            .collect()
+    })
+}
+
+#[inline]
 fn script(c: char) -> u32 {
+    match info_table().get(c as usize) {
+        Some(&v) => v >> 8,
+        None => script_slow(c),
+    }
+}
+
+#[inline]
+fn is_letter(c: char) -> bool {
+    matches!(class(c), Class::Upper | Class::Lower | Class::Letter)
+}
+
+#[inline]
+fn class(c: char) -> Class {
+    match info_table().get(c as usize) {
+        Some(&v) => Class::from_u8(v as u8),
+        None => class_slow(c),
+    }
+}
+
+fn script_slow(c: char) -> u32 {
     let cp = c as u32;
     match cp {
         0..=0x2FF | 0x1D00..=0x1DBF | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => 1, // Latin
@@ -292,6 +334,7 @@ fn script(c: char) -> u32 {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Class {
     Upper,
     Lower,
@@ -303,7 +346,20 @@ enum Class {
     Other,
 }
 
-fn class(c: char) -> Class {
+impl Class {
+    fn from_u8(v: u8) -> Class {
+        match v {
+            0 => Class::Upper,
+            1 => Class::Lower,
+            2 => Class::Letter,
+            3 => Class::Rare,
+            4 => Class::Bad,
+            _ => Class::Other,
+        }
+    }
+}
+
+fn class_slow(c: char) -> Class {
     let cp = c as u32;
     match cp {
         0x80..=0x9F => Class::Bad,
@@ -529,25 +585,60 @@ fn fix_once(line: &str) -> (String, u32) {
     let mut wins = [0u32; N_ENC];
     // Encodings that made some word read strictly better: only those can lead a line.
     let mut strict = [false; N_ENC];
+    // First the pieces that could be mojibake at all, with their own badness. When none reads
+    // badly, no reading can be strictly better and the line stays as it is: the common case
+    // for clean non-ASCII text, decided without decoding anything.
+    let mut words: Vec<Option<(Vec<char>, u16, u32)>> = Vec::with_capacity(pieces.len());
+    // Encodings that can hold every non-ASCII character of the line: a line garbled in one
+    // encoding is made only of that encoding's characters, so the others need no trying.
+    let line_mask = line
+        .chars()
+        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .fold(u16::MAX, |m, c| m & idx(c).map_or(0, |i| t.any[i]));
+    let mut any_bad = false;
     for piece in &pieces {
         if piece.is_ascii() || !may_have_mojibake_or_loss(piece) {
-            readings.push((0, Vec::new()));
+            words.push(None);
             continue;
         }
         let word: Vec<char> = piece.chars().collect();
+        // Encodings in which some character can lead a sequence and the next continue it.
         let mut encs = 0u16;
+        let mut prev_lead = 0u16;
         for c in &word {
-            if let Some(i) = idx(*c) {
-                encs |= t.lead[i] | t.cont[i];
+            let i = idx(*c);
+            encs |= prev_lead & i.map_or(0, |i| t.cont[i]);
+            if matches!(c, ' ' | '?' | '\u{FFFD}') {
+                encs |= prev_lead & 1;
             }
+            prev_lead = i.map_or(0, |i| t.lead[i]);
+        }
+        if encs & line_mask != 0 {
+            encs &= line_mask;
+        }
+        if encs == 0 {
+            words.push(None);
+            continue;
         }
         let base = badness(&word);
+        any_bad |= base > 0;
+        words.push(Some((word, encs, base)));
+    }
+    if !any_bad {
+        return (line.to_string(), 0);
+    }
+    for w in &words {
+        let Some((word, encs, base)) = w else {
+            readings.push((0, Vec::new()));
+            continue;
+        };
+        let (word, encs, base) = (word, *encs, *base);
         let mut cands = Vec::new();
         for e in 0..N_ENC {
             if encs & (1 << e) == 0 {
                 continue;
             }
-            let Some(d1) = decode_word(&word, e, true) else {
+            let Some(d1) = decode_word(word, e, true) else {
                 continue;
             };
             let mut cand = Choice {
@@ -561,7 +652,14 @@ fn fix_once(line: &str) -> (String, u32) {
             // One layer deeper: in Windows-1252 when it reads no worse and decodes every
             // non-ASCII character, in the same encoding only when it reads better.
             for e2 in [0, e] {
-                if let Some(d2) = decode_word(&cand.chars, e2, false) {
+                let has_lead = cand
+                    .chars
+                    .iter()
+                    .any(|&c| idx(c).is_some_and(|i| t.lead[i] & (1 << e2) != 0));
+                if let Some(d2) = has_lead
+                    .then(|| decode_word(&cand.chars, e2, false))
+                    .flatten()
+                {
                     let b2 = badness(&d2.chars);
                     if b2 < cand.badness || (b2 == cand.badness && e2 == 0 && d2.all) {
                         cand = Choice {
