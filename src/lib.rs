@@ -27,11 +27,13 @@ pub mod config;
 pub mod decode;
 pub mod dedup;
 pub mod doc;
+pub mod droplist;
 pub mod error;
 pub mod fingerprint;
 pub mod pipeline;
 pub mod read;
 pub mod repair;
+pub mod signature;
 pub mod strip;
 pub mod write;
 
