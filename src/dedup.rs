@@ -143,7 +143,7 @@ impl Plan {
                 break;
             }
             let key_bits = f64::from(64 * m) / f64::from(b);
-            let passes = (key_bits / 11.0).ceil().max(1.0);
+            let passes = (key_bits / 8.0).ceil().max(1.0);
             let work = tables * (2.0 * n * passes + 2.0 * n + n * n / 2f64.powf(key_bits));
             if best.is_none_or(|(w, _)| work < w) {
                 best = Some((work, b));
@@ -268,9 +268,11 @@ fn mask(w: u32) -> u64 {
 }
 
 /// LSD radix sort of simhashes (and their document indices alongside) by `key(simhash)`,
-/// 11 bits a pass over `bits` bits. 12 bytes a fingerprint, twice.
+/// 8 bits a pass over `bits` bits. 12 bytes a fingerprint, twice.
 fn radix_sort_by(hs: &mut Vec<u64>, ids: &mut Vec<u32>, bits: u32, key: impl Fn(u64) -> u64) {
-    const D: u32 = 11;
+    // 8-bit digits: 256 write streams per array stay within the TLB; 11-bit digits (fewer
+    // passes) measured 1.6× slower at 10 million fingerprints.
+    const D: u32 = 8;
     const M: u64 = (1 << D) - 1;
     let mut th = vec![0u64; hs.len()];
     let mut ti = vec![0u32; ids.len()];

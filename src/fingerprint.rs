@@ -43,44 +43,52 @@ pub const SEED: u64 = 0x7468_7265_7368_0001; // "thresh" + version 1
 /// Seed of the 5-shingle hashes (sketch and MinHash).
 const SEED5: u64 = SEED ^ 0x0000_0000_0005_0000;
 
-/// Lowercased words separated by single spaces. ASCII is handled byte by byte; other
-/// characters go through Unicode's `is_alphanumeric` and `to_lowercase`.
+/// Lowercased words separated by single spaces. Runs of ASCII letters and digits are copied
+/// (lowercased) a run at a time; other characters go through Unicode's `is_alphanumeric` and
+/// `to_lowercase`.
 pub fn normalize(text: &str) -> String {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    let n = bytes.len();
+    let mut out: Vec<u8> = Vec::with_capacity(n);
     let mut pending_space = false;
     let mut i = 0;
-    while i < bytes.len() {
+    let mut buf = [0u8; 4];
+    while i < n {
         let b = bytes[i];
-        if b < 0x80 {
+        if b.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(b' ');
+            }
+            pending_space = false;
+            let start = i;
+            while i < n && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
+        } else if b < 0x80 {
+            pending_space = true;
             i += 1;
-            if b.is_ascii_alphanumeric() {
+        } else {
+            // A multi-byte character starts at i (text is valid UTF-8).
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
                 if pending_space && !out.is_empty() {
-                    out.push(' ');
+                    out.push(b' ');
                 }
                 pending_space = false;
-                out.push(char::from(b.to_ascii_lowercase()));
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
             } else {
                 pending_space = true;
             }
-            continue;
-        }
-        // A multi-byte character starts at i (text is valid UTF-8).
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            pending_space = true;
         }
     }
-    out
+    // Only ASCII bytes and whole encoded characters were pushed, so this cannot fail.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Calls `f` with every `width`-word shingle of a normalized text, in order, as slices of

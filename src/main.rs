@@ -14,7 +14,8 @@ use thresh::repair::{self, Entities};
 #[command(
     name = "thresh",
     version,
-    about = "Turns raw web-scraped text into clean, deduplicated JSONL"
+    about = "Turns raw web-scraped text into clean, deduplicated JSONL",
+    args_override_self = true
 )]
 struct Cli {
     #[command(subcommand)]
