@@ -6,7 +6,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use std::path::Path;
-use thresh::dedup::{dedup, Entry, Params};
+use thresh::dedup::{dedup, Bands, Entry, Params};
 use thresh::doc::{Changes, Doc, Fingerprint, Sketch};
 use thresh::{fingerprint, repair, strip};
 
@@ -198,10 +198,17 @@ fn bench_dedup(c: &mut Criterion) {
             ..Params::default()
         };
         g.bench_function(format!("near_k{k}_200k_1thread"), |b| {
-            b.iter(|| black_box(dedup(&entries, &[], &p)))
+            b.iter(|| black_box(dedup(&entries, Bands::NONE, &p)))
         });
         g.bench_function(format!("near_k{k}_200k_all_threads"), |b| {
-            b.iter(|| black_box(thresh::pipeline::dedup_entries(&entries, &[], &p, 0)))
+            b.iter(|| {
+                black_box(thresh::pipeline::dedup_entries(
+                    &entries,
+                    Bands::NONE,
+                    &p,
+                    0,
+                ))
+            })
         });
     }
     g.finish();

@@ -2,7 +2,8 @@
 //! and prints wall time and peak memory (VmHWM). Not a test: run it by hand, release build.
 //!
 //! ```sh
-//! cargo run --release --example dedup_scale -- 10000000 9      # N, max distance
+//! cargo run --release --example dedup_scale -- 10000000 6        # N, max distance
+//! cargo run --release --example dedup_scale -- 10000000 minhash  # 14 × 8 LSH bands
 //! /usr/bin/time -v target/release/examples/dedup_scale 10000000 9
 //! ```
 //!
@@ -11,7 +12,8 @@
 //! bins changed), so the index has real clusters to find among random neighbours.
 
 use std::time::Instant;
-use thresh::dedup::{Entry, Params};
+use thresh::config::DedupMode;
+use thresh::dedup::{Bands, Entry, Params};
 use thresh::doc::Sketch;
 
 fn main() {
@@ -20,10 +22,9 @@ fn main() {
         .next()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000_000);
-    let k: u32 = args
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(thresh::dedup::DEFAULT_MAX_DISTANCE);
+    let mode = args.next().unwrap_or_default();
+    let minhash = mode == "minhash";
+    let k: u32 = mode.parse().unwrap_or(thresh::dedup::DEFAULT_MAX_DISTANCE);
     let threads: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(0);
     let mut x = 0x2545_F491_4F6C_DD1Du64;
     let mut next = move || {
@@ -63,13 +64,39 @@ fn main() {
         };
         entries.push(Some(e));
     }
+    // MinHash bands: random, and a copy shares all but one band with its original.
+    let per_doc = if minhash {
+        thresh::dedup::DEFAULT_BANDS
+    } else {
+        0
+    };
+    let mut hashes: Vec<u32> = Vec::with_capacity(n * per_doc);
+    for i in 0..entries.len() {
+        for b in 0..per_doc {
+            let r = next() as u32;
+            hashes.push(if i % 10 == 9 && b != 3 {
+                hashes[(i - 1) * per_doc + b]
+            } else {
+                r
+            });
+        }
+    }
     let gen = t0.elapsed().as_secs_f64();
     let params = Params {
         max_distance: k,
+        mode: if minhash {
+            DedupMode::Minhash
+        } else {
+            DedupMode::Near
+        },
         ..Params::default()
     };
+    let bands = Bands {
+        per_doc,
+        hashes: &hashes,
+    };
     let t1 = Instant::now();
-    let dups = match thresh::pipeline::dedup_entries(&entries, &[], &params, threads) {
+    let dups = match thresh::pipeline::dedup_entries(&entries, bands, &params, threads) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("dedup_scale: {e}");
@@ -88,8 +115,13 @@ fn main() {
         })
         .and_then(|kb| kb.parse::<u64>().ok())
         .unwrap_or(0);
+    let mode = if minhash {
+        format!("minhash {per_doc} bands")
+    } else {
+        format!("near k={k}")
+    };
     println!(
-        "n={n} k={k} blocks={} tables={} key_bits={}: generated in {gen:.1}s, clustered in {secs:.1}s; {dropped} dropped (planted {}); peak RSS {:.2} GB",
+        "n={n} {mode} (near plan: blocks={} tables={} key_bits={}): generated in {gen:.1}s, clustered in {secs:.1}s; {dropped} dropped (planted {}); peak RSS {:.2} GB",
         plan.blocks.len(),
         plan.tables.len(),
         plan.key_bits,

@@ -364,16 +364,35 @@ pub fn sequential(
     (0..n).map(job).collect()
 }
 
+/// MinHash LSH band hashes of every entry, flat: entry i's are
+/// `hashes[i * per_doc..(i + 1) * per_doc]`. Only [`DedupMode::Minhash`] reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct Bands<'a> {
+    pub per_doc: usize,
+    pub hashes: &'a [u32],
+}
+
+impl Bands<'_> {
+    /// No bands (every mode but `minhash`).
+    pub const NONE: Bands<'static> = Bands {
+        per_doc: 0,
+        hashes: &[],
+    };
+    fn of(&self, i: u32) -> &[u32] {
+        let s = i as usize * self.per_doc;
+        self.hashes.get(s..s + self.per_doc).unwrap_or(&[])
+    }
+}
+
 /// Clusters the entries and returns, for each, `Some` when it is a dropped duplicate.
-/// `bands` holds each entry's MinHash band hashes for [`DedupMode::Minhash`] (else empty).
-pub fn dedup(entries: &[Option<Entry>], bands: &[Vec<u64>], p: &Params) -> Vec<Option<Duplicate>> {
+pub fn dedup(entries: &[Option<Entry>], bands: Bands<'_>, p: &Params) -> Vec<Option<Duplicate>> {
     dedup_with(entries, bands, p, &sequential)
 }
 
 /// [`dedup`] with the table jobs run by `runner`.
 pub fn dedup_with(
     entries: &[Option<Entry>],
-    bands: &[Vec<u64>],
+    bands: Bands<'_>,
     p: &Params,
     runner: TableRunner<'_>,
 ) -> Vec<Option<Duplicate>> {
@@ -423,28 +442,27 @@ pub fn dedup_with(
                 runner(plan.tables.len(), &job)
             }
             DedupMode::Minhash => {
-                let nb = reps
-                    .iter()
-                    .map(|&i| bands.get(i as usize).map_or(0, Vec::len))
-                    .max()
-                    .unwrap_or(0);
                 let job = |band: usize| {
-                    let mut v: Vec<(u64, u32)> = reps
+                    // (band hash, document) packed in a u64: sorting groups equal hashes.
+                    let mut v: Vec<u64> = reps
                         .iter()
-                        .filter_map(|&i| bands.get(i as usize)?.get(band).map(|&h| (h, i)))
+                        .filter_map(|&i| {
+                            let h = *bands.of(i).get(band)?;
+                            Some(u64::from(h) << 32 | u64::from(i))
+                        })
                         .collect();
                     v.sort_unstable();
                     let mut out = Vec::new();
                     let mut s = 0;
                     while s < v.len() {
                         let mut e = s + 1;
-                        while e < v.len() && v[e].0 == v[s].0 {
+                        while e < v.len() && v[e] >> 32 == v[s] >> 32 {
                             e += 1;
                         }
                         for a in s..e {
                             for b in a + 1..e {
-                                let (i, j) = (v[a].1, v[b].1);
-                                let (bi, bj) = (&bands[i as usize], &bands[j as usize]);
+                                let (i, j) = (v[a] as u32, v[b] as u32);
+                                let (bi, bj) = (bands.of(i), bands.of(j));
                                 // Reported by the first band the pair shares.
                                 let first = (0..band).all(|x| bi.get(x) != bj.get(x));
                                 if first && accept(i, j) {
@@ -456,7 +474,7 @@ pub fn dedup_with(
                     }
                     out
                 };
-                runner(nb, &job)
+                runner(bands.per_doc, &job)
             }
             DedupMode::Exact | DedupMode::Off => Vec::new(),
         };
@@ -618,7 +636,11 @@ mod tests {
             e(u64::MAX, 5, 10),    // unrelated
             None,                  // takes no part
         ];
-        let d = dedup(&entries, &[], &params(DedupMode::Near, 3, KeepRule::First));
+        let d = dedup(
+            &entries,
+            Bands::NONE,
+            &params(DedupMode::Near, 3, KeepRule::First),
+        );
         assert_eq!(d[0], None);
         assert_eq!(
             d[1],
@@ -640,11 +662,23 @@ mod tests {
         );
         assert_eq!(d[3], None);
         assert_eq!(d[4], None);
-        let d = dedup(&entries, &[], &params(DedupMode::Near, 4, KeepRule::First));
+        let d = dedup(
+            &entries,
+            Bands::NONE,
+            &params(DedupMode::Near, 4, KeepRule::First),
+        );
         assert_eq!(d[3].map(|x| (x.of, x.distance)), Some((0, 7)));
-        let d = dedup(&entries, &[], &params(DedupMode::Exact, 3, KeepRule::First));
+        let d = dedup(
+            &entries,
+            Bands::NONE,
+            &params(DedupMode::Exact, 3, KeepRule::First),
+        );
         assert_eq!(d.iter().filter(|x| x.is_some()).count(), 1);
-        let d = dedup(&entries, &[], &params(DedupMode::Off, 3, KeepRule::First));
+        let d = dedup(
+            &entries,
+            Bands::NONE,
+            &params(DedupMode::Off, 3, KeepRule::First),
+        );
         assert!(d.iter().all(Option::is_none));
     }
 
@@ -658,20 +692,24 @@ mod tests {
             min_similarity: 0.5,
             ..params(DedupMode::Near, 3, KeepRule::First)
         };
-        assert!(dedup(&[Some(a), Some(b)], &[], &p)
+        assert!(dedup(&[Some(a), Some(b)], Bands::NONE, &p)
             .iter()
             .all(Option::is_none));
         b.sketch = a.sketch;
-        assert!(dedup(&[Some(a), Some(b)], &[], &p)[1].is_some());
+        assert!(dedup(&[Some(a), Some(b)], Bands::NONE, &p)[1].is_some());
     }
 
     #[test]
     fn minhash_bands() {
         let entries = vec![e(0, 1, 1), e(u64::MAX, 2, 1), e(0xF0F0, 3, 1)];
-        let bands = vec![vec![1, 2, 3], vec![9, 2, 8], vec![5, 6, 7]];
+        let hashes = [1, 2, 3, 9, 2, 8, 5, 6, 7];
+        let bands = Bands {
+            per_doc: 3,
+            hashes: &hashes,
+        };
         let d = dedup(
             &entries,
-            &bands,
+            bands,
             &params(DedupMode::Minhash, 0, KeepRule::First),
         );
         assert_eq!(d[1].map(|x| x.of), Some(0));
@@ -683,7 +721,7 @@ mod tests {
         let entries = vec![e(0, 1, 5), e(1, 2, 9), e(3, 3, 9)];
         let d = dedup(
             &entries,
-            &[],
+            Bands::NONE,
             &params(DedupMode::Near, 3, KeepRule::Longest),
         );
         let got: Vec<Option<(usize, u32)>> =

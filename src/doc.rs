@@ -127,7 +127,7 @@ pub struct Fingerprint {
     /// Verifies candidate pairs: estimated 5-shingle Jaccard.
     pub sketch: Sketch,
     /// MinHash LSH band hashes (`--dedup minhash` only; empty otherwise).
-    pub bands: Vec<u64>,
+    pub bands: Vec<u32>,
 }
 
 /// One document in flight.

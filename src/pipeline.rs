@@ -188,17 +188,19 @@ fn duplicates(
         .iter()
         .map(|d| d.as_ref().ok().and_then(entry))
         .collect();
-    let bands: Vec<Vec<u64>> = if cfg.minhash().is_some() {
-        done.iter()
-            .map(|d| {
-                d.as_ref()
-                    .map_or_else(|_| Vec::new(), |d| d.fingerprint.bands.clone())
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let per_doc = cfg.minhash().map_or(0, |p| p.bands);
+    let mut hashes: Vec<u32> = Vec::new();
+    if per_doc > 0 {
+        for d in done {
+            let b = d.as_ref().map_or(&[][..], |d| &d.fingerprint.bands[..]);
+            hashes.extend((0..per_doc).map(|x| b.get(x).copied().unwrap_or(u32::MAX)));
+        }
+    }
+    let bands = dedup::Bands {
+        per_doc,
+        hashes: &hashes,
     };
-    let dups = dedup::dedup_with(&entries, &bands, &cfg.dedup_params(), &par_tables);
+    let dups = dedup::dedup_with(&entries, bands, &cfg.dedup_params(), &par_tables);
     Ok(dups
         .into_iter()
         .map(|x| {
@@ -504,14 +506,25 @@ pub fn dedup_run(
                     .into(),
             ));
         }
+        let shard_bands = first.bands as usize;
         let records: Vec<Record> = shards.into_iter().flat_map(|(_, s)| s.records).collect();
         let entries: Vec<Option<Entry>> = records.iter().map(|r| Some(r.entry)).collect();
-        let bands: Vec<Vec<u64>> = if params.mode == crate::config::DedupMode::Minhash {
-            records.iter().map(|r| r.bands.clone()).collect()
+        let per_doc = if params.mode == crate::config::DedupMode::Minhash {
+            shard_bands
         } else {
-            Vec::new()
+            0
         };
-        let dups = dedup::dedup_with(&entries, &bands, params, &par_tables);
+        let mut hashes: Vec<u32> = Vec::new();
+        if per_doc > 0 {
+            for r in &records {
+                hashes.extend((0..per_doc).map(|x| r.bands.get(x).copied().unwrap_or(u32::MAX)));
+            }
+        }
+        let bands = dedup::Bands {
+            per_doc,
+            hashes: &hashes,
+        };
+        let dups = dedup::dedup_with(&entries, bands, params, &par_tables);
         let mut f = AtomicFile::create(&dir, &name)?;
         let mut summary = DedupSummary {
             documents: records.len() as u64,
@@ -552,7 +565,7 @@ pub fn dedup_run(
 /// benches and library users that keep their own fingerprints.
 pub fn dedup_entries(
     entries: &[Option<Entry>],
-    bands: &[Vec<u64>],
+    bands: dedup::Bands<'_>,
     params: &dedup::Params,
     threads: usize,
 ) -> Result<Vec<Option<dedup::Duplicate>>> {

@@ -9,7 +9,7 @@
 //! header   magic "THRSHSIG" (8 bytes), version u32 (= 1), bands u32, rows u32 (0 0 unless
 //!          --dedup minhash), settings (str), source (str), documents u64
 //! record   id (str), source (str), simhash u64, exact u64, length u64 (bytes of clean text),
-//!          sketch (64 bytes), bands × u64
+//!          sketch (64 bytes), bands × u32
 //! str      u32 byte length, then UTF-8
 //! ```
 //!
@@ -36,7 +36,7 @@ pub struct Record {
     pub id: String,
     pub source: String,
     pub entry: Entry,
-    pub bands: Vec<u64>,
+    pub bands: Vec<u32>,
 }
 
 /// The contents of one signature file.
@@ -188,7 +188,7 @@ pub fn from_bytes(b: &[u8], path: &Path) -> Result<Shard> {
         sketch.copy_from_slice(c.take(SKETCH_BINS, "sketch")?);
         let mut bs = Vec::with_capacity(bands as usize);
         for _ in 0..bands {
-            bs.push(c.u64("band")?);
+            bs.push(c.u32("band")?);
         }
         records.push(Record {
             id,
