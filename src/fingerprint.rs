@@ -43,48 +43,66 @@ pub const SEED: u64 = 0x7468_7265_7368_0001; // "thresh" + version 1
 /// Seed of the 5-shingle hashes (sketch and MinHash).
 const SEED5: u64 = SEED ^ 0x0000_0000_0005_0000;
 
-/// Lowercased words separated by single spaces. Runs of ASCII letters and digits are copied
-/// (lowercased) a run at a time; other characters go through Unicode's `is_alphanumeric` and
-/// `to_lowercase`.
+/// Byte classes for [`normalize`]: an ASCII letter or digit maps to its lowercase form, other
+/// ASCII to 0 (a separator), and bytes of multi-byte characters to 0xFF.
+const ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c >= 0x80 {
+            0xFF
+        } else if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Lowercased words separated by single spaces. ASCII goes through a byte table; other
+/// characters through Unicode's `is_alphanumeric` and `to_lowercase`.
 pub fn normalize(text: &str) -> String {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut out: Vec<u8> = Vec::with_capacity(n);
-    let mut pending_space = false;
+    let mut out: Vec<u8> = Vec::with_capacity(n + 1);
+    // 0: at the start, 1: inside or right after a word, 2: a separator is pending.
+    let mut state = 0u8;
     let mut i = 0;
     let mut buf = [0u8; 4];
     while i < n {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            if pending_space && !out.is_empty() {
+        let c = ASCII_CLASS[bytes[i] as usize];
+        if c == 0 {
+            state |= u8::from(state != 0) << 1;
+            i += 1;
+            continue;
+        }
+        if c != 0xFF {
+            if state == 3 || state == 2 {
                 out.push(b' ');
             }
-            pending_space = false;
-            let start = i;
-            while i < n && bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
-        } else if b < 0x80 {
-            pending_space = true;
+            state = 1;
+            out.push(c);
             i += 1;
-        } else {
-            // A multi-byte character starts at i (text is valid UTF-8).
-            let Some(c) = text[i..].chars().next() else {
-                break;
-            };
-            i += c.len_utf8();
-            if c.is_alphanumeric() {
-                if pending_space && !out.is_empty() {
-                    out.push(b' ');
-                }
-                pending_space = false;
-                for l in c.to_lowercase() {
-                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
-                }
-            } else {
-                pending_space = true;
+            continue;
+        }
+        // A multi-byte character starts at i (text is valid UTF-8).
+        let Some(ch) = text[i..].chars().next() else {
+            break;
+        };
+        i += ch.len_utf8();
+        if ch.is_alphanumeric() {
+            if state >= 2 {
+                out.push(b' ');
             }
+            state = 1;
+            for l in ch.to_lowercase() {
+                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            }
+        } else {
+            state |= u8::from(state != 0) << 1;
         }
     }
     // Only ASCII bytes and whole encoded characters were pushed, so this cannot fail.
