@@ -138,6 +138,18 @@ fn bench_fingerprint(c: &mut Criterion, docs: &[String]) {
             }
         })
     });
+    g.bench_function("simhash_naive_loop_xxh3", |b| {
+        // The same hashes through the textbook 64-adds-per-feature loop (the old code).
+        b.iter(|| {
+            for n in &norms {
+                black_box(fingerprint::simhash_of_hashes_naive(
+                    fingerprint::shingles(n).map(|s| {
+                        xxhash_rust::xxh3::xxh3_64_with_seed(s.as_bytes(), fingerprint::SEED)
+                    }),
+                ));
+            }
+        })
+    });
     g.bench_function("simhash_crate_sip", |b| {
         b.iter(|| {
             for n in &norms {
