@@ -219,7 +219,8 @@ impl BitCounts {
     }
 }
 
-/// SimHash of a stream of feature hashes (table-driven, see [`BitCounts`]).
+/// SimHash of a stream of feature hashes: table-driven, 8 lookups a feature into packed byte
+/// counters flushed every 255 features.
 pub fn simhash_of_hashes(hashes: impl Iterator<Item = u64>) -> u64 {
     let mut c = BitCounts::new();
     for h in hashes {

@@ -3,6 +3,10 @@
 //! `collect()` keeps input order; dedup, the barrier, runs once over all fingerprints in
 //! input order; so the outputs are the same for every thread count.
 //!
+//! Also the two phases of sharded dedup: [`fingerprint_run`] (the stateless stages, one
+//! signature file per input source) and [`dedup_run`] (the barrier over signature files).
+//! Dedup's index tables run on the pool through [`dedup::dedup_with`]'s runner.
+//!
 //! Memory: the documents of a run are held until they are written (about the size of the
 //! input text, plus fingerprints). For corpora larger than memory, shard the input and use
 //! several runs.
