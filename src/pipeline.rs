@@ -170,10 +170,11 @@ fn entry(doc: &Doc) -> Option<Entry> {
 fn duplicates(
     cfg: &Config,
     done: &[std::result::Result<Doc, Rejection>],
+    msgs: &dyn Messages,
 ) -> Result<Vec<Option<Dup>>> {
     if let Some(path) = &cfg.drop_list {
         let drops = droplist::read(path)?;
-        return Ok(done
+        let dups: Vec<Option<Dup>> = done
             .iter()
             .map(|d| {
                 let doc = d.as_ref().ok()?;
@@ -186,7 +187,18 @@ fn duplicates(
                     similarity: r.similarity,
                 })
             })
-            .collect());
+            .collect();
+        if !drops.is_empty() && dups.iter().all(Option::is_none) {
+            // Applying a list shard by shard leaves most entries unmatched; none at all
+            // usually means the inputs were named differently (./a.jsonl vs a.jsonl).
+            msgs.warn(&format!(
+                "none of the {} documents in {} is among these inputs: name the inputs as \
+                 they were named to `thresh fingerprint` (sources are matched as written)",
+                drops.len(),
+                path.display()
+            ));
+        }
+        return Ok(dups);
     }
     let entries: Vec<Option<Entry>> = done
         .iter()
@@ -234,7 +246,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         .collect();
 
     // The barrier: dedup over all fingerprints, in input order.
-    let dups = duplicates(cfg, &done)?;
+    let dups = duplicates(cfg, &done, msgs)?;
 
     let mut report = Report {
         bytes_in,

@@ -204,3 +204,41 @@ fn issue5_dedup_refuses_mixed_signatures() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("other options"), "{err}");
 }
+
+#[test]
+fn issue5_dedup_without_signatures_is_a_usage_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("sig")).expect("mkdir");
+    let o = bin()
+        .current_dir(tmp.path())
+        .args(["dedup", "sig", "-o", "drop.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("thresh fingerprint"), "{err}");
+}
+
+#[test]
+fn issue5_unmatched_drop_list_warns() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    make_corpus(dir);
+    thresh(dir, &["fingerprint", "corpus", "-o", "sig"]);
+    thresh(dir, &["dedup", "sig", "-o", "drop.jsonl"]);
+    let o = bin()
+        .current_dir(dir)
+        .args([
+            "clean",
+            "./corpus",
+            "-o",
+            "out",
+            "--drop-list",
+            "drop.jsonl",
+        ])
+        .output()
+        .expect("run");
+    check(&o, "thresh clean ./corpus --drop-list");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("none of the"), "{err}");
+}
