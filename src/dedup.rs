@@ -154,6 +154,13 @@ impl Plan {
         Plan::with_blocks(k, b)
     }
 
+    /// How many fingerprints the plan sorts for `n` of them (tables × n): above about 10⁹ a
+    /// run takes minutes on a small machine (10⁷ fingerprints at k=6: 84 tables, ≈ 1 min on
+    /// 2 shared cores).
+    pub fn sorted_elements(&self, n: usize) -> u64 {
+        self.tables.len() as u64 * n as u64
+    }
+
     /// A plan with exactly `b` blocks (`b > k`).
     pub fn with_blocks(k: u32, b: u32) -> Plan {
         let b = b.clamp(k + 1, 64);

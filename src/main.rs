@@ -334,7 +334,9 @@ fn dedup(a: DedupCmdArgs) -> anyhow::Result<()> {
     let mut check = cfg.clone();
     check.inputs = a.inputs.clone();
     check.validate()?;
-    let s = thresh::pipeline::dedup_run(&a.inputs, &cfg.dedup_params(), &a.out, cfg.threads)?;
+    let msgs = Stderr { bar: None };
+    let s =
+        thresh::pipeline::dedup_run(&a.inputs, &cfg.dedup_params(), &a.out, cfg.threads, &msgs)?;
     if !a.quiet {
         let sizes: Vec<String> = s
             .stats

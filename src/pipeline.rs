@@ -166,6 +166,18 @@ fn entry(doc: &Doc) -> Option<Entry> {
     })
 }
 
+/// Says so when the SimHash index at this distance will be slow for this many documents.
+fn warn_slow_index(n: usize, k: u32, msgs: &dyn Messages) {
+    let plan = dedup::Plan::new(n, k);
+    if plan.sorted_elements(n) > 2_000_000_000 {
+        msgs.warn(&format!(
+            "near-duplicate search over {n} documents at --max-distance {k} sorts them {} times \
+             and may take long; --dedup minhash or a smaller --max-distance is faster",
+            plan.tables.len()
+        ));
+    }
+}
+
 /// The duplicates among processed documents: by this run's dedup, or from the drop list.
 fn duplicates(
     cfg: &Config,
@@ -216,6 +228,9 @@ fn duplicates(
         per_doc,
         hashes: &hashes,
     };
+    if cfg.dedup == crate::config::DedupMode::Near {
+        warn_slow_index(entries.iter().flatten().count(), cfg.max_distance, msgs);
+    }
     let dups = dedup::dedup_with(&entries, bands, &cfg.dedup_params(), &par_tables);
     Ok(dups
         .into_iter()
@@ -474,6 +489,7 @@ pub fn dedup_run(
     params: &dedup::Params,
     out: &Path,
     threads: usize,
+    msgs: &dyn Messages,
 ) -> Result<DedupSummary> {
     let start = Instant::now();
     let files = signature::list(inputs)?;
@@ -540,6 +556,9 @@ pub fn dedup_run(
             per_doc,
             hashes: &hashes,
         };
+        if params.mode == crate::config::DedupMode::Near {
+            warn_slow_index(entries.len(), params.max_distance, msgs);
+        }
         let dups = dedup::dedup_with(&entries, bands, params, &par_tables);
         let mut f = AtomicFile::create(&dir, &name)?;
         let mut summary = DedupSummary {
