@@ -6,9 +6,8 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use std::path::Path;
-use thresh::config::{DedupMode, KeepRule};
-use thresh::dedup::{dedup, Entry};
-use thresh::doc::{Changes, Doc, Fingerprint};
+use thresh::dedup::{dedup, Bands, Entry, Params};
+use thresh::doc::{Changes, Doc, Fingerprint, Sketch};
 use thresh::{fingerprint, repair, strip};
 
 /// Real documents: the seeds and, if present, the wcxb-dev pages.
@@ -139,6 +138,18 @@ fn bench_fingerprint(c: &mut Criterion, docs: &[String]) {
             }
         })
     });
+    g.bench_function("simhash_naive_loop_xxh3", |b| {
+        // The same hashes through the textbook 64-adds-per-feature loop (the old code).
+        b.iter(|| {
+            for n in &norms {
+                black_box(fingerprint::simhash_of_hashes_naive(
+                    fingerprint::shingles(n).map(|s| {
+                        xxhash_rust::xxh3::xxh3_64_with_seed(s.as_bytes(), fingerprint::SEED)
+                    }),
+                ));
+            }
+        })
+    });
     g.bench_function("simhash_crate_sip", |b| {
         b.iter(|| {
             for n in &norms {
@@ -171,26 +182,47 @@ fn bench_dedup(c: &mut Criterion) {
     let mut entries: Vec<Option<Entry>> = Vec::with_capacity(n);
     for i in 0..n {
         let r = next();
-        let simhash = if i % 10 == 9 {
-            entries[i - 1].map_or(r, |e| {
-                e.fp.simhash ^ (1 << (r % 64)) ^ (1 << ((r >> 8) % 64))
-            })
-        } else {
-            r
-        };
-        entries.push(Some(Entry {
-            fp: Fingerprint {
-                simhash,
+        let mut sketch = Sketch::default();
+        for c in sketch.0.chunks_mut(8) {
+            c.copy_from_slice(&next().to_le_bytes());
+        }
+        let e = match entries.get(i.wrapping_sub(1)) {
+            Some(Some(prev)) if i % 10 == 9 => Entry {
+                simhash: prev.simhash ^ (1 << (r % 64)) ^ (1 << ((r >> 8) % 64)),
                 exact: next(),
+                sketch: prev.sketch,
+                len: 100,
             },
-            len: 100,
-        }));
+            _ => Entry {
+                simhash: r,
+                exact: next(),
+                sketch,
+                len: 100,
+            },
+        };
+        entries.push(Some(e));
     }
     g.throughput(Throughput::Elements(n as u64));
     g.sample_size(10);
-    g.bench_function("near_k6_200k", |b| {
-        b.iter(|| black_box(dedup(&entries, DedupMode::Near, 6, KeepRule::First)))
-    });
+    for k in [6, 9] {
+        let p = Params {
+            max_distance: k,
+            ..Params::default()
+        };
+        g.bench_function(format!("near_k{k}_200k_1thread"), |b| {
+            b.iter(|| black_box(dedup(&entries, Bands::NONE, &p)))
+        });
+        g.bench_function(format!("near_k{k}_200k_all_threads"), |b| {
+            b.iter(|| {
+                black_box(thresh::pipeline::dedup_entries(
+                    &entries,
+                    Bands::NONE,
+                    &p,
+                    0,
+                ))
+            })
+        });
+    }
     g.finish();
 }
 

@@ -11,6 +11,8 @@ pub enum DedupMode {
     /// Exact duplicates (same normalized text) and near duplicates (SimHash distance).
     #[default]
     Near,
+    /// Exact duplicates, and near duplicates found by MinHash LSH bands (`bands × rows`).
+    Minhash,
     /// Exact duplicates only.
     Exact,
     /// Keep everything.
@@ -58,9 +60,16 @@ pub struct Config {
     /// JSONL field holding the id.
     pub id_field: String,
     pub dedup: DedupMode,
-    /// Largest SimHash Hamming distance that still counts as a near duplicate.
+    /// Largest SimHash Hamming distance of a near-duplicate candidate.
     pub max_distance: u32,
+    /// Least estimated word 5-shingle Jaccard for a candidate to count as a near duplicate.
+    pub min_similarity: f64,
+    /// MinHash LSH bands and rows per band (`dedup: minhash`).
+    pub bands: usize,
+    pub rows: usize,
     pub keep: KeepRule,
+    /// Apply this drop list (written by `thresh dedup`) instead of deduplicating.
+    pub drop_list: Option<PathBuf>,
     /// Run the repair stage.
     pub repair: bool,
     /// Run the strip stage.
@@ -82,7 +91,11 @@ impl Default for Config {
             id_field: "id".into(),
             dedup: DedupMode::Near,
             max_distance: crate::dedup::DEFAULT_MAX_DISTANCE,
+            min_similarity: crate::dedup::DEFAULT_MIN_SIMILARITY,
+            bands: crate::dedup::DEFAULT_BANDS,
+            rows: crate::dedup::DEFAULT_ROWS,
             keep: KeepRule::First,
+            drop_list: None,
             repair: true,
             strip: true,
             repetition: true,
@@ -92,6 +105,24 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The dedup stage's parameters.
+    pub fn dedup_params(&self) -> crate::dedup::Params {
+        crate::dedup::Params {
+            mode: self.dedup,
+            max_distance: self.max_distance,
+            min_similarity: self.min_similarity,
+            keep: self.keep,
+        }
+    }
+
+    /// MinHash LSH shape when `dedup` is `minhash`.
+    pub fn minhash(&self) -> Option<crate::fingerprint::MinHashParams> {
+        (self.dedup == DedupMode::Minhash).then_some(crate::fingerprint::MinHashParams {
+            bands: self.bands,
+            rows: self.rows,
+        })
+    }
+
     /// Checks values that clap cannot; call once before a run.
     pub fn validate(&self) -> crate::Result<()> {
         if self.inputs.is_empty() {
@@ -102,6 +133,18 @@ impl Config {
                 "--max-distance {} is too large (at most {})",
                 self.max_distance,
                 crate::dedup::MAX_SUPPORTED_DISTANCE
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.min_similarity) {
+            return Err(crate::Error::Config(format!(
+                "--min-similarity {} is not between 0 and 1",
+                self.min_similarity
+            )));
+        }
+        if self.bands == 0 || self.rows == 0 || self.bands * self.rows > 1024 {
+            return Err(crate::Error::Config(format!(
+                "--bands {} × --rows {} must be between 1 and 1024 hashes",
+                self.bands, self.rows
             )));
         }
         if self.text_field.is_empty() || self.id_field.is_empty() {

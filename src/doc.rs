@@ -107,12 +107,27 @@ pub struct Changes {
     pub removed: Vec<Removal>,
 }
 
+/// A 64-byte b-bit one-permutation MinHash of a document's word 5-shingles (see
+/// [`crate::fingerprint`]): estimates the Jaccard similarity of two documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sketch(pub [u8; crate::fingerprint::SKETCH_BINS]);
+
+impl Default for Sketch {
+    fn default() -> Self {
+        Sketch([0; crate::fingerprint::SKETCH_BINS])
+    }
+}
+
 /// Fingerprints of a document's clean text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fingerprint {
     pub simhash: u64,
     /// Hash of the normalized text: equal for exact duplicates.
     pub exact: u64,
+    /// Verifies candidate pairs: estimated 5-shingle Jaccard.
+    pub sketch: Sketch,
+    /// MinHash LSH band hashes (`--dedup minhash` only; empty otherwise).
+    pub bands: Vec<u32>,
 }
 
 /// One document in flight.
@@ -151,6 +166,8 @@ pub struct DroppedRecord<'a> {
     pub duplicate_of: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<&'a str>,
 }

@@ -23,6 +23,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file (an input list, a signature file, a drop list) could not be read.
+    #[error("cannot read {path}: {source}")]
+    Input {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A signature file or drop list is malformed or does not match the others.
+    #[error("{path}: {detail}")]
+    Format { path: PathBuf, detail: String },
     /// The worker pool could not be built.
     #[error("cannot start worker threads: {0}")]
     Threads(String),

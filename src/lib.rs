@@ -14,6 +14,10 @@
 //! assert_eq!(a.exact, b.exact);
 //! ```
 //!
+//! Dedup can also run in two phases across machines: [`pipeline::fingerprint_run`] writes
+//! [`signature`] files per input shard, [`pipeline::dedup_run`] clusters them into a
+//! [`droplist`], and a run with [`Config::drop_list`] applies it.
+//!
 //! A whole run over files:
 //!
 //! ```no_run
@@ -27,11 +31,13 @@ pub mod config;
 pub mod decode;
 pub mod dedup;
 pub mod doc;
+pub mod droplist;
 pub mod error;
 pub mod fingerprint;
 pub mod pipeline;
 pub mod read;
 pub mod repair;
+pub mod signature;
 pub mod strip;
 pub mod write;
 

@@ -14,7 +14,8 @@ use thresh::repair::{self, Entities};
 #[command(
     name = "thresh",
     version,
-    about = "Turns raw web-scraped text into clean, deduplicated JSONL"
+    about = "Turns raw web-scraped text into clean, deduplicated JSONL",
+    args_override_self = true
 )]
 struct Cli {
     #[command(subcommand)]
@@ -28,6 +29,18 @@ enum Cmd {
     /// Holds the documents of a run in memory (about the size of the input text) and reads
     /// each input once.
     Clean(CleanArgs),
+    /// Fingerprint inputs into one signature file per input source in OUT (two-phase dedup).
+    ///
+    /// Runs decode, repair and strip like `clean` (give it the same cleaning options) and
+    /// writes, per document, about 110 bytes plus its id and source. Reads each input once
+    /// and holds one input source in memory at a time.
+    Fingerprint(FingerprintArgs),
+    /// Cluster the signature files under SIG and write the drop list to OUT.
+    ///
+    /// Holds every signature in memory (about 100 bytes a document, plus ids and sources).
+    /// Apply the result with `thresh clean --drop-list OUT`: over the same inputs, its
+    /// clean.jsonl and dropped.jsonl equal a single `thresh clean` run's.
+    Dedup(DedupCmdArgs),
     /// Repair mojibake and control characters line by line: a Unix filter.
     ///
     /// Reads UTF-8 from FILE (or stdin), splits on \n only, and writes exactly one repaired
@@ -43,18 +56,60 @@ struct CleanArgs {
     /// Output folder.
     #[arg(short, long, default_value = "out")]
     out: PathBuf,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    dedup: DedupArgs,
+    /// Drop the documents a `thresh dedup` drop list names instead of deduplicating.
+    #[arg(long)]
+    drop_list: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct FingerprintArgs {
+    /// Files, folders (walked recursively, sorted), or - for stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output folder for the signature files.
+    #[arg(short, long, default_value = "sig")]
+    out: PathBuf,
+    #[command(flatten)]
+    read: ReadArgs,
+    /// `minhash` also records MinHash LSH bands (needed by `thresh dedup --dedup minhash`).
+    #[arg(long, value_enum, default_value_t = DedupArg::Near)]
+    dedup: DedupArg,
+    /// MinHash LSH bands (with --dedup minhash).
+    #[arg(long, default_value_t = thresh::dedup::DEFAULT_BANDS)]
+    bands: usize,
+    /// MinHash rows per band (with --dedup minhash).
+    #[arg(long, default_value_t = thresh::dedup::DEFAULT_ROWS)]
+    rows: usize,
+}
+
+#[derive(clap::Args)]
+struct DedupCmdArgs {
+    /// Signature files, or folders holding them (*.thsig).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// The drop list to write (JSONL).
+    #[arg(short, long, default_value = "drop.jsonl")]
+    out: PathBuf,
+    #[command(flatten)]
+    dedup: DedupArgs,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Duplicate handling.
-    #[arg(long, value_enum, default_value_t = DedupArg::Near)]
-    dedup: DedupArg,
-    /// Largest SimHash Hamming distance that counts as a near duplicate.
-    #[arg(long, default_value_t = thresh::dedup::DEFAULT_MAX_DISTANCE)]
-    max_distance: u32,
-    /// Which copy of a duplicate cluster is kept.
-    #[arg(long, value_enum, default_value_t = KeepArg::First)]
-    keep: KeepArg,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// How inputs are read and cleaned (`clean` and `fingerprint`).
+#[derive(clap::Args)]
+struct ReadArgs {
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
     /// JSONL field holding the text.
     #[arg(long, default_value = "text")]
     text_field: String,
@@ -75,9 +130,33 @@ struct CleanArgs {
     quiet: bool,
 }
 
+/// What counts as a duplicate (`clean` and `dedup`).
+#[derive(clap::Args)]
+struct DedupArgs {
+    /// Duplicate handling.
+    #[arg(long, value_enum, default_value_t = DedupArg::Near)]
+    dedup: DedupArg,
+    /// Largest SimHash Hamming distance of a near-duplicate candidate.
+    #[arg(long, default_value_t = thresh::dedup::DEFAULT_MAX_DISTANCE)]
+    max_distance: u32,
+    /// Least estimated word 5-shingle Jaccard for a candidate to be a duplicate (0 to 1).
+    #[arg(long, default_value_t = thresh::dedup::DEFAULT_MIN_SIMILARITY)]
+    min_similarity: f64,
+    /// MinHash LSH bands (with --dedup minhash).
+    #[arg(long, default_value_t = thresh::dedup::DEFAULT_BANDS)]
+    bands: usize,
+    /// MinHash rows per band (with --dedup minhash).
+    #[arg(long, default_value_t = thresh::dedup::DEFAULT_ROWS)]
+    rows: usize,
+    /// Which copy of a duplicate cluster is kept.
+    #[arg(long, value_enum, default_value_t = KeepArg::First)]
+    keep: KeepArg,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum DedupArg {
     Near,
+    Minhash,
     Exact,
     Off,
 }
@@ -124,6 +203,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Clean(a) => clean(a),
+        Cmd::Fingerprint(a) => fingerprint(a),
+        Cmd::Dedup(a) => dedup(a),
         Cmd::Fix(a) => fix(a),
     };
     match result {
@@ -170,34 +251,118 @@ impl thresh::pipeline::Messages for Stderr {
     }
 }
 
-fn clean(a: CleanArgs) -> anyhow::Result<()> {
-    let cfg = thresh::Config {
-        inputs: a.inputs,
-        out: a.out,
-        threads: a.threads.unwrap_or(0),
-        format: match a.format {
+fn dedup_mode(d: DedupArg) -> DedupMode {
+    match d {
+        DedupArg::Near => DedupMode::Near,
+        DedupArg::Minhash => DedupMode::Minhash,
+        DedupArg::Exact => DedupMode::Exact,
+        DedupArg::Off => DedupMode::Off,
+    }
+}
+
+/// The configuration `clean` and `fingerprint` share.
+fn config(inputs: Vec<PathBuf>, out: PathBuf, r: ReadArgs, d: &DedupArgs) -> thresh::Config {
+    thresh::Config {
+        inputs,
+        out,
+        threads: r.threads.unwrap_or(0),
+        format: match r.format {
             FormatArg::Auto => Format::Auto,
             FormatArg::Text => Format::Text,
             FormatArg::Jsonl => Format::Jsonl,
         },
-        text_field: a.text_field,
-        id_field: a.id_field,
-        dedup: match a.dedup {
-            DedupArg::Near => DedupMode::Near,
-            DedupArg::Exact => DedupMode::Exact,
-            DedupArg::Off => DedupMode::Off,
-        },
-        max_distance: a.max_distance,
-        keep: match a.keep {
+        text_field: r.text_field,
+        id_field: r.id_field,
+        dedup: dedup_mode(d.dedup),
+        max_distance: d.max_distance,
+        min_similarity: d.min_similarity,
+        bands: d.bands,
+        rows: d.rows,
+        keep: match d.keep {
             KeepArg::First => KeepRule::First,
             KeepArg::Longest => KeepRule::Longest,
         },
-        repair: !a.no_repair,
-        strip: !a.no_strip,
+        drop_list: None,
+        repair: !r.no_repair,
+        strip: !r.no_strip,
         repetition: true,
-        quiet: a.quiet,
+        quiet: r.quiet,
+    }
+}
+
+fn fingerprint(a: FingerprintArgs) -> anyhow::Result<()> {
+    let d = DedupArgs {
+        dedup: a.dedup,
+        max_distance: thresh::dedup::DEFAULT_MAX_DISTANCE,
+        min_similarity: thresh::dedup::DEFAULT_MIN_SIMILARITY,
+        bands: a.bands,
+        rows: a.rows,
+        keep: KeepArg::First,
     };
-    let show = !a.quiet && std::io::stderr().is_terminal();
+    let quiet = a.read.quiet;
+    let cfg = config(a.inputs, a.out, a.read, &d);
+    let msgs = Stderr { bar: None };
+    let s = thresh::pipeline::fingerprint_run(&cfg, &msgs)?;
+    if !quiet {
+        eprintln!(
+            "thresh: {} documents in, {} signatures in {} files in {}; {:.2}s.",
+            s.documents_in,
+            s.signatures,
+            s.shards,
+            cfg.out.display(),
+            s.wall_seconds
+        );
+    }
+    Ok(())
+}
+
+fn dedup(a: DedupCmdArgs) -> anyhow::Result<()> {
+    let cfg = config(
+        Vec::new(),
+        PathBuf::new(),
+        ReadArgs {
+            threads: a.threads,
+            text_field: "text".into(),
+            id_field: "id".into(),
+            format: FormatArg::Auto,
+            no_repair: false,
+            no_strip: false,
+            quiet: a.quiet,
+        },
+        &a.dedup,
+    );
+    let mut check = cfg.clone();
+    check.inputs = a.inputs.clone();
+    check.validate()?;
+    let msgs = Stderr { bar: None };
+    let s =
+        thresh::pipeline::dedup_run(&a.inputs, &cfg.dedup_params(), &a.out, cfg.threads, &msgs)?;
+    if !a.quiet {
+        let sizes: Vec<String> = s
+            .stats
+            .cluster_sizes
+            .iter()
+            .map(|(k, v)| format!("{v}×{k}"))
+            .collect();
+        eprintln!(
+            "thresh: {} signatures from {} files, {} to drop in {} clusters (sizes: {}); {:.2}s. Drop list in {}.",
+            s.documents,
+            s.shards,
+            s.dropped,
+            s.stats.clusters,
+            sizes.join(" "),
+            s.wall_seconds,
+            a.out.display()
+        );
+    }
+    Ok(())
+}
+
+fn clean(a: CleanArgs) -> anyhow::Result<()> {
+    let quiet = a.read.quiet;
+    let mut cfg = config(a.inputs, a.out, a.read, &a.dedup);
+    cfg.drop_list = a.drop_list;
+    let show = !quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| {
         let b = indicatif::ProgressBar::new(0);
         b.set_style(
@@ -213,7 +378,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<()> {
     if let Some(b) = &msgs.bar {
         b.finish_and_clear();
     }
-    if !a.quiet {
+    if !quiet {
         let r = &summary.report;
         let secs = r.timing.as_ref().map_or(0.0, |t| t.wall_seconds);
         let dropped: Vec<String> = r.dropped.iter().map(|(k, v)| format!("{v} {k}")).collect();

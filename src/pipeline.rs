@@ -3,6 +3,10 @@
 //! `collect()` keeps input order; dedup, the barrier, runs once over all fingerprints in
 //! input order; so the outputs are the same for every thread count.
 //!
+//! Also the two phases of sharded dedup: [`fingerprint_run`] (the stateless stages, one
+//! signature file per input source) and [`dedup_run`] (the barrier over signature files).
+//! Dedup's index tables run on the pool through [`dedup::dedup_with`]'s runner.
+//!
 //! Memory: the documents of a run are held until they are written (about the size of the
 //! input text, plus fingerprints). For corpora larger than memory, shard the input and use
 //! several runs.
@@ -10,11 +14,14 @@
 use crate::config::Config;
 use crate::dedup::{self, Entry};
 use crate::doc::{Changes, Doc, Payload, RawDoc, Reason, Rejection};
+use crate::droplist::{self, DropRecord};
 use crate::error::{Error, Result};
 use crate::read::{self, Source};
+use crate::signature::{self, Record, Shard};
 use crate::write::{self, AtomicFile, Report, Timing};
 use crate::{decode, fingerprint, repair, strip};
 use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// What a run reports back to its caller (the binary prints it).
@@ -44,10 +51,7 @@ impl Messages for Silent {
 pub fn run(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     cfg.validate()?;
     write::prepare_dir(&cfg.out)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .build()
-        .map_err(|e| Error::Threads(e.to_string()))?;
+    let pool = pool(cfg.threads)?;
     let threads = pool.current_num_threads();
     let start = Instant::now();
     let mut summary = pool.install(|| run_in_pool(cfg, msgs))?;
@@ -126,7 +130,7 @@ pub fn process(raw: RawDoc, cfg: &Config) -> std::result::Result<Doc, Rejection>
     } else {
         strip::normalize_only(&mut doc);
     }
-    doc.fingerprint = fingerprint::fingerprint(&doc.text);
+    doc.fingerprint = fingerprint::fingerprint_with(&doc.text, cfg.minhash());
     Ok(doc)
 }
 
@@ -134,7 +138,114 @@ pub fn process(raw: RawDoc, cfg: &Config) -> std::result::Result<Doc, Rejection>
 enum Fate {
     Kept,
     Empty,
-    Duplicate(dedup::Duplicate),
+    Duplicate(Dup),
+}
+
+/// A dropped duplicate, from this run's dedup or from a drop list.
+struct Dup {
+    exact: bool,
+    of_id: String,
+    /// Source of the kept copy: names its cluster.
+    of_source: String,
+    distance: u32,
+    similarity: f64,
+}
+
+/// Runs dedup's table jobs on the rayon pool.
+fn par_tables(n: usize, job: &(dyn Fn(usize) -> Vec<(u32, u32)> + Sync)) -> Vec<Vec<(u32, u32)>> {
+    (0..n).into_par_iter().map(job).collect()
+}
+
+/// The dedup entry of a processed document (`None`: it takes no part).
+fn entry(doc: &Doc) -> Option<Entry> {
+    (!doc.text.is_empty()).then_some(Entry {
+        simhash: doc.fingerprint.simhash,
+        exact: doc.fingerprint.exact,
+        sketch: doc.fingerprint.sketch,
+        len: doc.text.len() as u64,
+    })
+}
+
+/// Says so when the SimHash index at this distance will be slow for this many documents.
+fn warn_slow_index(n: usize, k: u32, msgs: &dyn Messages) {
+    let plan = dedup::Plan::new(n, k);
+    if plan.sorted_elements(n) > 2_000_000_000 {
+        msgs.warn(&format!(
+            "near-duplicate search over {n} documents at --max-distance {k} sorts them {} times \
+             and may take long; --dedup minhash or a smaller --max-distance is faster",
+            plan.tables.len()
+        ));
+    }
+}
+
+/// The duplicates among processed documents: by this run's dedup, or from the drop list.
+fn duplicates(
+    cfg: &Config,
+    done: &[std::result::Result<Doc, Rejection>],
+    msgs: &dyn Messages,
+) -> Result<Vec<Option<Dup>>> {
+    if let Some(path) = &cfg.drop_list {
+        let drops = droplist::read(path)?;
+        let dups: Vec<Option<Dup>> = done
+            .iter()
+            .map(|d| {
+                let doc = d.as_ref().ok()?;
+                let r = drops.get(&doc.source)?;
+                Some(Dup {
+                    exact: r.reason == "exact_duplicate",
+                    of_id: r.duplicate_of.clone(),
+                    of_source: r.duplicate_of_source.clone(),
+                    distance: r.distance,
+                    similarity: r.similarity,
+                })
+            })
+            .collect();
+        if !drops.is_empty() && dups.iter().all(Option::is_none) {
+            // Applying a list shard by shard leaves most entries unmatched; none at all
+            // usually means the inputs were named differently (./a.jsonl vs a.jsonl).
+            msgs.warn(&format!(
+                "none of the {} documents in {} is among these inputs: name the inputs as \
+                 they were named to `thresh fingerprint` (sources are matched as written)",
+                drops.len(),
+                path.display()
+            ));
+        }
+        return Ok(dups);
+    }
+    let entries: Vec<Option<Entry>> = done
+        .iter()
+        .map(|d| d.as_ref().ok().and_then(entry))
+        .collect();
+    let per_doc = cfg.minhash().map_or(0, |p| p.bands);
+    let mut hashes: Vec<u32> = Vec::new();
+    if per_doc > 0 {
+        for d in done {
+            let b = d.as_ref().map_or(&[][..], |d| &d.fingerprint.bands[..]);
+            hashes.extend((0..per_doc).map(|x| b.get(x).copied().unwrap_or(u32::MAX)));
+        }
+    }
+    let bands = dedup::Bands {
+        per_doc,
+        hashes: &hashes,
+    };
+    if cfg.dedup == crate::config::DedupMode::Near {
+        warn_slow_index(entries.iter().flatten().count(), cfg.max_distance, msgs);
+    }
+    let dups = dedup::dedup_with(&entries, bands, &cfg.dedup_params(), &par_tables);
+    Ok(dups
+        .into_iter()
+        .map(|x| {
+            let x = x?;
+            let kept = done[x.of].as_ref().ok()?;
+            Some(Dup {
+                exact: x.exact,
+                of_id: kept.id.clone(),
+                of_source: kept.source.clone(),
+                distance: x.distance,
+                similarity: x.similarity,
+            })
+        })
+        .collect())
 }
 
 fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
@@ -150,17 +261,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         .collect();
 
     // The barrier: dedup over all fingerprints, in input order.
-    let entries: Vec<Option<Entry>> = done
-        .iter()
-        .map(|d| match d {
-            Ok(doc) if !doc.text.is_empty() => Some(Entry {
-                fp: doc.fingerprint,
-                len: doc.text.len(),
-            }),
-            _ => None,
-        })
-        .collect();
-    let dups = dedup::dedup(&entries, cfg.dedup, cfg.max_distance, cfg.keep);
+    let dups = duplicates(cfg, &done, msgs)?;
 
     let mut report = Report {
         bytes_in,
@@ -172,7 +273,13 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         .map(|(d, dup)| match (d, dup) {
             (Err(_), _) => None,
             (Ok(doc), _) if doc.text.is_empty() => Some(Fate::Empty),
-            (Ok(_), Some(x)) => Some(Fate::Duplicate(*x)),
+            (Ok(_), Some(x)) => Some(Fate::Duplicate(Dup {
+                exact: x.exact,
+                of_id: x.of_id.clone(),
+                of_source: x.of_source.clone(),
+                distance: x.distance,
+                similarity: x.similarity,
+            })),
             (Ok(_), None) => Some(Fate::Kept),
         })
         .collect();
@@ -193,6 +300,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                         Reason::EmptyAfterCleaning,
                         None,
                         None,
+                        None,
                         Some(&detail),
                     ),
                 )
@@ -203,10 +311,16 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 } else {
                     Reason::NearDuplicate
                 };
-                let of = done[x.of].as_ref().map(|k| k.id.as_str()).ok();
                 (
                     false,
-                    write::dropped_doc_line(doc, reason, of, Some(x.distance), None),
+                    write::dropped_doc_line(
+                        doc,
+                        reason,
+                        Some(&x.of_id),
+                        Some(x.distance),
+                        Some(x.similarity),
+                        None,
+                    ),
                 )
             }
         })
@@ -216,7 +330,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut dropped = AtomicFile::create(&cfg.out, write::DROPPED)?;
     let mut warned = 0usize;
     const MAX_WARNINGS: usize = 20;
-    let mut cluster_size: std::collections::BTreeMap<usize, u64> = Default::default();
+    let mut cluster_size: std::collections::BTreeMap<&str, u64> = Default::default();
     for ((d, fate), (is_clean, bytes)) in done.iter().zip(&fates).zip(&lines) {
         report.documents_in += 1;
         if *is_clean {
@@ -258,8 +372,8 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                         } else {
                             Reason::NearDuplicate
                         });
-                        *report.duplicates.distances.entry(x.distance).or_default() += 1;
-                        *cluster_size.entry(x.of).or_insert(1) += 1;
+                        report.duplicates.add(x.distance, x.similarity);
+                        *cluster_size.entry(x.of_source.as_str()).or_insert(1) += 1;
                     }
                 }
             }
@@ -272,15 +386,223 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
             cfg.out.join(write::DROPPED).display()
         ));
     }
-    for size in cluster_size.values() {
-        report.duplicates.clusters += 1;
-        report.duplicates.largest_cluster = report.duplicates.largest_cluster.max(*size);
-        *report.duplicates.cluster_sizes.entry(*size).or_default() += 1;
-    }
+    report
+        .duplicates
+        .set_clusters(cluster_size.values().copied());
     clean.commit()?;
     dropped.commit()?;
     Ok(Summary {
         report,
         out_dir: cfg.out.clone(),
     })
+}
+
+/// What `thresh fingerprint` did.
+#[derive(Debug, Clone, Default)]
+pub struct FingerprintSummary {
+    /// Signature files written.
+    pub shards: usize,
+    /// Input documents seen.
+    pub documents_in: u64,
+    /// Documents with a signature (the others were rejected or left empty).
+    pub signatures: u64,
+    pub wall_seconds: f64,
+}
+
+/// The options that change fingerprints, recorded in every signature file.
+fn settings(cfg: &Config) -> String {
+    format!(
+        "repair={} strip={} format={:?} text_field={} id_field={}",
+        cfg.repair, cfg.strip, cfg.format, cfg.text_field, cfg.id_field
+    )
+}
+
+fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Threads(e.to_string()))
+}
+
+/// `thresh fingerprint`: runs the stateless stages over every input source and writes one
+/// signature file per source into `cfg.out` (see [`crate::signature`]).
+pub fn fingerprint_run(cfg: &Config, msgs: &dyn Messages) -> Result<FingerprintSummary> {
+    cfg.validate()?;
+    write::prepare_dir(&cfg.out)?;
+    let start = Instant::now();
+    let mut summary = pool(cfg.threads)?.install(|| -> Result<FingerprintSummary> {
+        let (sources, bad) = read::expand(&cfg.inputs);
+        for (_, r) in &bad {
+            msgs.warn(&format!("{}: {}", r.reason.as_str(), r.detail));
+        }
+        let mp = cfg.minhash();
+        let mut summary = FingerprintSummary::default();
+        for src in &sources {
+            let (_, items) = read_source(src, cfg);
+            summary.documents_in += items.len() as u64;
+            let records: Vec<Option<Record>> = items
+                .into_par_iter()
+                .map(|it| {
+                    let doc = it.and_then(|raw| process(raw, cfg)).ok()?;
+                    let e = entry(&doc)?;
+                    Some(Record {
+                        id: doc.id,
+                        source: doc.source,
+                        entry: e,
+                        bands: doc.fingerprint.bands,
+                    })
+                })
+                .collect();
+            let records: Vec<Record> = records.into_iter().flatten().collect();
+            summary.signatures += records.len() as u64;
+            let shard = Shard {
+                bands: mp.map_or(0, |p| p.bands as u32),
+                rows: mp.map_or(0, |p| p.rows as u32),
+                settings: settings(cfg),
+                source: src.name(),
+                records,
+            };
+            signature::write(&cfg.out, &shard)?;
+            summary.shards += 1;
+        }
+        Ok(summary)
+    })?;
+    summary.wall_seconds = round_ms(start.elapsed().as_secs_f64());
+    Ok(summary)
+}
+
+/// What `thresh dedup` did.
+#[derive(Debug, Clone, Default)]
+pub struct DedupSummary {
+    pub shards: usize,
+    pub documents: u64,
+    pub dropped: u64,
+    pub stats: write::DuplicateStats,
+    pub wall_seconds: f64,
+}
+
+/// `thresh dedup`: clusters the documents of every signature file under `inputs` (shards in
+/// byte-wise order of their source paths, documents in file order: the order a single
+/// `thresh clean` over the same sorted inputs sees) and writes the drop list to `out`.
+pub fn dedup_run(
+    inputs: &[PathBuf],
+    params: &dedup::Params,
+    out: &Path,
+    threads: usize,
+    msgs: &dyn Messages,
+) -> Result<DedupSummary> {
+    let start = Instant::now();
+    let files = signature::list(inputs)?;
+    if files.is_empty() {
+        return Err(Error::Config(
+            "no signature files (*.thsig) found: run `thresh fingerprint` first".into(),
+        ));
+    }
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Config(format!("{} is not a file name", out.display())))?;
+    write::prepare_dir(&dir)?;
+    let mut summary = pool(threads)?.install(|| -> Result<DedupSummary> {
+        let shards: Vec<Result<(PathBuf, Shard)>> = files
+            .par_iter()
+            .map(|f| signature::read(f).map(|s| (f.clone(), s)))
+            .collect();
+        let mut shards = shards.into_iter().collect::<Result<Vec<_>>>()?;
+        shards.sort_by(|a, b| a.1.source.as_bytes().cmp(b.1.source.as_bytes()));
+        let (first_path, first) = &shards[0];
+        for (path, s) in &shards {
+            if (s.bands, s.rows, &s.settings) != (first.bands, first.rows, &first.settings) {
+                return Err(Error::Format {
+                    path: path.clone(),
+                    detail: format!(
+                        "made with other options than {} ({} bands × {} rows, {}; there {} × {}, {})",
+                        first_path.display(),
+                        s.bands,
+                        s.rows,
+                        s.settings,
+                        first.bands,
+                        first.rows,
+                        first.settings
+                    ),
+                });
+            }
+        }
+        if params.mode == crate::config::DedupMode::Minhash && first.bands == 0 {
+            return Err(Error::Config(
+                "--dedup minhash needs signatures made with `thresh fingerprint --dedup minhash`"
+                    .into(),
+            ));
+        }
+        let shard_bands = first.bands as usize;
+        let records: Vec<Record> = shards.into_iter().flat_map(|(_, s)| s.records).collect();
+        let entries: Vec<Option<Entry>> = records.iter().map(|r| Some(r.entry)).collect();
+        let per_doc = if params.mode == crate::config::DedupMode::Minhash {
+            shard_bands
+        } else {
+            0
+        };
+        let mut hashes: Vec<u32> = Vec::new();
+        if per_doc > 0 {
+            for r in &records {
+                hashes.extend((0..per_doc).map(|x| r.bands.get(x).copied().unwrap_or(u32::MAX)));
+            }
+        }
+        let bands = dedup::Bands {
+            per_doc,
+            hashes: &hashes,
+        };
+        if params.mode == crate::config::DedupMode::Near {
+            warn_slow_index(entries.len(), params.max_distance, msgs);
+        }
+        let dups = dedup::dedup_with(&entries, bands, params, &par_tables);
+        let mut f = AtomicFile::create(&dir, &name)?;
+        let mut summary = DedupSummary {
+            documents: records.len() as u64,
+            ..DedupSummary::default()
+        };
+        let mut cluster_size: std::collections::BTreeMap<usize, u64> = Default::default();
+        for (r, d) in records.iter().zip(&dups) {
+            let Some(d) = d else { continue };
+            let kept = &records[d.of];
+            f.write_all(&droplist::line(&DropRecord {
+                source: r.source.clone(),
+                id: r.id.clone(),
+                reason: if d.exact {
+                    "exact_duplicate"
+                } else {
+                    "near_duplicate"
+                }
+                .into(),
+                duplicate_of: kept.id.clone(),
+                duplicate_of_source: kept.source.clone(),
+                distance: d.distance,
+                similarity: d.similarity,
+            }))?;
+            summary.dropped += 1;
+            summary.stats.add(d.distance, d.similarity);
+            *cluster_size.entry(d.of).or_insert(1) += 1;
+        }
+        summary.stats.set_clusters(cluster_size.values().copied());
+        f.commit()?;
+        Ok(summary)
+    })?;
+    summary.shards = files.len();
+    summary.wall_seconds = round_ms(start.elapsed().as_secs_f64());
+    Ok(summary)
+}
+
+/// Dedup over ready-made entries on `threads` workers (0: all cores): the barrier alone, for
+/// benches and library users that keep their own fingerprints.
+pub fn dedup_entries(
+    entries: &[Option<Entry>],
+    bands: dedup::Bands<'_>,
+    params: &dedup::Params,
+    threads: usize,
+) -> Result<Vec<Option<dedup::Duplicate>>> {
+    Ok(pool(threads)?.install(|| dedup::dedup_with(entries, bands, params, &par_tables)))
 }

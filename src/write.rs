@@ -36,6 +36,7 @@ pub fn dropped_doc_line(
     reason: Reason,
     duplicate_of: Option<&str>,
     distance: Option<u32>,
+    similarity: Option<f64>,
     detail: Option<&str>,
 ) -> Vec<u8> {
     line(&DroppedRecord {
@@ -44,6 +45,7 @@ pub fn dropped_doc_line(
         reason,
         duplicate_of,
         distance,
+        similarity,
         detail,
     })
 }
@@ -56,6 +58,7 @@ pub fn rejection_line(r: &Rejection) -> Vec<u8> {
         reason: r.reason,
         duplicate_of: None,
         distance: None,
+        similarity: None,
         detail: Some(&r.detail),
     })
 }
@@ -99,6 +102,27 @@ pub struct DuplicateStats {
     pub cluster_sizes: BTreeMap<u64, u64>,
     /// Distance to the kept copy → number of dropped duplicates.
     pub distances: BTreeMap<u32, u64>,
+    /// Estimated similarity to the kept copy, in steps of 0.05 (`"0.85"` counts 0.85 to
+    /// 0.8999) → number of dropped duplicates.
+    pub similarities: BTreeMap<String, u64>,
+}
+
+impl DuplicateStats {
+    /// Counts one dropped duplicate.
+    pub fn add(&mut self, distance: u32, similarity: f64) {
+        *self.distances.entry(distance).or_default() += 1;
+        let step = ((similarity * 20.0 + 1e-9).floor() / 20.0).clamp(0.0, 1.0);
+        *self.similarities.entry(format!("{step:.2}")).or_default() += 1;
+    }
+
+    /// Counts the clusters from their sizes (kept copy included).
+    pub fn set_clusters(&mut self, sizes: impl Iterator<Item = u64>) {
+        for size in sizes {
+            self.clusters += 1;
+            self.largest_cluster = self.largest_cluster.max(size);
+            *self.cluster_sizes.entry(size).or_default() += 1;
+        }
+    }
 }
 
 /// Wall-clock figures: the only part of the outputs that varies between runs.

@@ -1,0 +1,18 @@
+//! Prints the Hamming-index plan (blocks, tables, key bits) thresh picks for N fingerprints
+//! at each distance: `cargo run --release --example dedup_plan -- 10000000`.
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000_000);
+    for k in 0..=thresh::dedup::MAX_SUPPORTED_DISTANCE {
+        let p = thresh::dedup::Plan::new(n, k);
+        println!(
+            "n={n} k={k}: {} blocks, {} tables, {}-bit keys",
+            p.blocks.len(),
+            p.tables.len(),
+            p.key_bits
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! Signature files: the fingerprints of one input shard, written by `thresh fingerprint` and
+//! read by `thresh dedup`, so that the stateless stages can run on many machines and only the
+//! small signatures travel to the one that clusters them.
+//!
+//! One file per input source (`<name>.thsig`, see [`file_name`]). Binary, little-endian,
+//! versioned:
+//!
+//! ```text
+//! header   magic "THRSHSIG" (8 bytes), version u32 (= 1), bands u32, rows u32 (0 0 unless
+//!          --dedup minhash), settings (str), source (str), documents u64
+//! record   id (str), source (str), simhash u64, exact u64, length u64 (bytes of clean text),
+//!          sketch (64 bytes), bands × u32
+//! str      u32 byte length, then UTF-8
+//! ```
+//!
+//! Only documents that take part in dedup are recorded (not rejected inputs, not documents
+//! left empty by cleaning), in input order. `settings` names the options that change the
+//! fingerprints (repair, strip, fields, format); `thresh dedup` refuses shards whose settings
+//! or band shapes differ. About 110 bytes per document plus its id and source.
+
+use crate::dedup::Entry;
+use crate::doc::Sketch;
+use crate::error::{Error, Result};
+use crate::fingerprint::SKETCH_BINS;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+pub const MAGIC: &[u8; 8] = b"THRSHSIG";
+pub const VERSION: u32 = 1;
+/// Extension of signature files.
+pub const EXT: &str = "thsig";
+
+/// One document's signature.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: String,
+    pub source: String,
+    pub entry: Entry,
+    pub bands: Vec<u32>,
+}
+
+/// The contents of one signature file.
+#[derive(Debug, Clone)]
+pub struct Shard {
+    pub bands: u32,
+    pub rows: u32,
+    pub settings: String,
+    /// The input source the shard was made from.
+    pub source: String,
+    pub records: Vec<Record>,
+}
+
+/// The file name for a source's signatures: its path with every byte other than ASCII
+/// letters, digits, `.`, `-` and `_` turned into `_`, plus a hash of the path (so `a/b` and
+/// `a_b` do not collide).
+pub fn file_name(source: &str) -> String {
+    let clean: String = source
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let tail: String = clean
+        .chars()
+        .rev()
+        .take(80)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let h = xxhash_rust::xxh3::xxh3_64(source.as_bytes());
+    format!("{tail}-{:08x}.{EXT}", h as u32)
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Serializes a shard.
+pub fn to_bytes(shard: &Shard) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&shard.bands.to_le_bytes());
+    out.extend_from_slice(&shard.rows.to_le_bytes());
+    put_str(&mut out, &shard.settings);
+    put_str(&mut out, &shard.source);
+    out.extend_from_slice(&(shard.records.len() as u64).to_le_bytes());
+    for r in &shard.records {
+        put_str(&mut out, &r.id);
+        put_str(&mut out, &r.source);
+        out.extend_from_slice(&r.entry.simhash.to_le_bytes());
+        out.extend_from_slice(&r.entry.exact.to_le_bytes());
+        out.extend_from_slice(&r.entry.len.to_le_bytes());
+        out.extend_from_slice(&r.entry.sketch.0);
+        for b in &r.bands {
+            out.extend_from_slice(&b.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// Writes a shard to `dir/<file_name(source)>` atomically.
+pub fn write(dir: &Path, shard: &Shard) -> Result<PathBuf> {
+    let name = file_name(&shard.source);
+    let mut f = crate::write::AtomicFile::create(dir, &name)?;
+    f.write_all(&to_bytes(shard))?;
+    f.commit()?;
+    Ok(dir.join(name))
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    pos: usize,
+    path: &'a Path,
+}
+
+impl Cursor<'_> {
+    fn err(&self, what: &str) -> Error {
+        Error::Format {
+            path: self.path.to_path_buf(),
+            detail: format!(
+                "not a thresh signature file or truncated ({what} at byte {})",
+                self.pos
+            ),
+        }
+    }
+    fn take(&mut self, n: usize, what: &str) -> Result<&[u8]> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.b.len());
+        let Some(end) = end else {
+            return Err(self.err(what));
+        };
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u32(&mut self, what: &str) -> Result<u32> {
+        let s = self.take(4, what)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn u64(&mut self, what: &str) -> Result<u64> {
+        let s = self.take(8, what)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(s);
+        Ok(u64::from_le_bytes(a))
+    }
+    fn str(&mut self, what: &str) -> Result<String> {
+        let n = self.u32(what)? as usize;
+        let s = self.take(n, what)?.to_vec();
+        String::from_utf8(s).map_err(|_| self.err(what))
+    }
+}
+
+/// Parses a shard.
+pub fn from_bytes(b: &[u8], path: &Path) -> Result<Shard> {
+    let mut c = Cursor { b, pos: 0, path };
+    if c.take(8, "magic")? != MAGIC {
+        return Err(c.err("magic"));
+    }
+    let version = c.u32("version")?;
+    if version != VERSION {
+        return Err(Error::Format {
+            path: path.to_path_buf(),
+            detail: format!(
+                "signature format version {version}; this thresh reads version {VERSION}: \
+                 run `thresh fingerprint` again"
+            ),
+        });
+    }
+    let bands = c.u32("bands")?;
+    let rows = c.u32("rows")?;
+    let settings = c.str("settings")?;
+    let source = c.str("source")?;
+    let n = c.u64("document count")?;
+    let mut records = Vec::with_capacity(n.min(1 << 24) as usize);
+    for _ in 0..n {
+        let id = c.str("id")?;
+        let src = c.str("source")?;
+        let simhash = c.u64("simhash")?;
+        let exact = c.u64("exact")?;
+        let len = c.u64("length")?;
+        let mut sketch = [0u8; SKETCH_BINS];
+        sketch.copy_from_slice(c.take(SKETCH_BINS, "sketch")?);
+        let mut bs = Vec::with_capacity(bands as usize);
+        for _ in 0..bands {
+            bs.push(c.u32("band")?);
+        }
+        records.push(Record {
+            id,
+            source: src,
+            entry: Entry {
+                simhash,
+                exact,
+                sketch: Sketch(sketch),
+                len,
+            },
+            bands: bs,
+        });
+    }
+    if c.pos != b.len() {
+        return Err(c.err("trailing bytes"));
+    }
+    Ok(Shard {
+        bands,
+        rows,
+        settings,
+        source,
+        records,
+    })
+}
+
+/// Reads one signature file.
+pub fn read(path: &Path) -> Result<Shard> {
+    let mut b = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut b))
+        .map_err(|source| Error::Input {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    from_bytes(&b, path)
+}
+
+/// The signature files under `inputs` (files, or folders searched for `*.thsig`, not
+/// recursively).
+pub fn list(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        let md = std::fs::metadata(p).map_err(|source| Error::Input {
+            path: p.clone(),
+            source,
+        })?;
+        if md.is_dir() {
+            let rd = std::fs::read_dir(p).map_err(|source| Error::Input {
+                path: p.clone(),
+                source,
+            })?;
+            for e in rd {
+                let e = e.map_err(|source| Error::Input {
+                    path: p.clone(),
+                    source,
+                })?;
+                let path = e.path();
+                if path.extension().is_some_and(|x| x == EXT) {
+                    out.push(path);
+                }
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let shard = Shard {
+            bands: 2,
+            rows: 3,
+            settings: "repair strip".into(),
+            source: "data/a.jsonl".into(),
+            records: vec![Record {
+                id: "x1".into(),
+                source: "data/a.jsonl:1".into(),
+                entry: Entry {
+                    simhash: 42,
+                    exact: 7,
+                    sketch: Sketch([3; SKETCH_BINS]),
+                    len: 99,
+                },
+                bands: vec![5, 6],
+            }],
+        };
+        let b = to_bytes(&shard);
+        let back = from_bytes(&b, Path::new("x")).expect("parses");
+        assert_eq!(back.records.len(), 1);
+        assert_eq!(back.records[0].entry.simhash, 42);
+        assert_eq!(back.records[0].bands, vec![5, 6]);
+        assert_eq!(back.source, "data/a.jsonl");
+        assert!(from_bytes(&b[..b.len() - 1], Path::new("x")).is_err());
+        assert!(from_bytes(b"nonsense", Path::new("x")).is_err());
+    }
+
+    #[test]
+    fn file_names_differ() {
+        assert_ne!(file_name("a/b.jsonl"), file_name("a_b.jsonl"));
+        assert!(file_name("data/x.jsonl").ends_with(".thsig"));
+    }
+}
