@@ -33,6 +33,27 @@ enum Cmd {
     /// Reads UTF-8 from FILE (or stdin), splits on \n only, and writes exactly one repaired
     /// line per input line, in order, streaming.
     Fix(FixArgs),
+    /// Show strip's decision for each line of a text file: keep, or drop and why.
+    ///
+    /// The file is decoded and repaired as `clean` would, then judged alone (no corpus
+    /// repetition counts). Coloured when stdout is a terminal.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// A text file (- for stdin).
+    file: PathBuf,
+    /// Colour: auto (when stdout is a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args)]
@@ -125,6 +146,7 @@ fn main() -> ExitCode {
     let result = match cli.cmd {
         Cmd::Clean(a) => clean(a),
         Cmd::Fix(a) => fix(a),
+        Cmd::Explain(a) => explain(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -232,6 +254,21 @@ fn clean(a: CleanArgs) -> anyhow::Result<()> {
             summary.out_dir.display()
         );
     }
+    Ok(())
+}
+
+fn explain(a: ExplainArgs) -> anyhow::Result<()> {
+    let color = match a.color {
+        ColorArg::Auto => std::io::stdout().is_terminal(),
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+    };
+    let text = thresh::pipeline::explain(&a.file, color)
+        .map_err(|r| anyhow::anyhow!("{}: {}", r.reason.as_str(), r.detail))
+        .with_context(|| format!("explaining {}", a.file.display()))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).context("writing stdout")?;
+    out.flush().context("writing stdout")?;
     Ok(())
 }
 

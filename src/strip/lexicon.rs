@@ -637,14 +637,62 @@ pub const META: u8 = 16;
 pub const FORM: u8 = 32;
 pub const BYLINE: u8 = 64;
 
-/// The lists above as one hash map from word to flags, built once: a rule looks a word up in
-/// constant time instead of scanning lists.
-pub fn flags(word: &str) -> u8 {
-    use std::collections::HashMap;
+/// A word's entry: which lists it is in, and which languages have it as a stopword.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Entry {
+    pub flags: u8,
+    /// Bit `i` set: a stopword of [`STOPWORD_LANGS`]`[i]`.
+    pub langs: u64,
+}
+
+/// Languages whose stopword lists (NLTK's, from the `stop-words` crate) feed the stopword
+/// ratio, in bit order. Scripts written without spaces (Chinese, Japanese, Thai) are left out:
+/// their lines are judged by length and punctuation.
+pub const STOPWORD_LANGS: &[&str] = &[
+    "en", "es", "fr", "de", "it", "pt", "nl", "ru", "tr", "id", "sv", "da", "no", "fi", "hu", "ro",
+    "el", "ar", "he", "ca", "eu", "az", "kk", "sl", "sq", "be", "bn", "ne", "tg", "uz",
+];
+
+/// FxHash-style hasher: a multiply and a rotate per 8 bytes. The lexicon is a fixed set of
+/// short words, so a DoS-resistant hasher buys nothing and costs a third of strip's time.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(K);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map with [`FastHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
+/// All word lists as one map from lowercase word to [`Entry`], built once: one lookup per word
+/// answers every list and every language.
+fn map() -> &'static FastMap<&'static str, Entry> {
     use std::sync::OnceLock;
-    static MAP: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        let mut m: HashMap<&'static str, u8> = HashMap::new();
+    static MAP: OnceLock<FastMap<&'static str, Entry>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m: FastMap<&'static str, Entry> = FastMap::default();
         for (list, flag) in [
             (MONTHS, MONTH),
             (WEEKDAYS, WEEKDAY),
@@ -655,10 +703,24 @@ pub fn flags(word: &str) -> u8 {
             (BYLINE_OPENERS, BYLINE),
         ] {
             for w in list {
-                *m.entry(w).or_default() |= flag;
+                m.entry(w).or_default().flags |= flag;
+            }
+        }
+        for (bit, code) in STOPWORD_LANGS.iter().enumerate() {
+            for w in stop_words::lookup(code).unwrap_or(&[]) {
+                m.entry(w).or_default().langs |= 1 << bit;
             }
         }
         m
-    });
-    map.get(word).copied().unwrap_or(0)
+    })
+}
+
+/// The entry of a lowercase word (empty when it is in no list).
+pub fn entry(word: &str) -> Entry {
+    map().get(word).copied().unwrap_or_default()
+}
+
+/// Which of the lists (bit flags above) hold a lowercase word.
+pub fn flags(word: &str) -> u8 {
+    entry(word).flags
 }

@@ -2,25 +2,9 @@
 //! never from a particular site's sentences. Every rule is a plain function over a [`Line`] so
 //! that it can be tested on lines from any site or language.
 
+pub use super::features::ends_sentence;
+use super::features::Line;
 use super::lexicon::*;
-use super::Line;
-
-/// Characters that may close a sentence after its terminal mark (quotes, brackets).
-fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '）' | '」' | '』' | '】' | '*'
-    )
-}
-
-/// True when the line ends a sentence: `.`, `!`, `?`, `…` and their CJK, Devanagari, Arabic
-/// forms, possibly followed by closing quotes or brackets. (C4's rule, widened to Unicode.)
-pub fn ends_sentence(text: &str) -> bool {
-    let t = text.trim_end().trim_end_matches(is_closer);
-    t.ends_with([
-        '.', '!', '?', '…', '。', '！', '？', '।', '؟', '۔', '｡', '።',
-    ])
-}
 
 /// The word without surrounding punctuation, lowercased (borrowed when already lowercase).
 fn lower_word(w: &str) -> std::borrow::Cow<'_, str> {
@@ -68,7 +52,9 @@ fn split_digits(w: &str) -> Vec<&str> {
 /// A line that is only a date, a time, or a relative time: "13 hours ago",
 /// "21 April 2021 - 03:26", "Mon, 12 Oct 2018", "vor 3 Stunden", "2018-10-12 15:44".
 pub fn timestamp(line: &Line) -> bool {
-    if line.words > 10
+    if line.words == 0
+        || line.any_flags & (MONTH | WEEKDAY | RELATIVE_TIME) == 0 && line.digits == 0
+        || line.words > 10
         || line.text.chars().count() > 80
         || ends_sentence(line.text) && !line.text.ends_with('.')
     {
@@ -122,6 +108,9 @@ fn is_ordinal(w: &str) -> bool {
 /// not a sentence, where the label names a metadata field or the value holds a number, or the
 /// value is empty (a form field). "News ID: 73022", "Categories: World", "Fecha: 3 de mayo".
 pub fn label_value(line: &Line) -> bool {
+    if line.words > 10 || !line.text.contains([':', '：']) {
+        return false;
+    }
     let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
     let Some(colon) = t.find([':', '：']) else {
         return false;
@@ -159,7 +148,7 @@ const SEPARATORS: &[&str] = &[
 /// Breadcrumbs and menus: short items joined by separators, "Home › News › World",
 /// "iran << iran", "Home | About | Contact". Dashes count only with three or more items.
 pub fn breadcrumb(line: &Line) -> bool {
-    if line.words > 20 || ends_sentence(line.text) && !line.text.ends_with('»') {
+    if line.seps == 0 || line.words > 20 || ends_sentence(line.text) && !line.text.ends_with('»') {
         return false;
     }
     let toks: Vec<&str> = line.text.split_whitespace().collect();
@@ -192,7 +181,7 @@ pub fn breadcrumb(line: &Line) -> bool {
 /// Comment and contact form stubs: a short line made mostly of form words ("your comment",
 /// "Leave a Reply", "Name *", "Post Comment"), or a bare field label ("* Comment:").
 pub fn comment_form(line: &Line) -> bool {
-    if line.words == 0 || line.words > 8 {
+    if line.words == 0 || line.words > 8 || line.any_flags & FORM == 0 {
         return false;
     }
     let words: Vec<std::borrow::Cow<str>> = line
@@ -229,7 +218,11 @@ pub fn comment_form(line: &Line) -> bool {
 /// Bylines: "By Jane Doe", "By Fars News Agency", "Por María López", "Autor: …" handled by
 /// [`label_value`]. A byline opener and one to six capitalised words, no sentence.
 pub fn byline(line: &Line) -> bool {
-    if line.words < 2 || line.words > 8 || ends_sentence(line.text) {
+    if line.first_flags & BYLINE == 0
+        || line.words < 2
+        || line.words > 8
+        || ends_sentence(line.text)
+    {
         return false;
     }
     let mut it = line.text.split_whitespace();
@@ -294,7 +287,7 @@ mod tests {
     use super::*;
 
     fn l(s: &str) -> Line<'_> {
-        Line::new(1, s)
+        Line::new(1, s, 0)
     }
 
     #[test]
