@@ -36,7 +36,10 @@ pub fn render(text: &str, counts: Option<&Counts>, color: bool) -> String {
         }
         let (line, v) = (&a.lines[k], &a.verdicts[k]);
         let decision = match v.rule {
-            None => "keep".to_string(),
+            None => match v.kept_by {
+                Some(why) => format!("keep {why}"),
+                None => "keep".to_string(),
+            },
             Some(r) => format!("DROP {r}"),
         };
         let score = v.score.map(|s| format!("{s:+.2}")).unwrap_or_default();

@@ -331,6 +331,21 @@ pub const DATE_FILLER: &[&str] = &[
     "in",
     "um",
     "et",
+    "publié",
+    "publiée",
+    "mis",
+    "jour",
+    "publicado",
+    "actualizado",
+    "atualizado",
+    "veröffentlicht",
+    "aktualisiert",
+    "pubblicato",
+    "aggiornato",
+    "опубликовано",
+    "обновлено",
+    "yayınlanma",
+    "güncelleme",
 ];
 
 /// Words that name metadata fields ("Categories:", "News ID:", "Fecha:", "Автор:").

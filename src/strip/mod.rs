@@ -67,6 +67,9 @@ pub const MODEL_MIN_KEEP: (u32, u32) = (1, 2);
 pub struct Verdict {
     pub rule: Option<&'static str>,
     pub score: Option<f32>,
+    /// The context rule that kept a line the model would have removed: `headline` (a
+    /// headline before a paragraph) or `min_share` (the model may not empty a page).
+    pub kept_by: Option<&'static str>,
 }
 
 /// A document split into measured lines, with what strip decided for each.
@@ -111,6 +114,7 @@ pub fn classify(lines: &[Line], repeats: &[u32], has_lang: bool) -> Vec<Verdict>
                         .then_some("repeated")
                 }),
             score: None,
+            kept_by: None,
         })
         .collect();
     let gone = |v: &[Verdict], i: usize| v[i].rule.is_some();
@@ -192,6 +196,7 @@ pub fn classify(lines: &[Line], repeats: &[u32], has_lang: bool) -> Vec<Verdict>
                 && next.is_some_and(|j| lines[j].is_prose())
             {
                 verdict[i].rule = None;
+                verdict[i].kept_by = Some("headline");
             }
         }
     }
@@ -250,6 +255,7 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
             break;
         }
         verdict[i].rule = None;
+        verdict[i].kept_by = Some("min_share");
         kept += lines[i].words;
     }
 }

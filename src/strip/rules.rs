@@ -148,7 +148,12 @@ const SEPARATORS: &[&str] = &[
 /// Breadcrumbs and menus: short items joined by separators, "Home › News › World",
 /// "iran << iran", "Home | About | Contact". Dashes count only with three or more items.
 pub fn breadcrumb(line: &Line) -> bool {
-    if line.seps == 0 || line.words > 20 || ends_sentence(line.text) && !line.text.ends_with('»') {
+    // Items are words: "37% / 40%" is a table cell, not a path.
+    if line.seps == 0
+        || line.words > 20
+        || line.letters <= line.digits * 2
+        || ends_sentence(line.text) && !line.text.ends_with('»')
+    {
         return false;
     }
     let toks: Vec<&str> = line.text.split_whitespace().collect();
@@ -357,6 +362,7 @@ mod tests {
             "Mother-in-law visits - again",
             "The cost was 3 / 4 of the total budget for the whole year in the end.",
             "Iran - Iraq",
+            "37% / 40%",
         ] {
             assert!(!breadcrumb(&l(s)), "{s}");
         }
@@ -404,6 +410,58 @@ mod tests {
         )));
         assert!(name_line(&l("Maria Gonzalez")));
         assert!(!name_line(&l("Rouhani urges cooperation")));
+    }
+
+    /// Lines of other sites and languages than the cases above (issue 4).
+    #[test]
+    fn more_languages_and_sites() {
+        for s in [
+            "12.03.2024",
+            "2 ore fa",
+            "il y a 2 jours",
+            "Dienstag, 5. März 2024",
+        ] {
+            assert!(timestamp(&l(s)), "timestamp {s}");
+        }
+        for s in [
+            "Quelle: dpa",
+            "Kategorie: Politik",
+            "Fonte: ANSA",
+            "Tarih: 03.05.2024",
+        ] {
+            assert!(label_value(&l(s)), "label {s}");
+        }
+        for s in [
+            "Inicio / Deportes / Fútbol",
+            "Accueil › Société › Éducation",
+        ] {
+            assert!(breadcrumb(&l(s)), "breadcrumb {s}");
+        }
+        for s in [
+            "Kommentar schreiben",
+            "Laisser un commentaire",
+            "Lascia un commento",
+        ] {
+            assert!(comment_form(&l(s)), "form {s}");
+        }
+        for s in ["Par Jean Dupont", "Door Pieter de Vries", "Di Marco Rossi"] {
+            assert!(byline(&l(s)), "byline {s}");
+        }
+        for s in ["Lees ook", "Leggi anche", "Baca juga", "Похожие статьи"] {
+            assert!(widget_header(&l(s)), "widget {s}");
+        }
+        // Content that looks a little like chrome stays.
+        for s in [
+            "Par un beau matin de mai, la ville s'est réveillée.",
+            "Warum die Mieten steigen",
+            "TEHRAN (FNA)- Iran's foreign minister arrived in Oslo on Monday.",
+        ] {
+            let line = l(s);
+            assert!(
+                !timestamp(&line) && !label_value(&line) && !breadcrumb(&line) && !byline(&line),
+                "{s}"
+            );
+        }
     }
 
     #[test]
