@@ -37,7 +37,39 @@ pub struct Line<'a> {
     /// Hash of the line lowercased, digits folded to `0`, only letters and digits kept:
     /// equal for lines that differ in case, spacing, punctuation or numbers.
     pub hash: u64,
+    /// Hash of the lowercase letters alone, word by word: equal for "Comments (12)" and
+    /// "comments:". Widget headers are matched with it.
+    pub alpha_hash: u64,
 }
+
+/// ASCII byte classes, one table lookup per byte.
+const ALPHA: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+const SPACE: u8 = 8;
+
+const fn ascii_classes() -> [u8; 128] {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() {
+            ALPHA
+        } else if c.is_ascii_uppercase() {
+            ALPHA | UPPER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_whitespace() {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+}
+
+static CLASS: [u8; 128] = ascii_classes();
 
 /// Characters that may close a sentence after its terminal mark (quotes, brackets).
 pub fn is_closer(c: char) -> bool {
@@ -101,19 +133,30 @@ pub fn detect_language(text: &str) -> u64 {
     let mut seen = 0;
     for tok in text.split_whitespace() {
         seen += 1;
-        if seen > 600 {
+        if seen > 300 {
             break;
         }
         if tok.len() > 24 {
             continue;
         }
-        buf.clear();
-        for c in tok.chars() {
-            if c.is_alphanumeric() || c == '\'' {
-                buf.extend(c.to_lowercase());
+        let mut m = if tok.is_ascii() {
+            let t = tok.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if t.len() > 16 || t.is_empty() {
+                continue;
             }
-        }
-        let mut m = lexicon::entry(&buf).langs;
+            let mut b = [0u8; 16];
+            b[..t.len()].copy_from_slice(t.as_bytes());
+            b.make_ascii_lowercase();
+            lexicon::entry_bytes(&b[..t.len()]).langs
+        } else {
+            buf.clear();
+            for c in tok.chars() {
+                if c.is_alphanumeric() || c == '\'' {
+                    buf.extend(c.to_lowercase());
+                }
+            }
+            lexicon::entry(&buf).langs
+        };
         while m != 0 {
             let b = m.trailing_zeros() as usize;
             counts[b] += 1;
@@ -133,6 +176,39 @@ pub fn detect_language(text: &str) -> u64 {
     }
 }
 
+/// The word being read: its lowercase bytes (first [`lexicon::MAX_WORD`]) and shape.
+struct Word {
+    buf: [u8; lexicon::MAX_WORD],
+    len: usize,
+    alnum_end: usize,
+    alnum: bool,
+    upper_first: bool,
+    overflow: bool,
+}
+
+impl Word {
+    const fn new() -> Self {
+        Word {
+            buf: [0; lexicon::MAX_WORD],
+            len: 0,
+            alnum_end: 0,
+            alnum: false,
+            upper_first: false,
+            overflow: false,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, b: u8) {
+        if self.len < self.buf.len() {
+            self.buf[self.len] = b;
+            self.len += 1;
+        } else {
+            self.overflow = true;
+        }
+    }
+}
+
 impl<'a> Line<'a> {
     /// Measures a line; `lang` is the document's stopword language mask.
     pub fn new(no: u32, text: &'a str, lang: u64) -> Self {
@@ -143,80 +219,112 @@ impl<'a> Line<'a> {
             sentence: ends_sentence(text),
             ..Line::default()
         };
+        let bytes = text.as_bytes();
         let mut hash: u64 = 0;
-        let mut buf = [0u8; 32];
-        let mut first = true;
+        let mut alpha_hash: u64 = 0;
         let mut unspaced = 0u32;
-        for tok in text.split_ascii_whitespace() {
-            let mut len = 0usize; // lowercased word bytes in buf
-            let mut alnum_end = 0usize;
-            let mut alnum = false;
-            let mut upper_first = false;
-            let mut overflow = false;
-            for c in tok.chars() {
-                l.chars += 1;
-                if c.is_alphanumeric() {
-                    if !alnum {
-                        upper_first = c.is_uppercase();
+        let mut first = true;
+        let mut tokens = 0u32;
+        let mut i = 0;
+        while i < bytes.len() {
+            // skip spaces
+            while i < bytes.len() && bytes[i] < 128 && CLASS[bytes[i] as usize] & SPACE != 0 {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+            let start = i;
+            let alpha_before = alpha_hash;
+            tokens += 1;
+            let mut w = Word::new();
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b < 128 {
+                    let k = CLASS[b as usize];
+                    if k & SPACE != 0 {
+                        break;
                     }
-                    alnum = true;
-                    if c.is_ascii_digit() {
-                        l.digits += 1;
-                        hash = mix(hash, u32::from(b'0'));
-                    } else {
-                        l.letters += 1;
-                        if is_unspaced(c) {
-                            unspaced += 1;
+                    i += 1;
+                    l.chars += 1;
+                    if k & (ALPHA | DIGIT) != 0 {
+                        if !w.alnum {
+                            w.upper_first = k & UPPER != 0;
+                            w.alnum = true;
                         }
-                    }
-                    if c.is_ascii() {
-                        let b = (c as u8).to_ascii_lowercase();
-                        if !c.is_ascii_digit() {
-                            hash = mix(hash, u32::from(b));
-                        }
-                        if len < buf.len() {
-                            buf[len] = b;
-                            len += 1;
+                        if k & DIGIT != 0 {
+                            l.digits += 1;
+                            hash = mix(hash, u32::from(b'0'));
                         } else {
-                            overflow = true;
+                            l.letters += 1;
+                            let lc = b.to_ascii_lowercase();
+                            hash = mix(hash, u32::from(lc));
+                            alpha_hash = mix(alpha_hash, u32::from(lc));
+                        }
+                        w.push(b.to_ascii_lowercase());
+                        w.alnum_end = w.len;
+                    } else if b == b'\'' || b == b'-' {
+                        if w.alnum {
+                            w.push(b);
+                        }
+                        if b != b'-' || !w.alnum {
+                            l.symbols += 1;
                         }
                     } else {
-                        for lc in c.to_lowercase() {
-                            hash = mix(hash, lc as u32);
-                            if len + lc.len_utf8() <= buf.len() {
-                                len += lc.encode_utf8(&mut buf[len..]).len();
-                            } else {
-                                overflow = true;
-                            }
-                        }
-                    }
-                    alnum_end = len;
-                } else if c == '\'' || c == '’' || c == '-' {
-                    if alnum && len < buf.len() && c != '’' {
-                        buf[len] = c as u8;
-                        len += 1;
-                    }
-                    if c != '-' || !alnum {
                         l.symbols += 1;
                     }
-                } else if !c.is_whitespace() {
+                    continue;
+                }
+                // A multi-byte character.
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                if c.is_whitespace() {
+                    // Non-ASCII spaces (no-break, thin) do not split tokens (as
+                    // `split_ascii_whitespace`), and are neither letters nor symbols.
+                    i += c.len_utf8();
+                    l.chars += 1;
+                    continue;
+                }
+                i += c.len_utf8();
+                l.chars += 1;
+                if c.is_alphanumeric() {
+                    if !w.alnum {
+                        w.upper_first = c.is_uppercase();
+                        w.alnum = true;
+                    }
+                    l.letters += 1;
+                    if is_unspaced(c) {
+                        unspaced += 1;
+                    }
+                    for lc in c.to_lowercase() {
+                        hash = mix(hash, lc as u32);
+                        alpha_hash = mix(alpha_hash, lc as u32);
+                        let mut tmp = [0u8; 4];
+                        for &b in lc.encode_utf8(&mut tmp).as_bytes() {
+                            w.push(b);
+                        }
+                    }
+                    w.alnum_end = w.len;
+                } else {
                     l.symbols += 1;
                 }
             }
-            l.chars += 1; // the space after the token
-            if !alnum {
-                if is_sep_token(tok) {
+            if !w.alnum {
+                if is_sep_token(&text[start..i]) {
                     l.seps += 1;
                 }
                 continue;
             }
+            if alpha_hash != alpha_before {
+                alpha_hash = mix(alpha_hash, u32::from(b' '));
+            }
             l.words += 1;
-            if upper_first {
+            if w.upper_first {
                 l.caps += 1;
             }
-            if !overflow {
-                let w = std::str::from_utf8(&buf[..alnum_end]).unwrap_or("");
-                let e = lexicon::entry(w);
+            if !w.overflow {
+                let e = lexicon::entry_bytes(&w.buf[..w.alnum_end]);
                 if first {
                     l.first_flags = e.flags;
                 }
@@ -227,11 +335,12 @@ impl<'a> Line<'a> {
             }
             first = false;
         }
-        l.chars = l.chars.saturating_sub(1);
+        l.chars += tokens.saturating_sub(1);
         if unspaced > 1 {
             l.words += unspaced / 2;
         }
         l.hash = hash;
+        l.alpha_hash = alpha_hash;
         l
     }
 

@@ -651,6 +651,25 @@ pub const FILLER: u8 = 8;
 pub const META: u8 = 16;
 pub const FORM: u8 = 32;
 pub const BYLINE: u8 = 64;
+/// Words without which a line is no comment form ("comment", "reply", "email", …).
+pub const FORM_KEY: u8 = 128;
+
+/// The key words of comment forms.
+pub const FORM_KEYS: &[&str] = &[
+    "comment",
+    "comments",
+    "reply",
+    "email",
+    "e-mail",
+    "submit",
+    "comentario",
+    "commentaire",
+    "kommentar",
+    "commento",
+    "comentário",
+    "комментарий",
+    "yorum",
+];
 
 /// A word's entry: which lists it is in, and which languages have it as a stopword.
 #[derive(Debug, Clone, Copy, Default)]
@@ -703,11 +722,11 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherD
 
 /// All word lists as one map from lowercase word to [`Entry`], built once: one lookup per word
 /// answers every list and every language.
-fn map() -> &'static FastMap<&'static str, Entry> {
+fn map() -> &'static FastMap<&'static [u8], Entry> {
     use std::sync::OnceLock;
-    static MAP: OnceLock<FastMap<&'static str, Entry>> = OnceLock::new();
+    static MAP: OnceLock<FastMap<&'static [u8], Entry>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut m: FastMap<&'static str, Entry> = FastMap::default();
+        let mut m: FastMap<&'static [u8], Entry> = FastMap::default();
         for (list, flag) in [
             (MONTHS, MONTH),
             (WEEKDAYS, WEEKDAY),
@@ -716,14 +735,15 @@ fn map() -> &'static FastMap<&'static str, Entry> {
             (META_LABELS, META),
             (FORM_WORDS, FORM),
             (BYLINE_OPENERS, BYLINE),
+            (FORM_KEYS, FORM_KEY),
         ] {
             for w in list {
-                m.entry(w).or_default().flags |= flag;
+                m.entry(w.as_bytes()).or_default().flags |= flag;
             }
         }
         for (bit, code) in STOPWORD_LANGS.iter().enumerate() {
             for w in stop_words::lookup(code).unwrap_or(&[]) {
-                m.entry(w).or_default().langs |= 1 << bit;
+                m.entry(w.as_bytes()).or_default().langs |= 1 << bit;
             }
         }
         m
@@ -732,8 +752,20 @@ fn map() -> &'static FastMap<&'static str, Entry> {
 
 /// The entry of a lowercase word (empty when it is in no list).
 pub fn entry(word: &str) -> Entry {
+    entry_bytes(word.as_bytes())
+}
+
+/// [`entry`] of a lowercase word given as UTF-8 bytes.
+#[inline]
+pub fn entry_bytes(word: &[u8]) -> Entry {
+    if word.len() > MAX_WORD {
+        return Entry::default();
+    }
     map().get(word).copied().unwrap_or_default()
 }
+
+/// Longest word (bytes) in any list: longer words are not looked up.
+pub const MAX_WORD: usize = 32;
 
 /// Which of the lists (bit flags above) hold a lowercase word.
 pub fn flags(word: &str) -> u8 {

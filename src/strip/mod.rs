@@ -144,9 +144,12 @@ pub fn classify(lines: &[Line], repeats: &[u32], has_lang: bool) -> Vec<Verdict>
         .position(|v| v.rule == Some("widget_block"))
         .unwrap_or(lines.len());
     let first_prose = lines.iter().position(Line::is_prose).unwrap_or(body_end);
+    let last_body_prose = (0..body_end)
+        .rev()
+        .find(|&j| !gone(&verdict, j) && lines[j].is_prose());
     for i in first_prose + 1..body_end.saturating_sub(1) {
         let (name, next) = (&lines[i], &lines[i + 1]);
-        let closes = (i + 2..body_end).all(|j| gone(&verdict, j) || !lines[j].is_prose());
+        let closes = last_body_prose.is_none_or(|j| j < i + 2);
         if closes
             && !gone(&verdict, i)
             && rules::name_line(name)

@@ -186,7 +186,7 @@ pub fn breadcrumb(line: &Line) -> bool {
 /// Comment and contact form stubs: a short line made mostly of form words ("your comment",
 /// "Leave a Reply", "Name *", "Post Comment"), or a bare field label ("* Comment:").
 pub fn comment_form(line: &Line) -> bool {
-    if line.words == 0 || line.words > 8 || line.any_flags & FORM == 0 {
+    if line.words == 0 || line.words > 8 || line.any_flags & FORM_KEY == 0 {
         return false;
     }
     let words: Vec<std::borrow::Cow<str>> = line
@@ -199,25 +199,7 @@ pub fn comment_form(line: &Line) -> bool {
         return false;
     }
     let hits = words.iter().filter(|w| has(w, FORM)).count();
-    let key = words.iter().any(|w| {
-        matches!(
-            w.as_ref(),
-            "comment"
-                | "comments"
-                | "reply"
-                | "email"
-                | "e-mail"
-                | "submit"
-                | "comentario"
-                | "commentaire"
-                | "kommentar"
-                | "commento"
-                | "comentário"
-                | "комментарий"
-                | "yorum"
-        )
-    });
-    key && hits * 10 >= words.len() * 8
+    hits * 10 >= words.len() * 8
 }
 
 /// Bylines: "By Jane Doe", "By Fars News Agency", "Por María López", "Autor: …" handled by
@@ -256,18 +238,18 @@ pub fn byline(line: &Line) -> bool {
 /// A widget header that ends the article body: "Recent Posts", "Related Articles",
 /// "Lire aussi", "Comments (12)".
 pub fn widget_header(line: &Line) -> bool {
-    if line.words == 0 || line.words > 6 {
+    use std::sync::OnceLock;
+    static HEADERS: OnceLock<FastMap<u64, ()>> = OnceLock::new();
+    if line.words == 0 || line.words > 6 || line.chars > 60 {
         return false;
     }
-    let norm: String = line
-        .text
-        .to_lowercase()
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .chars()
-        .filter(|c| !c.is_ascii_digit() && !matches!(c, '(' | ')' | '[' | ']'))
-        .collect();
-    let norm = norm.trim().trim_end_matches([':', '.', '…']).trim();
-    WIDGET_HEADERS.contains(&norm)
+    let set = HEADERS.get_or_init(|| {
+        WIDGET_HEADERS
+            .iter()
+            .map(|h| (Line::new(0, h, 0).alpha_hash, ()))
+            .collect()
+    });
+    set.contains_key(&line.alpha_hash)
 }
 
 /// A short name line: two to four capitalised words, no digits or punctuation ("Emad
