@@ -130,6 +130,9 @@ def main():
     ap.add_argument("--out", default=str(REPO / "src" / "strip" / "model.txt"))
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="write this threshold instead of the CV-best one (strip's guards restore "
+                         "recall, so the bare model's best threshold is too low for thresh; 0 is shipped)")
     a = ap.parse_args()
     gt = json.loads((Path(a.wcxb) / "ground-truth.json").read_text(encoding="utf-8"))
     names, ROWS = load(a.features, gt)
@@ -169,7 +172,7 @@ def main():
         print(f"threshold {thr:+.2f}: out-of-fold F1 {f:.4f} P {p:.4f} " + " ".join(f"{t} {v:.3f}" for t, v in by.items()))
         if best is None or f > best[0]:
             best = (f, thr)
-    thr = best[1]
+    thr = best[1] if a.threshold is None else a.threshold
     print(f"best threshold {thr:+.2f}: out-of-fold mean page F1 {best[0]:.4f} (domain-grouped {a.folds}-fold CV)")
 
     beta = fit(X[train], y[train], w[train])

@@ -91,6 +91,10 @@ struct CleanArgs {
     /// Do not run the strip stage.
     #[arg(long)]
     no_strip: bool,
+    /// Judge each document alone: skip the pass that counts lines repeated across
+    /// unrelated documents (saves one pass over the input).
+    #[arg(long)]
+    no_repetition: bool,
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -216,7 +220,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<()> {
         },
         repair: !a.no_repair,
         strip: !a.no_strip,
-        repetition: true,
+        repetition: !a.no_repetition,
         quiet: a.quiet,
     };
     let show = !a.quiet && std::io::stderr().is_terminal();
