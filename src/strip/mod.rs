@@ -15,7 +15,10 @@
 //! 5. The line model ([`model`]): logistic regression over the line's features and its
 //!    neighbours' (a short line next to prose is a headline; a short line in a run of short
 //!    lines is a menu). A removal is named `model:<group>` after the feature group that
-//!    pushed hardest.
+//!    pushed hardest. Guards against losing content: a sentence of four words or more
+//!    goes only under [`PROSE_MARGIN`]; the model keeps at least [`MODEL_MIN_KEEP`] of the
+//!    words it judged (kept lines marked `min_share`); a headline before a kept paragraph
+//!    stays (`headline`).
 //! 6. Short non-sentences after the last kept paragraph are `trailing_chrome`.
 //!
 //! Headlines, datelines and quotations are content: no rule removes a line for being short
@@ -361,6 +364,44 @@ mod tests {
         let rules: Vec<_> = gone.iter().map(|g| g.0).collect();
         assert_eq!(rules[..2], ["author_bio", "author_bio"]);
         assert_eq!(rules.len(), 4);
+    }
+
+    #[test]
+    fn headline_before_byline_and_paragraph_is_kept() {
+        let text = format!("Trzy nowe linie tramwajowe\nBy Anna Nowak\n{PARA}\n{PARA}");
+        let a = analyze(&text, None);
+        assert_eq!(a.verdicts[0].rule, None, "{:?}", a.verdicts[0]);
+        assert_eq!(a.verdicts[1].rule, Some("byline"));
+    }
+
+    #[test]
+    fn a_page_of_short_lines_keeps_most_of_its_words() {
+        // A shop grid: names and prices, no sentence anywhere.
+        let text = "Linen Shirt\n€45\nWool Scarf\n€30\nCanvas Tote Bag\n€25\nLeather Belt\n€50\nCotton Socks Pack\n€12";
+        let a = analyze(text, None);
+        let total: u32 = a.lines.iter().map(|l| l.words).sum();
+        let kept: u32 = a
+            .lines
+            .iter()
+            .zip(&a.verdicts)
+            .filter(|(_, v)| v.rule.is_none())
+            .map(|(l, _)| l.words)
+            .sum();
+        assert!(kept * 5 >= total * 3, "kept {kept} of {total}");
+    }
+
+    #[test]
+    fn site_chrome_repeated_across_unrelated_documents_goes() {
+        let docs: Vec<String> = (0..REPEATED_MIN)
+            .map(|i| {
+                format!("Subscribe now\nStory number {i} begins here and it is about topic {i} of many more.\n{PARA} {i}")
+            })
+            .collect();
+        let sigs: Vec<_> = docs.iter().map(|d| repetition::signature(d)).collect();
+        let counts = Counts::build(&sigs);
+        let a = analyze(&docs[0], Some(&counts));
+        assert_eq!(a.verdicts[0].rule, Some("repeated"));
+        assert!(a.verdicts[1..].iter().all(|v| v.rule.is_none()));
     }
 
     #[test]
