@@ -119,8 +119,14 @@ fn bench_strip(c: &mut Criterion, docs: &[String]) {
     g.bench_function("rules", |b| {
         b.iter(|| {
             for d in docs {
-                let lines = strip::lines_of(d);
-                black_box(strip::classify(&lines));
+                black_box(strip::analyze(d, None).verdicts);
+            }
+        })
+    });
+    g.bench_function("signature", |b| {
+        b.iter(|| {
+            for d in docs {
+                black_box(strip::repetition::signature(d));
             }
         })
     });

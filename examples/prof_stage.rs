@@ -18,9 +18,10 @@ fn main() {
     for d in &docs {
         match stage.as_str() {
             "strip" => {
-                n += strip::classify(&strip::lines_of(d))
+                n += strip::analyze(d, None)
+                    .verdicts
                     .iter()
-                    .filter(|v| v.is_some())
+                    .filter(|v| v.rule.is_some())
                     .count()
             }
             "fingerprint" => n += fingerprint::fingerprint(d).simhash as usize & 1,

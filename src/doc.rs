@@ -128,6 +128,8 @@ pub struct Fingerprint {
     pub sketch: Sketch,
     /// MinHash LSH band hashes (`--dedup minhash` only; empty otherwise).
     pub bands: Vec<u32>,
+    /// Length in bytes of the text fingerprinted (what `--keep longest` compares).
+    pub len: u64,
 }
 
 /// One document in flight.

@@ -46,6 +46,27 @@ enum Cmd {
     /// Reads UTF-8 from FILE (or stdin), splits on \n only, and writes exactly one repaired
     /// line per input line, in order, streaming.
     Fix(FixArgs),
+    /// Show strip's decision for each line of a text file: keep, or drop and why.
+    ///
+    /// The file is decoded and repaired as `clean` would, then judged alone (no corpus
+    /// repetition counts). Coloured when stdout is a terminal.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// A text file (- for stdin).
+    file: PathBuf,
+    /// Colour: auto (when stdout is a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args)]
@@ -125,6 +146,10 @@ struct ReadArgs {
     /// Do not run the strip stage.
     #[arg(long)]
     no_strip: bool,
+    /// Judge each document alone: skip the pass that counts lines repeated across
+    /// unrelated documents (saves one pass over the input).
+    #[arg(long)]
+    no_repetition: bool,
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -206,6 +231,7 @@ fn main() -> ExitCode {
         Cmd::Fingerprint(a) => fingerprint(a),
         Cmd::Dedup(a) => dedup(a),
         Cmd::Fix(a) => fix(a),
+        Cmd::Explain(a) => explain(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -285,7 +311,7 @@ fn config(inputs: Vec<PathBuf>, out: PathBuf, r: ReadArgs, d: &DedupArgs) -> thr
         drop_list: None,
         repair: !r.no_repair,
         strip: !r.no_strip,
-        repetition: true,
+        repetition: !r.no_repetition,
         quiet: r.quiet,
     }
 }
@@ -327,6 +353,7 @@ fn dedup(a: DedupCmdArgs) -> anyhow::Result<()> {
             format: FormatArg::Auto,
             no_repair: false,
             no_strip: false,
+            no_repetition: false,
             quiet: a.quiet,
         },
         &a.dedup,
@@ -397,6 +424,21 @@ fn clean(a: CleanArgs) -> anyhow::Result<()> {
             summary.out_dir.display()
         );
     }
+    Ok(())
+}
+
+fn explain(a: ExplainArgs) -> anyhow::Result<()> {
+    let color = match a.color {
+        ColorArg::Auto => std::io::stdout().is_terminal(),
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+    };
+    let text = thresh::pipeline::explain(&a.file, color)
+        .map_err(|r| anyhow::anyhow!("{}: {}", r.reason.as_str(), r.detail))
+        .with_context(|| format!("explaining {}", a.file.display()))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).context("writing stdout")?;
+    out.flush().context("writing stdout")?;
     Ok(())
 }
 

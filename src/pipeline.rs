@@ -7,6 +7,11 @@
 //! signature file per input source) and [`dedup_run`] (the barrier over signature files).
 //! Dedup's index tables run on the pool through [`dedup::dedup_with`]'s runner.
 //!
+//! With `Config::repetition` (and strip on) a run makes one extra pass between repair and
+//! strip: every document's line hashes are gathered in parallel, counted once per content
+//! cluster (`strip::repetition`, a set computation, so the counts do not depend on order or
+//! thread count), and strip then reads the counts. Without it each document is judged alone.
+//!
 //! Memory: the documents of a run are held until they are written (about the size of the
 //! input text, plus fingerprints). For corpora larger than memory, shard the input and use
 //! several runs.
@@ -103,8 +108,16 @@ fn read_source(src: &Source, cfg: &Config) -> (u64, Vec<Item>) {
     }
 }
 
-/// The stateless stages for one document: decode, repair, strip, fingerprint.
+/// The stateless stages for one document, judged alone (no corpus repetition counts):
+/// decode, repair, strip, fingerprint.
 pub fn process(raw: RawDoc, cfg: &Config) -> std::result::Result<Doc, Rejection> {
+    let mut doc = prepare(raw, cfg)?;
+    finish(&mut doc, cfg, None);
+    Ok(doc)
+}
+
+/// Decode and repair.
+pub fn prepare(raw: RawDoc, cfg: &Config) -> std::result::Result<Doc, Rejection> {
     let decoded = match raw.payload {
         Payload::Bytes(b) => decode::decode(&b, &raw.source)?,
         Payload::Text(t) => decode::from_text(t),
@@ -125,13 +138,31 @@ pub fn process(raw: RawDoc, cfg: &Config) -> std::result::Result<Doc, Rejection>
     if cfg.repair {
         repair::apply(&mut doc, &repair::Options::default());
     }
+    Ok(doc)
+}
+
+/// Strip (with the corpus counts, if any) and fingerprint.
+pub fn finish(doc: &mut Doc, cfg: &Config, counts: Option<&strip::Counts>) {
     if cfg.strip {
-        strip::apply(&mut doc);
+        strip::apply(doc, counts);
     } else {
-        strip::normalize_only(&mut doc);
+        strip::normalize_only(doc);
     }
     doc.fingerprint = fingerprint::fingerprint_with(&doc.text, cfg.minhash());
-    Ok(doc)
+}
+
+/// `thresh explain`: decodes and repairs one text file (`-`: standard input) and renders
+/// strip's decision for each of its lines (see `strip::explain`). The document is judged
+/// alone: no corpus repetition counts.
+pub fn explain(path: &std::path::Path, color: bool) -> std::result::Result<String, Rejection> {
+    let src = if path.as_os_str() == "-" {
+        Source::Stdin
+    } else {
+        Source::File(path.to_path_buf())
+    };
+    let loaded = read::load(&src, crate::config::Format::Text)?;
+    let doc = prepare(read::text_doc(loaded), &Config::default())?;
+    Ok(strip::explain::render(&doc.text, None, color))
 }
 
 /// What became of one input.
@@ -162,7 +193,7 @@ fn entry(doc: &Doc) -> Option<Entry> {
         simhash: doc.fingerprint.simhash,
         exact: doc.fingerprint.exact,
         sketch: doc.fingerprint.sketch,
-        len: doc.text.len() as u64,
+        len: doc.fingerprint.len,
     })
 }
 
@@ -251,14 +282,39 @@ fn duplicates(
 fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let (items, bytes_in) = read_all(cfg);
     msgs.progress_total(items.len() as u64);
-    let done: Vec<std::result::Result<Doc, Rejection>> = items
+    let mut done: Vec<std::result::Result<Doc, Rejection>> = items
         .into_par_iter()
-        .map(|it| {
-            let r = it.and_then(|raw| process(raw, cfg));
-            msgs.progress_inc();
-            r
-        })
+        .map(|it| it.and_then(|raw| prepare(raw, cfg)))
         .collect();
+
+    // Corpus repetition counts: signatures in parallel, counted once (order-independent).
+    let counts = (cfg.strip && cfg.repetition).then(|| {
+        let sigs: Vec<strip::repetition::Signature> = done
+            .par_iter()
+            .map(|d| match d {
+                Ok(doc) => strip::repetition::signature(&doc.text),
+                Err(_) => Default::default(),
+            })
+            .collect();
+        strip::Counts::build(&sigs)
+    });
+    done.par_iter_mut().for_each(|d| {
+        if let Ok(doc) = d {
+            match &counts {
+                // The fingerprint is taken from the document judged alone, so that it does
+                // not depend on the rest of the corpus: `thresh fingerprint` on one shard
+                // computes the same one, and two-phase dedup equals a single run.
+                Some(c) => {
+                    let mut alone = doc.clone();
+                    finish(&mut alone, cfg, None);
+                    finish(doc, cfg, Some(c));
+                    doc.fingerprint = alone.fingerprint;
+                }
+                None => finish(doc, cfg, None),
+            }
+        }
+        msgs.progress_inc();
+    });
 
     // The barrier: dedup over all fingerprints, in input order.
     let dups = duplicates(cfg, &done, msgs)?;

@@ -201,6 +201,44 @@ fn fix_golden() {
     assert_eq!(count(&o.stdout), count(&read(&input)));
 }
 
+/// `thresh explain` (issue 4): every line with keep/drop and its reason; no colour when
+/// stdout is not a terminal.
+#[test]
+fn explain_golden() {
+    let input = repo().join("fixtures/explain/input.txt");
+    let expected_path = repo().join("fixtures/explain/expected.txt");
+    let o = bin().arg("explain").arg(&input).output().expect("run");
+    check(&o, "explain");
+    if std::env::var("GOLDEN").is_ok_and(|v| v == "overwrite") {
+        std::fs::write(&expected_path, &o.stdout).expect("write");
+        return;
+    }
+    let expected = read(&expected_path);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&expected)
+    );
+    assert!(!o.stdout.contains(&0x1b), "no colour when piped");
+    let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+    assert_eq!(lines(&o.stdout), lines(&read(&input)));
+    let o = bin()
+        .args(["explain", "--color", "always"])
+        .arg(&input)
+        .output()
+        .expect("run");
+    assert!(o.stdout.contains(&0x1b));
+}
+
+#[test]
+fn explain_missing_file_fails_with_its_name() {
+    let o = bin()
+        .args(["explain", "no/such/file.txt"])
+        .output()
+        .expect("run");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/file.txt"));
+}
+
 #[test]
 fn fix_broken_pipe_is_not_an_error() {
     let big = "cafÃ© line\n".repeat(200_000);

@@ -331,6 +331,21 @@ pub const DATE_FILLER: &[&str] = &[
     "in",
     "um",
     "et",
+    "publié",
+    "publiée",
+    "mis",
+    "jour",
+    "publicado",
+    "actualizado",
+    "atualizado",
+    "veröffentlicht",
+    "aktualisiert",
+    "pubblicato",
+    "aggiornato",
+    "опубликовано",
+    "обновлено",
+    "yayınlanma",
+    "güncelleme",
 ];
 
 /// Words that name metadata fields ("Categories:", "News ID:", "Fecha:", "Автор:").
@@ -636,15 +651,82 @@ pub const FILLER: u8 = 8;
 pub const META: u8 = 16;
 pub const FORM: u8 = 32;
 pub const BYLINE: u8 = 64;
+/// Words without which a line is no comment form ("comment", "reply", "email", …).
+pub const FORM_KEY: u8 = 128;
 
-/// The lists above as one hash map from word to flags, built once: a rule looks a word up in
-/// constant time instead of scanning lists.
-pub fn flags(word: &str) -> u8 {
-    use std::collections::HashMap;
+/// The key words of comment forms.
+pub const FORM_KEYS: &[&str] = &[
+    "comment",
+    "comments",
+    "reply",
+    "email",
+    "e-mail",
+    "submit",
+    "comentario",
+    "commentaire",
+    "kommentar",
+    "commento",
+    "comentário",
+    "комментарий",
+    "yorum",
+];
+
+/// A word's entry: which lists it is in, and which languages have it as a stopword.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Entry {
+    pub flags: u8,
+    /// Bit `i` set: a stopword of [`STOPWORD_LANGS`]`[i]`.
+    pub langs: u64,
+}
+
+/// Languages whose stopword lists (NLTK's, from the `stop-words` crate) feed the stopword
+/// ratio, in bit order. Scripts written without spaces (Chinese, Japanese, Thai) are left out:
+/// their lines are judged by length and punctuation.
+pub const STOPWORD_LANGS: &[&str] = &[
+    "en", "es", "fr", "de", "it", "pt", "nl", "ru", "tr", "id", "sv", "da", "no", "fi", "hu", "ro",
+    "el", "ar", "he", "ca", "eu", "az", "kk", "sl", "sq", "be", "bn", "ne", "tg", "uz",
+];
+
+/// FxHash-style hasher: a multiply and a rotate per 8 bytes. The lexicon is a fixed set of
+/// short words, so a DoS-resistant hasher buys nothing and costs a third of strip's time.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(K);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map with [`FastHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
+/// All word lists as one map from lowercase word to [`Entry`], built once: one lookup per word
+/// answers every list and every language.
+fn map() -> &'static FastMap<&'static [u8], Entry> {
     use std::sync::OnceLock;
-    static MAP: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        let mut m: HashMap<&'static str, u8> = HashMap::new();
+    static MAP: OnceLock<FastMap<&'static [u8], Entry>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m: FastMap<&'static [u8], Entry> = FastMap::default();
         for (list, flag) in [
             (MONTHS, MONTH),
             (WEEKDAYS, WEEKDAY),
@@ -653,12 +735,39 @@ pub fn flags(word: &str) -> u8 {
             (META_LABELS, META),
             (FORM_WORDS, FORM),
             (BYLINE_OPENERS, BYLINE),
+            (FORM_KEYS, FORM_KEY),
         ] {
             for w in list {
-                *m.entry(w).or_default() |= flag;
+                m.entry(w.as_bytes()).or_default().flags |= flag;
+            }
+        }
+        for (bit, code) in STOPWORD_LANGS.iter().enumerate() {
+            for w in stop_words::lookup(code).unwrap_or(&[]) {
+                m.entry(w.as_bytes()).or_default().langs |= 1 << bit;
             }
         }
         m
-    });
-    map.get(word).copied().unwrap_or(0)
+    })
+}
+
+/// The entry of a lowercase word (empty when it is in no list).
+pub fn entry(word: &str) -> Entry {
+    entry_bytes(word.as_bytes())
+}
+
+/// [`entry`] of a lowercase word given as UTF-8 bytes.
+#[inline]
+pub fn entry_bytes(word: &[u8]) -> Entry {
+    if word.len() > MAX_WORD {
+        return Entry::default();
+    }
+    map().get(word).copied().unwrap_or_default()
+}
+
+/// Longest word (bytes) in any list: longer words are not looked up.
+pub const MAX_WORD: usize = 32;
+
+/// Which of the lists (bit flags above) hold a lowercase word.
+pub fn flags(word: &str) -> u8 {
+    entry(word).flags
 }

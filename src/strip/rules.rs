@@ -2,25 +2,9 @@
 //! never from a particular site's sentences. Every rule is a plain function over a [`Line`] so
 //! that it can be tested on lines from any site or language.
 
+pub use super::features::ends_sentence;
+use super::features::Line;
 use super::lexicon::*;
-use super::Line;
-
-/// Characters that may close a sentence after its terminal mark (quotes, brackets).
-fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '）' | '」' | '』' | '】' | '*'
-    )
-}
-
-/// True when the line ends a sentence: `.`, `!`, `?`, `…` and their CJK, Devanagari, Arabic
-/// forms, possibly followed by closing quotes or brackets. (C4's rule, widened to Unicode.)
-pub fn ends_sentence(text: &str) -> bool {
-    let t = text.trim_end().trim_end_matches(is_closer);
-    t.ends_with([
-        '.', '!', '?', '…', '。', '！', '？', '।', '؟', '۔', '｡', '።',
-    ])
-}
 
 /// The word without surrounding punctuation, lowercased (borrowed when already lowercase).
 fn lower_word(w: &str) -> std::borrow::Cow<'_, str> {
@@ -68,7 +52,9 @@ fn split_digits(w: &str) -> Vec<&str> {
 /// A line that is only a date, a time, or a relative time: "13 hours ago",
 /// "21 April 2021 - 03:26", "Mon, 12 Oct 2018", "vor 3 Stunden", "2018-10-12 15:44".
 pub fn timestamp(line: &Line) -> bool {
-    if line.words > 10
+    if line.words == 0
+        || line.any_flags & (MONTH | WEEKDAY | RELATIVE_TIME) == 0 && line.digits == 0
+        || line.words > 10
         || line.text.chars().count() > 80
         || ends_sentence(line.text) && !line.text.ends_with('.')
     {
@@ -122,6 +108,9 @@ fn is_ordinal(w: &str) -> bool {
 /// not a sentence, where the label names a metadata field or the value holds a number, or the
 /// value is empty (a form field). "News ID: 73022", "Categories: World", "Fecha: 3 de mayo".
 pub fn label_value(line: &Line) -> bool {
+    if line.words > 10 || !line.text.contains([':', '：']) {
+        return false;
+    }
     let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
     let Some(colon) = t.find([':', '：']) else {
         return false;
@@ -159,7 +148,12 @@ const SEPARATORS: &[&str] = &[
 /// Breadcrumbs and menus: short items joined by separators, "Home › News › World",
 /// "iran << iran", "Home | About | Contact". Dashes count only with three or more items.
 pub fn breadcrumb(line: &Line) -> bool {
-    if line.words > 20 || ends_sentence(line.text) && !line.text.ends_with('»') {
+    // Items are words: "37% / 40%" is a table cell, not a path.
+    if line.seps == 0
+        || line.words > 20
+        || line.letters <= line.digits * 2
+        || ends_sentence(line.text) && !line.text.ends_with('»')
+    {
         return false;
     }
     let toks: Vec<&str> = line.text.split_whitespace().collect();
@@ -192,7 +186,7 @@ pub fn breadcrumb(line: &Line) -> bool {
 /// Comment and contact form stubs: a short line made mostly of form words ("your comment",
 /// "Leave a Reply", "Name *", "Post Comment"), or a bare field label ("* Comment:").
 pub fn comment_form(line: &Line) -> bool {
-    if line.words == 0 || line.words > 8 {
+    if line.words == 0 || line.words > 8 || line.any_flags & FORM_KEY == 0 {
         return false;
     }
     let words: Vec<std::borrow::Cow<str>> = line
@@ -205,31 +199,17 @@ pub fn comment_form(line: &Line) -> bool {
         return false;
     }
     let hits = words.iter().filter(|w| has(w, FORM)).count();
-    let key = words.iter().any(|w| {
-        matches!(
-            w.as_ref(),
-            "comment"
-                | "comments"
-                | "reply"
-                | "email"
-                | "e-mail"
-                | "submit"
-                | "comentario"
-                | "commentaire"
-                | "kommentar"
-                | "commento"
-                | "comentário"
-                | "комментарий"
-                | "yorum"
-        )
-    });
-    key && hits * 10 >= words.len() * 8
+    hits * 10 >= words.len() * 8
 }
 
 /// Bylines: "By Jane Doe", "By Fars News Agency", "Por María López", "Autor: …" handled by
 /// [`label_value`]. A byline opener and one to six capitalised words, no sentence.
 pub fn byline(line: &Line) -> bool {
-    if line.words < 2 || line.words > 8 || ends_sentence(line.text) {
+    if line.first_flags & BYLINE == 0
+        || line.words < 2
+        || line.words > 8
+        || ends_sentence(line.text)
+    {
         return false;
     }
     let mut it = line.text.split_whitespace();
@@ -258,18 +238,18 @@ pub fn byline(line: &Line) -> bool {
 /// A widget header that ends the article body: "Recent Posts", "Related Articles",
 /// "Lire aussi", "Comments (12)".
 pub fn widget_header(line: &Line) -> bool {
-    if line.words == 0 || line.words > 6 {
+    use std::sync::OnceLock;
+    static HEADERS: OnceLock<FastMap<u64, ()>> = OnceLock::new();
+    if line.words == 0 || line.words > 6 || line.chars > 60 {
         return false;
     }
-    let norm: String = line
-        .text
-        .to_lowercase()
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .chars()
-        .filter(|c| !c.is_ascii_digit() && !matches!(c, '(' | ')' | '[' | ']'))
-        .collect();
-    let norm = norm.trim().trim_end_matches([':', '.', '…']).trim();
-    WIDGET_HEADERS.contains(&norm)
+    let set = HEADERS.get_or_init(|| {
+        WIDGET_HEADERS
+            .iter()
+            .map(|h| (Line::new(0, h, 0).alpha_hash, ()))
+            .collect()
+    });
+    set.contains_key(&line.alpha_hash)
 }
 
 /// A short name line: two to four capitalised words, no digits or punctuation ("Emad
@@ -294,7 +274,7 @@ mod tests {
     use super::*;
 
     fn l(s: &str) -> Line<'_> {
-        Line::new(1, s)
+        Line::new(1, s, 0)
     }
 
     #[test]
@@ -364,6 +344,7 @@ mod tests {
             "Mother-in-law visits - again",
             "The cost was 3 / 4 of the total budget for the whole year in the end.",
             "Iran - Iraq",
+            "37% / 40%",
         ] {
             assert!(!breadcrumb(&l(s)), "{s}");
         }
@@ -411,6 +392,58 @@ mod tests {
         )));
         assert!(name_line(&l("Maria Gonzalez")));
         assert!(!name_line(&l("Rouhani urges cooperation")));
+    }
+
+    /// Lines of other sites and languages than the cases above (issue 4).
+    #[test]
+    fn more_languages_and_sites() {
+        for s in [
+            "12.03.2024",
+            "2 ore fa",
+            "il y a 2 jours",
+            "Dienstag, 5. März 2024",
+        ] {
+            assert!(timestamp(&l(s)), "timestamp {s}");
+        }
+        for s in [
+            "Quelle: dpa",
+            "Kategorie: Politik",
+            "Fonte: ANSA",
+            "Tarih: 03.05.2024",
+        ] {
+            assert!(label_value(&l(s)), "label {s}");
+        }
+        for s in [
+            "Inicio / Deportes / Fútbol",
+            "Accueil › Société › Éducation",
+        ] {
+            assert!(breadcrumb(&l(s)), "breadcrumb {s}");
+        }
+        for s in [
+            "Kommentar schreiben",
+            "Laisser un commentaire",
+            "Lascia un commento",
+        ] {
+            assert!(comment_form(&l(s)), "form {s}");
+        }
+        for s in ["Par Jean Dupont", "Door Pieter de Vries", "Di Marco Rossi"] {
+            assert!(byline(&l(s)), "byline {s}");
+        }
+        for s in ["Lees ook", "Leggi anche", "Baca juga", "Похожие статьи"] {
+            assert!(widget_header(&l(s)), "widget {s}");
+        }
+        // Content that looks a little like chrome stays.
+        for s in [
+            "Par un beau matin de mai, la ville s'est réveillée.",
+            "Warum die Mieten steigen",
+            "TEHRAN (FNA)- Iran's foreign minister arrived in Oslo on Monday.",
+        ] {
+            let line = l(s);
+            assert!(
+                !timestamp(&line) && !label_value(&line) && !breadcrumb(&line) && !byline(&line),
+                "{s}"
+            );
+        }
     }
 
     #[test]

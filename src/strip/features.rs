@@ -1,0 +1,395 @@
+//! One pass over a line computes everything the rules and the model ask about it: counts of
+//! words, capitals, stopwords, digits, symbols and separators, whether it ends a sentence, the
+//! lexicon flags of its words and the hash of its normalized form. Rules then read numbers
+//! instead of re-tokenizing the line (issue 4: strip spent its time splitting lines again
+//! for each rule, hashing with SipHash and lowercasing into fresh strings).
+
+use super::lexicon::{self, STOPWORD_LANGS};
+
+/// One non-blank line of a document and its shape.
+#[derive(Debug, Clone, Default)]
+pub struct Line<'a> {
+    /// 1-based line number in the document.
+    pub no: u32,
+    /// The line, trimmed.
+    pub text: &'a str,
+    /// Characters (not bytes).
+    pub chars: u32,
+    /// Whitespace-separated tokens holding a letter or digit; a run of CJK or Thai characters
+    /// counts one word per two characters.
+    pub words: u32,
+    /// Words that start with an uppercase letter.
+    pub caps: u32,
+    /// Words in the document language's stopword list.
+    pub stop: u32,
+    pub letters: u32,
+    pub digits: u32,
+    /// Characters that are neither letters, digits nor spaces.
+    pub symbols: u32,
+    /// Tokens that are only a separator (`|`, `»`, `›`, `/`, `•`, `·`, `-`, …).
+    pub seps: u32,
+    /// Ends like a sentence.
+    pub sentence: bool,
+    /// Lexicon flags of the first word.
+    pub first_flags: u8,
+    /// Union of the lexicon flags of all words.
+    pub any_flags: u8,
+    /// Hash of the line lowercased, digits folded to `0`, only letters and digits kept:
+    /// equal for lines that differ in case, spacing, punctuation or numbers.
+    pub hash: u64,
+    /// Hash of the lowercase letters alone, word by word: equal for "Comments (12)" and
+    /// "comments:". Widget headers are matched with it.
+    pub alpha_hash: u64,
+}
+
+/// ASCII byte classes, one table lookup per byte.
+const ALPHA: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+const SPACE: u8 = 8;
+
+const fn ascii_classes() -> [u8; 128] {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() {
+            ALPHA
+        } else if c.is_ascii_uppercase() {
+            ALPHA | UPPER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_whitespace() {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+}
+
+static CLASS: [u8; 128] = ascii_classes();
+
+/// Characters that may close a sentence after its terminal mark (quotes, brackets).
+pub fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '）' | '」' | '』' | '】' | '*'
+    )
+}
+
+/// True when the text ends a sentence: `.`, `!`, `?`, `…` and their CJK, Devanagari, Arabic
+/// forms, possibly followed by closing quotes or brackets. (C4's rule, widened to Unicode.)
+pub fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end().trim_end_matches(is_closer);
+    t.ends_with([
+        '.', '!', '?', '…', '。', '！', '？', '।', '؟', '۔', '｡', '።',
+    ])
+}
+
+fn is_sep_token(t: &str) -> bool {
+    matches!(
+        t,
+        "<<" | ">>"
+            | "<"
+            | ">"
+            | "»"
+            | "«"
+            | "›"
+            | "‹"
+            | "/"
+            | "|"
+            | "→"
+            | "•"
+            | "·"
+            | "::"
+            | "\\"
+            | "–"
+            | "-"
+            | "—"
+    )
+}
+
+/// Scripts written without spaces between words.
+fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x0E00..=0x0E7F
+        | 0xAC00..=0xD7AF)
+}
+
+const H: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline]
+fn mix(h: u64, c: u32) -> u64 {
+    (h.rotate_left(7) ^ u64::from(c)).wrapping_mul(H)
+}
+
+/// The stopword language of a document: the list that matches most of its first words
+/// (a bit of [`STOPWORD_LANGS`]), or 0 when no list matches enough to tell.
+pub fn detect_language(text: &str) -> u64 {
+    let mut counts = [0u32; 64];
+    let mut buf = String::new();
+    let mut seen = 0;
+    for tok in text.split_whitespace() {
+        seen += 1;
+        if seen > 300 {
+            break;
+        }
+        if tok.len() > 24 {
+            continue;
+        }
+        let mut m = if tok.is_ascii() {
+            let t = tok.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if t.len() > 16 || t.is_empty() {
+                continue;
+            }
+            let mut b = [0u8; 16];
+            b[..t.len()].copy_from_slice(t.as_bytes());
+            b.make_ascii_lowercase();
+            lexicon::entry_bytes(&b[..t.len()]).langs
+        } else {
+            buf.clear();
+            for c in tok.chars() {
+                if c.is_alphanumeric() || c == '\'' {
+                    buf.extend(c.to_lowercase());
+                }
+            }
+            lexicon::entry(&buf).langs
+        };
+        while m != 0 {
+            let b = m.trailing_zeros() as usize;
+            counts[b] += 1;
+            m &= m - 1;
+        }
+    }
+    let n = STOPWORD_LANGS.len();
+    let (best, hits) =
+        counts[..n]
+            .iter()
+            .enumerate()
+            .fold((0, 0), |acc, (i, &c)| if c > acc.1 { (i, c) } else { acc });
+    if hits >= 3 {
+        1 << best
+    } else {
+        0
+    }
+}
+
+/// The word being read: its lowercase bytes (first [`lexicon::MAX_WORD`]) and shape.
+struct Word {
+    buf: [u8; lexicon::MAX_WORD],
+    len: usize,
+    alnum_end: usize,
+    alnum: bool,
+    upper_first: bool,
+    overflow: bool,
+}
+
+impl Word {
+    const fn new() -> Self {
+        Word {
+            buf: [0; lexicon::MAX_WORD],
+            len: 0,
+            alnum_end: 0,
+            alnum: false,
+            upper_first: false,
+            overflow: false,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, b: u8) {
+        if self.len < self.buf.len() {
+            self.buf[self.len] = b;
+            self.len += 1;
+        } else {
+            self.overflow = true;
+        }
+    }
+}
+
+impl<'a> Line<'a> {
+    /// Measures a line; `lang` is the document's stopword language mask.
+    pub fn new(no: u32, text: &'a str, lang: u64) -> Self {
+        let text = text.trim();
+        let mut l = Line {
+            no,
+            text,
+            sentence: ends_sentence(text),
+            ..Line::default()
+        };
+        let bytes = text.as_bytes();
+        let mut hash: u64 = 0;
+        let mut alpha_hash: u64 = 0;
+        let mut unspaced = 0u32;
+        let mut first = true;
+        let mut tokens = 0u32;
+        let mut i = 0;
+        while i < bytes.len() {
+            // skip spaces
+            while i < bytes.len() && bytes[i] < 128 && CLASS[bytes[i] as usize] & SPACE != 0 {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+            let start = i;
+            let alpha_before = alpha_hash;
+            tokens += 1;
+            let mut w = Word::new();
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b < 128 {
+                    let k = CLASS[b as usize];
+                    if k & SPACE != 0 {
+                        break;
+                    }
+                    i += 1;
+                    l.chars += 1;
+                    if k & (ALPHA | DIGIT) != 0 {
+                        if !w.alnum {
+                            w.upper_first = k & UPPER != 0;
+                            w.alnum = true;
+                        }
+                        if k & DIGIT != 0 {
+                            l.digits += 1;
+                            hash = mix(hash, u32::from(b'0'));
+                        } else {
+                            l.letters += 1;
+                            let lc = b.to_ascii_lowercase();
+                            hash = mix(hash, u32::from(lc));
+                            alpha_hash = mix(alpha_hash, u32::from(lc));
+                        }
+                        w.push(b.to_ascii_lowercase());
+                        w.alnum_end = w.len;
+                    } else if b == b'\'' || b == b'-' {
+                        if w.alnum {
+                            w.push(b);
+                        }
+                        if b != b'-' || !w.alnum {
+                            l.symbols += 1;
+                        }
+                    } else {
+                        l.symbols += 1;
+                    }
+                    continue;
+                }
+                // A multi-byte character.
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                if c.is_whitespace() {
+                    // Non-ASCII spaces (no-break, thin) do not split tokens (as
+                    // `split_ascii_whitespace`), and are neither letters nor symbols.
+                    i += c.len_utf8();
+                    l.chars += 1;
+                    continue;
+                }
+                i += c.len_utf8();
+                l.chars += 1;
+                if c.is_alphanumeric() {
+                    if !w.alnum {
+                        w.upper_first = c.is_uppercase();
+                        w.alnum = true;
+                    }
+                    l.letters += 1;
+                    if is_unspaced(c) {
+                        unspaced += 1;
+                    }
+                    for lc in c.to_lowercase() {
+                        hash = mix(hash, lc as u32);
+                        alpha_hash = mix(alpha_hash, lc as u32);
+                        let mut tmp = [0u8; 4];
+                        for &b in lc.encode_utf8(&mut tmp).as_bytes() {
+                            w.push(b);
+                        }
+                    }
+                    w.alnum_end = w.len;
+                } else {
+                    l.symbols += 1;
+                }
+            }
+            if !w.alnum {
+                if is_sep_token(&text[start..i]) {
+                    l.seps += 1;
+                }
+                continue;
+            }
+            if alpha_hash != alpha_before {
+                alpha_hash = mix(alpha_hash, u32::from(b' '));
+            }
+            l.words += 1;
+            if w.upper_first {
+                l.caps += 1;
+            }
+            if !w.overflow {
+                let e = lexicon::entry_bytes(&w.buf[..w.alnum_end]);
+                if first {
+                    l.first_flags = e.flags;
+                }
+                l.any_flags |= e.flags;
+                if e.langs & lang != 0 {
+                    l.stop += 1;
+                }
+            }
+            first = false;
+        }
+        l.chars += tokens.saturating_sub(1);
+        if unspaced > 1 {
+            l.words += unspaced / 2;
+        }
+        l.hash = hash;
+        l.alpha_hash = alpha_hash;
+        l
+    }
+
+    /// A paragraph of running text: the body of a document is made of these.
+    pub fn is_prose(&self) -> bool {
+        self.sentence && self.words >= 8
+    }
+
+    /// Share of the words that are stopwords.
+    pub fn stop_ratio(&self) -> f32 {
+        if self.words == 0 {
+            0.0
+        } else {
+            self.stop as f32 / self.words as f32
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_hash() {
+        let en = detect_language("the cat and the dog are in the house of the man");
+        assert_ne!(en, 0);
+        let l = Line::new(1, "  The Cat sat on the mat, 12 times. ", en);
+        assert_eq!(l.text, "The Cat sat on the mat, 12 times.");
+        assert_eq!(l.words, 8);
+        assert_eq!(l.caps, 2);
+        assert_eq!(l.digits, 2);
+        assert!(l.sentence);
+        assert!(l.stop >= 2);
+        let m = Line::new(2, "the cat SAT on the mat 99 times", en);
+        assert_eq!(l.hash, m.hash);
+        assert_ne!(l.hash, Line::new(3, "the dog sat", en).hash);
+        let s = Line::new(4, "Home › News | World", en);
+        assert_eq!(s.seps, 2);
+        assert_eq!(s.words, 3);
+        let j = Line::new(5, "東京で会議が開かれた。", 0);
+        assert!(j.sentence);
+        assert!(j.words >= 4);
+    }
+
+    #[test]
+    fn languages() {
+        let de = detect_language("und der die das ist nicht mit dem auf für eine");
+        let es = detect_language("el que de la en los las por una para con");
+        assert_ne!(de, es);
+        assert_eq!(detect_language("Zürich 2020"), 0);
+    }
+}

@@ -1,0 +1,176 @@
+//! Corpus-level repetition (CCNet's idea): a line that recurs across many unrelated
+//! documents is boilerplate: a site's menu, its footer, an author bio, a widget list.
+//!
+//! "Unrelated" is the point. The same article republished by several sites shares its
+//! paragraphs; those copies are near duplicates, not chrome, and dedup deals with them later.
+//! So lines are not counted per document but per *content cluster*:
+//!
+//! 1. [`signature`] (per document, parallel): the normalized hash of every distinct non-blank
+//!    line, and the SimHash (word 3-shingles, as dedup's) of the document's prose lines only
+//!    (sentences of eight words or more), so that two copies of one article with different
+//!    chrome around them and small edits still land close together.
+//! 2. [`Counts::build`] (once, the barrier): documents whose prose SimHashes are within
+//!    [`CLUSTER_DISTANCE`] bits form a cluster (the dedup stage's block index, first
+//!    document of a cluster as its id); every (line hash, cluster) pair is counted once, so a
+//!    paragraph shared by ten copies of one story counts 1, while a footer shared by ten
+//!    different articles of one site counts 10.
+//! 3. Strip reads [`Counts::get`] for each line: the number of unrelated documents holding it.
+//!
+//! The counts are a set computation (sort, dedup, count runs), independent of input order and
+//! thread count. Memory: 12 bytes per distinct line of each document while counting, then a
+//! map of the lines found in two clusters or more.
+
+use super::features::Line;
+use super::lexicon::FastMap;
+use crate::dedup::{self, Entry};
+
+/// SimHash distance under which two documents' prose counts as the same content.
+pub const CLUSTER_DISTANCE: u32 = 8;
+
+/// What the count pass needs from one document.
+#[derive(Debug, Clone, Default)]
+pub struct Signature {
+    /// Distinct normalized line hashes, sorted.
+    pub lines: Vec<u64>,
+    /// SimHash of the prose lines; `None` when the document has no prose.
+    pub prose: Option<u64>,
+}
+
+/// Computes a document's [`Signature`].
+pub fn signature(text: &str) -> Signature {
+    let mut lines = Vec::new();
+    let mut prose = String::new();
+    for l in text.split('\n') {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let line = Line::new(0, l, 0);
+        if line.words == 0 {
+            continue;
+        }
+        lines.push(line.hash);
+        if line.is_prose() {
+            prose.push_str(line.text);
+            prose.push('\n');
+        }
+    }
+    lines.sort_unstable();
+    lines.dedup();
+    let prose = (!prose.is_empty()).then(|| crate::fingerprint::fingerprint(&prose).simhash);
+    Signature { lines, prose }
+}
+
+/// How many unrelated documents (content clusters) hold each line.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    map: FastMap<u64, u32>,
+    /// Number of clusters in the corpus.
+    pub clusters: u32,
+}
+
+impl Counts {
+    /// Counts lines per content cluster over the whole corpus (see the module docs).
+    pub fn build(sigs: &[Signature]) -> Counts {
+        let entries: Vec<Option<Entry>> = sigs
+            .iter()
+            .map(|s| {
+                s.prose.map(|h| Entry {
+                    simhash: h,
+                    exact: h,
+                    sketch: Default::default(),
+                    len: s.lines.len() as u64,
+                })
+            })
+            .collect();
+        // SimHash distance alone decides a content cluster here (no sketch check).
+        let params = dedup::Params {
+            mode: crate::config::DedupMode::Near,
+            max_distance: CLUSTER_DISTANCE,
+            min_similarity: 0.0,
+            keep: crate::config::KeepRule::First,
+        };
+        let dups = dedup::dedup(&entries, dedup::Bands::NONE, &params);
+        let mut pairs: Vec<(u64, u32)> =
+            Vec::with_capacity(sigs.iter().map(|s| s.lines.len()).sum());
+        let mut clusters = 0;
+        for (i, (s, d)) in sigs.iter().zip(&dups).enumerate() {
+            let c = d.map_or(i, |d| d.of);
+            if d.is_none() {
+                clusters += 1;
+            }
+            let c = u32::try_from(c).unwrap_or(u32::MAX);
+            pairs.extend(s.lines.iter().map(|&h| (h, c)));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut map = FastMap::default();
+        let mut i = 0;
+        while i < pairs.len() {
+            let h = pairs[i].0;
+            let mut j = i + 1;
+            while j < pairs.len() && pairs[j].0 == h {
+                j += 1;
+            }
+            if j - i >= 2 {
+                map.insert(h, u32::try_from(j - i).unwrap_or(u32::MAX));
+            }
+            i = j;
+        }
+        Counts { map, clusters }
+    }
+
+    /// Unrelated documents holding a line with this hash (1 for a line seen once).
+    pub fn get(&self, hash: u64) -> u32 {
+        self.map.get(&hash).copied().unwrap_or(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P1: &str = "The council approved the new budget after a long debate on Thursday night.";
+    const P2: &str = "Residents will see higher fees for parking and waste collection next year.";
+    const P3: &str = "A different story about the football club and its new coach from Spain.";
+    const P4: &str = "The coach promised attacking football and a place in the top four.";
+
+    #[test]
+    fn repeated_across_unrelated_documents_counts_each() {
+        let a = format!("Home | News\n{P1}\n{P2}\nFollow us on Twitter");
+        let b = format!("Home | News\n{P3}\n{P4}\nFollow us on Twitter");
+        let c = "Home | News\nNothing else here";
+        let counts = Counts::build(&[signature(&a), signature(&b), signature(c)]);
+        let h = |s: &str| Line::new(0, s, 0).hash;
+        assert_eq!(counts.get(h("Home | News")), 3);
+        assert_eq!(counts.get(h("Follow us on Twitter")), 2);
+        assert_eq!(counts.get(h(P1)), 1);
+    }
+
+    #[test]
+    fn copies_of_one_article_count_once() {
+        let a = format!("Site A menu\n{P1}\n{P2}\n{P3}");
+        let b = format!("Site B header\n{P1}\n{P2}\n{P3}\nSite B footer");
+        let c = format!("{P1}\n{P2}\n{P3}");
+        let counts = Counts::build(&[signature(&a), signature(&b), signature(&c)]);
+        let h = |s: &str| Line::new(0, s, 0).hash;
+        assert_eq!(counts.get(h(P1)), 1);
+        assert_eq!(counts.get(h(P3)), 1);
+    }
+
+    #[test]
+    fn order_does_not_matter() {
+        let docs = [
+            format!("Menu\n{P1}\n{P2}"),
+            format!("Menu\n{P3}\n{P4}"),
+            format!("Menu\n{P1}\n{P2}\nFooter"),
+            "Footer\nMenu".to_string(),
+        ];
+        let fwd: Vec<Signature> = docs.iter().map(|d| signature(d)).collect();
+        let rev: Vec<Signature> = docs.iter().rev().map(|d| signature(d)).collect();
+        let (a, b) = (Counts::build(&fwd), Counts::build(&rev));
+        for s in ["Menu", "Footer", P1, P2, P3] {
+            let h = Line::new(0, s, 0).hash;
+            assert_eq!(a.get(h), b.get(h), "{s}");
+        }
+    }
+}
