@@ -17,7 +17,8 @@
 //! 3. Strip reads [`Counts::get`] for each line: the number of unrelated documents holding it.
 //!
 //! The counts are a set computation (sort, dedup, count runs), independent of input order and
-//! thread count. Memory: 12 bytes per distinct line of each document while counting, then a
+//! thread count. Memory: 16 bytes per distinct line of each document while counting (the
+//! signatures, then the (hash, cluster) pairs), then a
 //! map of the lines found in two clusters or more.
 
 use super::features::Line;
