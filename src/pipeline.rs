@@ -288,19 +288,25 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         .collect();
 
     // Corpus repetition counts: signatures in parallel, counted once (order-independent).
-    let counts = (cfg.strip && cfg.repetition).then(|| {
-        let sigs: Vec<strip::repetition::Signature> = done
-            .par_iter()
+    let sigs: Vec<strip::repetition::Signature> = if cfg.strip && cfg.repetition {
+        done.par_iter()
             .map(|d| match d {
                 Ok(doc) => strip::repetition::signature(&doc.text),
                 Err(_) => Default::default(),
             })
-            .collect();
-        strip::Counts::build(&sigs)
-    });
-    done.par_iter_mut().for_each(|d| {
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let counts = (cfg.strip && cfg.repetition).then(|| strip::Counts::build(&sigs));
+    done.par_iter_mut().enumerate().for_each(|(i, d)| {
         if let Ok(doc) = d {
-            match &counts {
+            // A document none of whose lines repeats elsewhere is judged as if alone.
+            let repeated = counts.as_ref().filter(|c| {
+                sigs.get(i)
+                    .is_some_and(|s| s.lines.iter().any(|&h| c.get(h) > 1))
+            });
+            match repeated {
                 // The fingerprint is taken from the document judged alone, so that it does
                 // not depend on the rest of the corpus: `thresh fingerprint` on one shard
                 // computes the same one, and two-phase dedup equals a single run.
