@@ -290,6 +290,14 @@ pub fn fix_stream(
         }
         let nl = buf.last() == Some(&b'\n');
         let body = if nl { &buf[..buf.len() - 1] } else { &buf[..] };
+        // The common case, decided on the raw bytes: printable ASCII needs no fix.
+        if body
+            .iter()
+            .all(|&b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\t')
+        {
+            out.write_all(&buf)?;
+            continue;
+        }
         let text = String::from_utf8_lossy(body);
         let entities_ok = match opts.entities {
             Entities::On => true,
