@@ -1,3 +1,4 @@
+//! Prints the badness and the repair of each argument: `cargo run --release --example dbg_fix -- "cafÃ©"`.
 fn main() {
     for l in std::env::args().skip(1) {
         let w: Vec<char> = l.chars().collect();
