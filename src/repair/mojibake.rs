@@ -478,13 +478,16 @@ pub fn badness(word: &[char]) -> u32 {
             Class::Bad => score += 2,
             Class::Rare => {
                 // A rare symbol touching a non-ASCII letter or another rare symbol.
+                // (Typographic dashes and quotes count as glue too: MacRoman turns every
+                // Cyrillic lead byte into `–` or `—`.)
                 let glued = |j: Option<char>| {
                     j.is_some_and(|n| {
                         !n.is_ascii()
-                            && matches!(
-                                class(n),
-                                Class::Upper | Class::Lower | Class::Letter | Class::Rare
-                            )
+                            && (is_glue_punct(n)
+                                || matches!(
+                                    class(n),
+                                    Class::Upper | Class::Lower | Class::Letter | Class::Rare
+                                ))
                     })
                 };
                 if glued(prev) || glued(next) {
@@ -509,7 +512,9 @@ pub fn badness(word: &[char]) -> u32 {
         if let Some(p) = prev.filter(|&p| p != ' ') {
             let pk = class(p);
             if letter(k) && letter(pk) {
-                if script(p) != script(c) {
+                // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
+                let cjk_after_ascii = |a: char, b: char| a.is_ascii() && matches!(script(b), 7 | 8);
+                if script(p) != script(c) && !cjk_after_ascii(p, c) && !cjk_after_ascii(c, p) {
                     score += 1;
                 }
                 if pk == Class::Lower && k == Class::Upper && !c.is_ascii() {
@@ -806,6 +811,20 @@ mod tests {
         }
         let two = garble(&garble("don’t stop", "windows-1252"), "windows-1252");
         assert_eq!(fix(&two).0, "don’t stop");
+    }
+
+    #[test]
+    fn macroman_cyrillic_and_acronyms_before_hangul() {
+        for (text, enc) in [
+            ("Сеть недоступна через ПРОКСИв4 сервер.", "macintosh"),
+            ("PDF파일을 여는 중에 오류", "windows-1250"),
+            ("HTMLファイルを開けません", "windows-1252"),
+        ] {
+            assert_eq!(fix(&garble(text, enc)).0, text, "{enc}");
+        }
+        for s in ["XML을 해석하는 중", "USBメモリ", "от –5 °C до 10 °C"] {
+            assert_eq!(fix(s), (s.to_string(), 0), "{s}");
+        }
     }
 
     #[test]
