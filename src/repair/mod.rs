@@ -96,8 +96,7 @@ pub fn fix_line_with<'a>(
         }
     }
     if opts.mojibake && !cur.is_ascii() {
-        let (s, n) = mojibake::fix(&cur);
-        if n > 0 {
+        if let Some((s, n)) = mojibake::fix_changed(&cur) {
             stats.mojibake += n;
             cur = Cow::Owned(s);
         }

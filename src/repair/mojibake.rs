@@ -549,6 +549,11 @@ pub fn badness(word: &[char]) -> u32 {
 /// Repairs mojibake in one line, undoing up to four layers. Returns the number of sequences
 /// decoded (0 leaves `line` as it was).
 pub fn fix(line: &str) -> (String, u32) {
+    fix_changed(line).unwrap_or_else(|| (line.to_string(), 0))
+}
+
+/// [`fix`], or `None` when the line stays as it is (no allocation then).
+pub fn fix_changed(line: &str) -> Option<(String, u32)> {
     let mut cur: Option<String> = None;
     let mut total = 0;
     for _ in 0..4 {
@@ -556,14 +561,13 @@ pub fn fix(line: &str) -> (String, u32) {
         if !may_have_mojibake(text) {
             break;
         }
-        let (next, n) = fix_once(text);
-        if n == 0 {
+        let Some((next, n)) = fix_once(text) else {
             break;
-        }
+        };
         total += n;
         cur = Some(next);
     }
-    (cur.unwrap_or_else(|| line.to_string()), total)
+    cur.map(|c| (c, total))
 }
 
 /// The best decoding of one piece of a line.
@@ -582,7 +586,7 @@ struct Choice {
 /// is lower than the word's own. Then the encoding that won most often in the line is applied
 /// to the words it decodes whole, as long as they do not read worse: a line garbled one way
 /// is garbled that way throughout, even where a word alone would look plausible both ways.
-fn fix_once(line: &str) -> (String, u32) {
+fn fix_once(line: &str) -> Option<(String, u32)> {
     let t = tables();
     let pieces = pieces(line);
     // Per piece: its own badness and the readings that do not read worse, best first.
@@ -630,7 +634,7 @@ fn fix_once(line: &str) -> (String, u32) {
         words.push(Some((word, encs, base)));
     }
     if !any_bad {
-        return (line.to_string(), 0);
+        return None;
     }
     for w in &words {
         let Some((word, encs, base)) = w else {
@@ -726,7 +730,7 @@ fn fix_once(line: &str) -> (String, u32) {
             None => out.push_str(piece),
         }
     }
-    (out, total)
+    (total > 0).then_some((out, total))
 }
 
 /// [`may_have_mojibake`], or a possible lead character followed by a space, `?` or U+FFFD.
