@@ -311,10 +311,8 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 // not depend on the rest of the corpus: `thresh fingerprint` on one shard
                 // computes the same one, and two-phase dedup equals a single run.
                 Some(c) => {
-                    let mut alone = doc.clone();
-                    finish(&mut alone, cfg, None);
-                    finish(doc, cfg, Some(c));
-                    doc.fingerprint = alone.fingerprint;
+                    let alone = strip::apply_with_alone(doc, c);
+                    doc.fingerprint = fingerprint::fingerprint_with(&alone, cfg.minhash());
                 }
                 None => finish(doc, cfg, None),
             }

@@ -281,9 +281,29 @@ pub fn lines_of(text: &str, lang: u64) -> Vec<Line<'_>> {
 /// the corpus repetition counts (`None`: judge the document alone).
 pub fn apply(doc: &mut Doc, counts: Option<&Counts>) {
     let a = analyze(&doc.text, counts);
-    let mut out = String::with_capacity(doc.text.len());
+    let (text, removed) = render(&a.lines, &a.verdicts);
+    set(doc, text, removed);
+}
+
+/// [`apply`] with the corpus counts, returning also the text the document keeps when judged
+/// alone (what its fingerprint is taken from). The lines are measured once for both.
+pub fn apply_with_alone(doc: &mut Doc, counts: &Counts) -> String {
+    let lang = features::detect_language(&doc.text);
+    let lines = lines_of(&doc.text, lang);
+    let alone = classify(&lines, &vec![1; lines.len()], lang != 0);
+    let (alone_text, _) = render(&lines, &alone);
+    let repeats: Vec<u32> = lines.iter().map(|l| counts.get(l.hash)).collect();
+    let verdicts = classify(&lines, &repeats, lang != 0);
+    let (text, removed) = render(&lines, &verdicts);
+    set(doc, text, removed);
+    alone_text
+}
+
+/// The kept lines joined by `\n`, and the removed ones with their rules.
+fn render(lines: &[Line], verdicts: &[Verdict]) -> (String, Vec<Removal>) {
+    let mut out = String::new();
     let mut removed = Vec::new();
-    for (l, v) in a.lines.iter().zip(&a.verdicts) {
+    for (l, v) in lines.iter().zip(verdicts) {
         match v.rule {
             Some(rule) => removed.push(Removal {
                 line: l.no,
@@ -298,9 +318,13 @@ pub fn apply(doc: &mut Doc, counts: Option<&Counts>) {
             }
         }
     }
+    (out, removed)
+}
+
+fn set(doc: &mut Doc, text: String, removed: Vec<Removal>) {
     doc.changes.lines_removed = u32::try_from(removed.len()).unwrap_or(u32::MAX);
     doc.changes.removed = removed;
-    doc.text = out;
+    doc.text = text;
 }
 
 /// Keeps only the layout normalization of strip (trim, drop blank lines), removing nothing.
