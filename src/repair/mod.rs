@@ -63,12 +63,17 @@ pub fn fix_line(line: &str) -> String {
     fix_line_with(line, &Options::default(), true, &mut r).into_owned()
 }
 
-/// True when a line needs none of the fixes: ASCII without controls or `&`. The common case,
-/// so it is checked first and cheaply.
+/// True when a byte needs none of the fixes: printable ASCII other than `&`, or a tab.
+#[inline]
+fn plain_byte(b: u8) -> bool {
+    (0x20..0x7F).contains(&b) && b != b'&' || b == b'\t'
+}
+
+/// True when a line needs none of the fixes. The common case, so it is checked first and
+/// cheaply.
 #[inline]
 fn plain_ascii(line: &str) -> bool {
-    line.bytes()
-        .all(|b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\t')
+    line.bytes().all(plain_byte)
 }
 
 /// Repairs one line. `entities_ok` says whether character references may be unescaped here
@@ -269,8 +274,7 @@ pub fn apply(doc: &mut Doc, opts: &Options) {
 }
 
 fn plain_ascii_doc(text: &str) -> bool {
-    text.bytes()
-        .all(|b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\n' || b == b'\t')
+    text.bytes().all(|b| plain_byte(b) || b == b'\n')
 }
 
 /// Repairs a stream line by line: one output line per input line (split on `\n` only), in
@@ -290,10 +294,7 @@ pub fn fix_stream(
         let nl = buf.last() == Some(&b'\n');
         let body = if nl { &buf[..buf.len() - 1] } else { &buf[..] };
         // The common case, decided on the raw bytes: printable ASCII needs no fix.
-        if body
-            .iter()
-            .all(|&b| (0x20..0x7F).contains(&b) && b != b'&' || b == b'\t')
-        {
+        if body.iter().all(|&b| plain_byte(b)) {
             out.write_all(&buf)?;
             continue;
         }
