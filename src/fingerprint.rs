@@ -8,11 +8,17 @@
 //!   document to estimate shingle Jaccard when a candidate pair is verified ([`similarity`]).
 //! * `bands`: only with `--dedup minhash`: LSH band hashes of a `bands × rows` MinHash.
 //!
-//! Normalization: lowercase; every run of characters that are not letters or digits becomes
-//! one separator; digits stay. Shingles are runs of consecutive words (a text shorter than a
-//! shingle is one shingle). Every hash is XXH3-64 or a fixed mix of it under the fixed seed
-//! [`SEED`] (and constants derived from it), so a fingerprint computed today equals one
-//! computed next year; `fixed_values_never_change` pins them.
+//! Normalization: lowercase; every ASCII digit becomes `0` (as datatrove's); every run of
+//! characters that are not letters or digits becomes one separator. Each normalized word is
+//! hashed once (FNV-1a over its bytes, then the splitmix64 finalizer, [`WordHasher`]); a
+//! shingle's hash combines the hashes of its consecutive words (a multiply-add per word by a
+//! per-position odd constant, then the finalizer), so no shingle string is ever built or
+//! hashed byte by byte. A text shorter than a shingle is one shingle. The exact hash folds the
+//! whole word sequence. Strip feeds the same [`WordHasher`] while it measures each line, so
+//! in a `thresh clean` run a document's words are hashed during strip's own pass over it
+//! ([`fingerprint_words`]). Every hash is a fixed function under the fixed seed [`SEED`] (and
+//! constants derived from it), so a fingerprint computed today equals one computed next year;
+//! `fixed_values_never_change` pins them.
 //!
 //! SimHash (Charikar 2002; Manku, Jain, Das Sarma 2007): each shingle hash votes on each of
 //! the 64 bits; a bit is set when more than half of the shingles had it set. The `simhash`
@@ -43,8 +49,9 @@ pub const SEED: u64 = 0x7468_7265_7368_0001; // "thresh" + version 1
 /// Seed of the 5-shingle hashes (sketch and MinHash).
 const SEED5: u64 = SEED ^ 0x0000_0000_0005_0000;
 
-/// Byte classes for [`normalize`]: an ASCII letter or digit maps to its lowercase form, other
-/// ASCII to 0 (a separator), and bytes of multi-byte characters to 0xFF.
+/// Byte classes for [`normalize`] and [`word_hashes`]: an ASCII letter maps to its lowercase
+/// form, an ASCII digit to `0`, other ASCII to 0 (a separator), and bytes of multi-byte
+/// characters to 0xFF.
 const ASCII_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -52,6 +59,8 @@ const ASCII_CLASS: [u8; 256] = {
         let c = b as u8;
         t[b] = if c >= 0x80 {
             0xFF
+        } else if c.is_ascii_digit() {
+            b'0'
         } else if c.is_ascii_alphanumeric() {
             c.to_ascii_lowercase()
         } else {
@@ -62,8 +71,17 @@ const ASCII_CLASS: [u8; 256] = {
     t
 };
 
-/// Lowercased words separated by single spaces. ASCII goes through a byte table; other
-/// characters through Unicode's `is_alphanumeric` and `to_lowercase`.
+/// The normalized form of an ASCII byte: its lowercase form for a letter, `0` for a digit,
+/// 0 (a separator) for anything else, 0xFF for a byte of a multi-byte character.
+#[inline]
+pub fn ascii_class(b: u8) -> u8 {
+    ASCII_CLASS[b as usize]
+}
+
+/// Lowercased words separated by single spaces, every ASCII digit folded to `0` (as
+/// datatrove's normalization). ASCII goes through a byte table; other characters through
+/// Unicode's `is_alphanumeric` and `to_lowercase`. This is the text the word hashes are
+/// taken from: `word_hashes(t) == word_hashes(&normalize(t))`.
 pub fn normalize(text: &str) -> String {
     let bytes = text.as_bytes();
     let n = bytes.len();
@@ -109,8 +127,134 @@ pub fn normalize(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Hashes normalized words as their bytes stream by: FNV-1a over the word's bytes, then the
+/// splitmix64 finalizer with [`SEED`]. Shared by [`word_hashes`] and strip's line
+/// measurement (`strip::features`), which feeds it while it reads a line for its own counts,
+/// so a document is tokenized once for both.
+#[derive(Debug, Clone, Copy)]
+pub struct WordHasher {
+    h: u64,
+    open: bool,
+}
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WordHasher {
+    pub const fn new() -> Self {
+        WordHasher {
+            h: FNV_OFFSET,
+            open: false,
+        }
+    }
+
+    /// One byte of a normalized word (a lowercase letter's UTF-8 bytes, or `0` for a digit).
+    #[inline]
+    pub fn byte(&mut self, b: u8) {
+        self.h = (self.h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        self.open = true;
+    }
+
+    /// A letter or digit outside ASCII: its lowercase form's bytes.
+    #[inline]
+    pub fn char(&mut self, c: char) {
+        let mut buf = [0u8; 4];
+        for l in c.to_lowercase() {
+            for &b in l.encode_utf8(&mut buf).as_bytes() {
+                self.byte(b);
+            }
+        }
+    }
+
+    /// A separator: ends the open word, if any, and returns its hash.
+    #[inline]
+    pub fn end(&mut self) -> Option<u64> {
+        if !self.open {
+            return None;
+        }
+        let h = mix(self.h ^ SEED);
+        *self = WordHasher::new();
+        Some(h)
+    }
+}
+
+/// Appends the hash of every normalized word of `text` to `out`, in order (the words of
+/// [`normalize`]).
+pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
+    let bytes = text.as_bytes();
+    let mut w = WordHasher::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = ASCII_CLASS[bytes[i] as usize];
+        if c == 0 {
+            out.extend(w.end());
+            i += 1;
+        } else if c != 0xFF {
+            w.byte(c);
+            i += 1;
+        } else {
+            let Some(ch) = text[i..].chars().next() else {
+                break;
+            };
+            i += ch.len_utf8();
+            if ch.is_alphanumeric() {
+                w.char(ch);
+            } else {
+                out.extend(w.end());
+            }
+        }
+    }
+    out.extend(w.end());
+}
+
+/// Odd multipliers, one per position in a shingle.
+const POS: [u64; 8] = [
+    0x9E37_79B9_7F4A_7C15,
+    0xC2B2_AE3D_27D4_EB4F,
+    0x1656_67B1_9E37_79F9,
+    0xD6E8_FEB8_6659_FD93,
+    0xA076_1D64_78BD_642F,
+    0xE703_7ED1_A0B4_28DB,
+    0x8EBC_6AF0_9C88_C6E3,
+    0x5899_65CC_7537_4CC3,
+];
+
+/// The hash of one shingle (1 to 8 word hashes) under `seed`.
+#[inline]
+fn shingle_hash(words: &[u64], seed: u64) -> u64 {
+    let mut h = seed ^ words.len() as u64;
+    for (w, k) in words.iter().zip(POS) {
+        h = h.wrapping_add(w.wrapping_mul(k));
+    }
+    mix(h)
+}
+
+/// Calls `f` with the hash of every `width`-word shingle of a word-hash sequence, in order
+/// (fewer words than `width` make one shingle; no words, none).
+#[inline]
+pub fn for_each_shingle_hash(words: &[u64], width: usize, seed: u64, mut f: impl FnMut(u64)) {
+    let width = width.clamp(1, POS.len());
+    if words.is_empty() {
+        return;
+    }
+    if words.len() < width {
+        f(shingle_hash(words, seed));
+        return;
+    }
+    for win in words.windows(width) {
+        f(shingle_hash(win, seed));
+    }
+}
+
 /// Calls `f` with every `width`-word shingle of a normalized text, in order, as slices of
-/// it (a text of fewer words is one shingle; an empty text has none).
+/// it (a text of fewer words is one shingle; an empty text has none). For tests and the
+/// `simhash` crate comparison; fingerprints hash words, see [`for_each_shingle_hash`].
 pub fn for_each_shingle<'a>(norm: &'a str, width: usize, mut f: impl FnMut(&'a str)) {
     if norm.is_empty() || width == 0 {
         return;
@@ -248,12 +392,17 @@ pub fn simhash_of_hashes_naive(hashes: impl Iterator<Item = u64>) -> u64 {
     out
 }
 
-/// Our SimHash of a normalized text.
-pub fn simhash(norm: &str) -> u64 {
+/// Our SimHash of a text (3-shingles of its normalized words).
+pub fn simhash(text: &str) -> u64 {
+    let mut words = Vec::new();
+    word_hashes(text, &mut words);
+    simhash_words(&words)
+}
+
+/// SimHash of a word-hash sequence: 3-shingle hashes voting on each bit.
+pub fn simhash_words(words: &[u64]) -> u64 {
     let mut c = BitCounts::new();
-    for_each_shingle(norm, SHINGLE, |s| {
-        c.add(xxh3_64_with_seed(s.as_bytes(), SEED))
-    });
+    for_each_shingle_hash(words, SHINGLE, SEED, |h| c.add(h));
     c.finish()
 }
 
@@ -368,12 +517,19 @@ pub fn fingerprint(text: &str) -> Fingerprint {
 
 /// Fingerprints of a clean text, with MinHash LSH band hashes when `minhash` is given.
 pub fn fingerprint_with(text: &str, minhash: Option<MinHashParams>) -> Fingerprint {
-    let norm = normalize(text);
-    let simhash = simhash(&norm);
+    let mut words = Vec::new();
+    word_hashes(text, &mut words);
+    fingerprint_words(&words, text.len() as u64, minhash)
+}
+
+/// Fingerprints from a text's normalized word hashes ([`word_hashes`]); `len` is the text's
+/// length in bytes. Strip measures each line once and hands its words over, so a document's
+/// text is not read again here.
+pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>) -> Fingerprint {
+    let simhash = simhash_words(words);
     let mut bins = SketchBins::new();
     let mut hashes5 = Vec::new();
-    for_each_shingle(&norm, SKETCH_SHINGLE, |s| {
-        let h = xxh3_64_with_seed(s.as_bytes(), SEED5);
+    for_each_shingle_hash(words, SKETCH_SHINGLE, SEED5, |h| {
         bins.add(h);
         if minhash.is_some() {
             hashes5.push(h);
@@ -381,11 +537,20 @@ pub fn fingerprint_with(text: &str, minhash: Option<MinHashParams>) -> Fingerpri
     });
     Fingerprint {
         simhash,
-        exact: xxh3_64_with_seed(norm.as_bytes(), SEED),
+        exact: exact_hash(words),
         sketch: bins.finish(),
         bands: minhash.map_or_else(Vec::new, |p| band_hashes(&hashes5, p)),
-        len: text.len() as u64,
+        len,
     }
+}
+
+/// Hash of the whole word sequence: equal for texts with the same normalized words.
+fn exact_hash(words: &[u64]) -> u64 {
+    let mut h = SEED;
+    for &w in words {
+        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    mix(h ^ words.len() as u64)
 }
 
 /// Hamming distance between two fingerprints.
@@ -402,7 +567,7 @@ mod tests {
     #[test]
     fn normalization_and_shingles() {
         let n = normalize("Hello, WORLD!  It's  Ünïcode 42.");
-        assert_eq!(n, "hello world it s ünïcode 42");
+        assert_eq!(n, "hello world it s ünïcode 00");
         let s: Vec<_> = shingles(&n).collect();
         assert_eq!(
             s,
@@ -410,7 +575,7 @@ mod tests {
                 "hello world it",
                 "world it s",
                 "it s ünïcode",
-                "s ünïcode 42"
+                "s ünïcode 00"
             ]
         );
         assert_eq!(shingles("two words").collect::<Vec<_>>(), ["two words"]);
@@ -430,7 +595,11 @@ mod tests {
                     out.push(' ');
                 }
                 pending_space = false;
-                out.extend(c.to_lowercase());
+                if c.is_ascii_digit() {
+                    out.push('0');
+                } else {
+                    out.extend(c.to_lowercase());
+                }
             } else {
                 pending_space = true;
             }
@@ -442,6 +611,15 @@ mod tests {
         #[test]
         fn fast_normalize_equals_reference(s in "(?s).{0,200}") {
             prop_assert_eq!(normalize(&s), normalize_reference(&s));
+        }
+
+        #[test]
+        fn words_of_a_text_are_the_words_of_its_normal_form(s in "(?s).{0,200}") {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            word_hashes(&s, &mut a);
+            word_hashes(&normalize(&s), &mut b);
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(a.len(), normalize(&s).split(' ').filter(|w| !w.is_empty()).count());
         }
 
         #[test]
@@ -459,7 +637,7 @@ mod tests {
         let f = fingerprint("The quick brown fox jumps over the lazy dog.");
         assert_eq!(
             format!("{:016x} {:016x}", f.simhash, f.exact),
-            "1527e1514fddd106 edbcff7134907674"
+            "dfb28f73220ee44b ffc24116fd947749"
         );
         let sketch: String = f.sketch.0.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(sketch, PINNED_SKETCH);
@@ -477,8 +655,8 @@ mod tests {
         assert_eq!(bands.join(" "), PINNED_BANDS);
     }
 
-    const PINNED_SKETCH: &str = "64c0957c6e2419d7f269b4c1d3132361f0776f1b646d7d194f7a541b52e61230e4597abb772d9858bbd81bb0c6bd7bfaebe5ddbc49bcd3a07ed5dda108c8b542";
-    const PINNED_BANDS: &str = "7b1f2684 1f78edb2";
+    const PINNED_SKETCH: &str = "77203f9f42d6890b0bbd63b7e02a7ae927c7adf33d7efb22032d89895cbb5613863c8cc509427fb03ca419e954a1698d7249ea40f685f1d8c87eb1f26391be1b";
+    const PINNED_BANDS: &str = "66d98b23 ecae98d8";
 
     /// Deterministic pseudo-random text from a word list.
     fn text(seed: u64, words: usize) -> String {

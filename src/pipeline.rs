@@ -18,7 +18,7 @@
 
 use crate::config::Config;
 use crate::dedup::{self, Entry};
-use crate::doc::{Changes, Doc, Payload, RawDoc, Reason, Rejection};
+use crate::doc::{Changes, Doc, Fingerprint, Payload, RawDoc, Reason, Rejection, Removal};
 use crate::droplist::{self, DropRecord};
 use crate::error::{Error, Result};
 use crate::read::{self, Source};
@@ -144,11 +144,19 @@ pub fn prepare(raw: RawDoc, cfg: &Config) -> std::result::Result<Doc, Rejection>
 /// Strip (with the corpus counts, if any) and fingerprint.
 pub fn finish(doc: &mut Doc, cfg: &Config, counts: Option<&strip::Counts>) {
     if cfg.strip {
-        strip::apply(doc, counts);
+        let m = strip::measure(&doc.text);
+        let repeats = counts.and_then(|c| strip::repeats(&m, c));
+        let verdicts = strip::judge(&m, repeats.as_deref());
+        let (words, len) = strip::kept_words(&m, &verdicts);
+        let fp = fingerprint::fingerprint_words(&words, len, cfg.minhash());
+        let (text, removed) = strip::render(&m.lines, &verdicts);
+        drop(m);
+        strip::set(doc, text, removed);
+        doc.fingerprint = fp;
     } else {
         strip::normalize_only(doc);
+        doc.fingerprint = fingerprint::fingerprint_with(&doc.text, cfg.minhash());
     }
-    doc.fingerprint = fingerprint::fingerprint_with(&doc.text, cfg.minhash());
 }
 
 /// `thresh explain`: decodes and repairs one text file (`-`: standard input) and renders
@@ -279,6 +287,15 @@ fn duplicates(
         .collect())
 }
 
+/// A document after strip's first pass: read once, judged alone, fingerprinted.
+struct Judged<'a> {
+    m: strip::Measured<'a>,
+    /// The verdicts judged alone, kept when they are final (no repetition pass).
+    alone: Option<Vec<strip::Verdict>>,
+    fp: Fingerprint,
+    sig: Option<strip::repetition::Signature>,
+}
+
 fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let (items, bytes_in) = read_all(cfg);
     msgs.progress_total(items.len() as u64);
@@ -287,38 +304,73 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         .map(|it| it.and_then(|raw| prepare(raw, cfg)))
         .collect();
 
-    // Corpus repetition counts: signatures in parallel, counted once (order-independent).
-    let sigs: Vec<strip::repetition::Signature> = if cfg.strip && cfg.repetition {
-        done.par_iter()
-            .map(|d| match d {
-                Ok(doc) => strip::repetition::signature(&doc.text),
-                Err(_) => Default::default(),
+    // Strip reads each document once (measure: lines, words, line rules, the model's alone
+    // scores); the fingerprint comes from the text the document keeps judged alone, so that
+    // it does not depend on the rest of the corpus: `thresh fingerprint` on one shard
+    // computes the same one, and two-phase dedup equals a single run.
+    if cfg.strip {
+        let repetition = cfg.repetition;
+        let minhash = cfg.minhash();
+        let measured: Vec<Option<Judged>> = done
+            .par_iter()
+            .map(|d| {
+                d.as_ref().ok().map(|doc| {
+                    let mut m = strip::measure(&doc.text);
+                    let alone = strip::judge(&m, None);
+                    let (words, len) = strip::kept_words(&m, &alone);
+                    let fp = fingerprint::fingerprint_words(&words, len, minhash);
+                    // Corpus repetition: signatures in parallel, counted once below
+                    // (order-independent).
+                    let sig = repetition.then(|| strip::repetition::signature_of(&m));
+                    m.words = Vec::new();
+                    Judged {
+                        m,
+                        alone: (!repetition).then_some(alone),
+                        fp,
+                        sig,
+                    }
+                })
             })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let counts = (cfg.strip && cfg.repetition).then(|| strip::Counts::build(&sigs));
-    done.par_iter_mut().enumerate().for_each(|(i, d)| {
-        if let Ok(doc) = d {
-            // A document none of whose lines repeats elsewhere is judged as if alone.
-            let repeated = counts.as_ref().filter(|c| {
-                sigs.get(i)
-                    .is_some_and(|s| s.lines.iter().any(|&h| c.get(h) > 1))
-            });
-            match repeated {
-                // The fingerprint is taken from the document judged alone, so that it does
-                // not depend on the rest of the corpus: `thresh fingerprint` on one shard
-                // computes the same one, and two-phase dedup equals a single run.
-                Some(c) => {
-                    let alone = strip::apply_with_alone(doc, c);
-                    doc.fingerprint = fingerprint::fingerprint_with(&alone, cfg.minhash());
+            .collect();
+        let counts = repetition.then(|| {
+            let sigs: Vec<&strip::repetition::Signature> = measured
+                .iter()
+                .filter_map(|m| m.as_ref().and_then(|m| m.sig.as_ref()))
+                .collect();
+            strip::Counts::build(&sigs)
+        });
+        let outcomes: Vec<Option<(String, Vec<Removal>, Fingerprint)>> = measured
+            .into_par_iter()
+            .map(|m| {
+                m.map(|Judged { m, alone, fp, .. }| {
+                    let verdicts = match (alone, &counts) {
+                        (Some(v), _) => v,
+                        (None, Some(c)) => strip::judge(&m, strip::repeats(&m, c).as_deref()),
+                        (None, None) => strip::judge(&m, None),
+                    };
+                    let (text, removed) = strip::render(&m.lines, &verdicts);
+                    msgs.progress_inc();
+                    (text, removed, fp)
+                })
+            })
+            .collect();
+        done.par_iter_mut()
+            .zip(outcomes)
+            .for_each(|(d, o)| match (d, o) {
+                (Ok(doc), Some((text, removed, fp))) => {
+                    strip::set(doc, text, removed);
+                    doc.fingerprint = fp;
                 }
-                None => finish(doc, cfg, None),
+                _ => msgs.progress_inc(),
+            });
+    } else {
+        done.par_iter_mut().for_each(|d| {
+            if let Ok(doc) = d {
+                finish(doc, cfg, None);
             }
-        }
-        msgs.progress_inc();
-    });
+            msgs.progress_inc();
+        });
+    }
 
     // The barrier: dedup over all fingerprints, in input order.
     let dups = duplicates(cfg, &done, msgs)?;

@@ -5,6 +5,7 @@
 //! for each rule, hashing with SipHash and lowercasing into fresh strings).
 
 use super::lexicon::{self, STOPWORD_LANGS};
+use crate::fingerprint::WordHasher;
 
 /// One non-blank line of a document and its shape.
 #[derive(Debug, Clone, Default)]
@@ -34,12 +35,17 @@ pub struct Line<'a> {
     pub first_flags: u8,
     /// Union of the lexicon flags of all words.
     pub any_flags: u8,
-    /// Hash of the line lowercased, digits folded to `0`, only letters and digits kept:
-    /// equal for lines that differ in case, spacing, punctuation or numbers.
+    /// Hash of the line's normalized words (the fingerprint's: lowercase, digits folded to
+    /// `0`, punctuation dropped): equal for lines that differ in case, spacing, punctuation
+    /// or numbers.
     pub hash: u64,
-    /// Hash of the lowercase letters alone, word by word: equal for "Comments (12)" and
+    /// Hash of the normalized words that hold a letter: equal for "Comments (12)" and
     /// "comments:". Widget headers are matched with it.
     pub alpha_hash: u64,
+    /// The line's normalized word hashes ([`crate::fingerprint::WordHasher`]) are
+    /// `words[first_word..end_word]` of the vector [`Line::measure`] appended them to.
+    pub first_word: u32,
+    pub end_word: u32,
 }
 
 /// ASCII byte classes, one table lookup per byte.
@@ -121,8 +127,8 @@ fn is_unspaced(c: char) -> bool {
 const H: u64 = 0x9E37_79B9_7F4A_7C15;
 
 #[inline]
-fn mix(h: u64, c: u32) -> u64 {
-    (h.rotate_left(7) ^ u64::from(c)).wrapping_mul(H)
+fn fold(h: u64, w: u64) -> u64 {
+    (h.rotate_left(7) ^ w).wrapping_mul(H)
 }
 
 /// The stopword language of a document: the list that matches most of its first words
@@ -212,6 +218,13 @@ impl Word {
 impl<'a> Line<'a> {
     /// Measures a line; `lang` is the document's stopword language mask.
     pub fn new(no: u32, text: &'a str, lang: u64) -> Self {
+        Line::measure(no, text, lang, &mut Vec::new())
+    }
+
+    /// Measures a line and appends the hashes of its normalized words to `words` (the
+    /// fingerprint's words, see [`crate::fingerprint::word_hashes`]; the line keeps their
+    /// range).
+    pub fn measure(no: u32, text: &'a str, lang: u64, words: &mut Vec<u64>) -> Self {
         let text = text.trim();
         let mut l = Line {
             no,
@@ -222,6 +235,22 @@ impl<'a> Line<'a> {
         let bytes = text.as_bytes();
         let mut hash: u64 = 0;
         let mut alpha_hash: u64 = 0;
+        let first_word = words.len();
+        let mut fp = WordHasher::new();
+        let mut fp_letter = false;
+        // Ends the normalized word being hashed, if any.
+        macro_rules! end_word {
+            () => {
+                if let Some(h) = fp.end() {
+                    words.push(h);
+                    hash = fold(hash, h);
+                    if fp_letter {
+                        alpha_hash = fold(alpha_hash, h);
+                    }
+                    fp_letter = false;
+                }
+            };
+        }
         let mut unspaced = 0u32;
         let mut first = true;
         let mut tokens = 0u32;
@@ -235,7 +264,6 @@ impl<'a> Line<'a> {
                 break;
             }
             let start = i;
-            let alpha_before = alpha_hash;
             tokens += 1;
             let mut w = Word::new();
             while i < bytes.len() {
@@ -252,18 +280,21 @@ impl<'a> Line<'a> {
                             w.upper_first = k & UPPER != 0;
                             w.alnum = true;
                         }
+                        let lc = b.to_ascii_lowercase();
                         if k & DIGIT != 0 {
                             l.digits += 1;
-                            hash = mix(hash, u32::from(b'0'));
+                            fp.byte(b'0');
                         } else {
                             l.letters += 1;
-                            let lc = b.to_ascii_lowercase();
-                            hash = mix(hash, u32::from(lc));
-                            alpha_hash = mix(alpha_hash, u32::from(lc));
+                            fp.byte(lc);
+                            fp_letter = true;
                         }
-                        w.push(b.to_ascii_lowercase());
+                        w.push(lc);
                         w.alnum_end = w.len;
-                    } else if b == b'\'' || b == b'-' {
+                        continue;
+                    }
+                    end_word!();
+                    if b == b'\'' || b == b'-' {
                         if w.alnum {
                             w.push(b);
                         }
@@ -281,7 +312,9 @@ impl<'a> Line<'a> {
                 };
                 if c.is_whitespace() {
                     // Non-ASCII spaces (no-break, thin) do not split tokens (as
-                    // `split_ascii_whitespace`), and are neither letters nor symbols.
+                    // `split_ascii_whitespace`), and are neither letters nor symbols; they
+                    // do end a normalized word.
+                    end_word!();
                     i += c.len_utf8();
                     l.chars += 1;
                     continue;
@@ -297,27 +330,26 @@ impl<'a> Line<'a> {
                     if is_unspaced(c) {
                         unspaced += 1;
                     }
+                    fp_letter = true;
                     for lc in c.to_lowercase() {
-                        hash = mix(hash, lc as u32);
-                        alpha_hash = mix(alpha_hash, lc as u32);
                         let mut tmp = [0u8; 4];
                         for &b in lc.encode_utf8(&mut tmp).as_bytes() {
                             w.push(b);
+                            fp.byte(b);
                         }
                     }
                     w.alnum_end = w.len;
                 } else {
+                    end_word!();
                     l.symbols += 1;
                 }
             }
+            end_word!();
             if !w.alnum {
                 if is_sep_token(&text[start..i]) {
                     l.seps += 1;
                 }
                 continue;
-            }
-            if alpha_hash != alpha_before {
-                alpha_hash = mix(alpha_hash, u32::from(b' '));
             }
             l.words += 1;
             if w.upper_first {
@@ -341,6 +373,8 @@ impl<'a> Line<'a> {
         }
         l.hash = hash;
         l.alpha_hash = alpha_hash;
+        l.first_word = u32::try_from(first_word).unwrap_or(u32::MAX);
+        l.end_word = u32::try_from(words.len()).unwrap_or(u32::MAX);
         l
     }
 
@@ -383,6 +417,21 @@ mod tests {
         let j = Line::new(5, "東京で会議が開かれた。", 0);
         assert!(j.sentence);
         assert!(j.words >= 4);
+    }
+
+    proptest::proptest! {
+        /// Strip's one pass over a line yields the fingerprint's words of that line.
+        #[test]
+        fn measured_words_are_the_fingerprint_words(s in "(?s)[a-zA-Z0-9 ,.'\\-\n\u{a0}äÖßİ東京—]{0,80}|(?s).{0,80}") {
+            let mut measured = Vec::new();
+            for line in s.split('\n') {
+                let l = Line::measure(1, line, 0, &mut measured);
+                proptest::prop_assert_eq!(l.end_word as usize, measured.len());
+            }
+            let mut direct = Vec::new();
+            crate::fingerprint::word_hashes(&s, &mut direct);
+            proptest::prop_assert_eq!(measured, direct);
+        }
     }
 
     #[test]

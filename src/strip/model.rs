@@ -49,6 +49,37 @@ pub const FEATURES: &[(&str, &str)] = &[
 /// Number of features.
 pub const N: usize = FEATURES.len();
 
+const fn feature_index(name: &str) -> usize {
+    let mut k = 0;
+    while k < N {
+        if const_str_eq(FEATURES[k].0, name) {
+            return k;
+        }
+        k += 1;
+    }
+    panic!("no such feature")
+}
+
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The only features that read the corpus repetition counts ([`Model::repeat_terms`]).
+const REPEATED_LOG: usize = feature_index("repeated_log");
+const REPEATED_3: usize = feature_index("repeated_3");
+const REPEATED_X_SHORT: usize = feature_index("repeated_x_short");
+
 /// Per-document context a line's features read.
 pub struct DocContext<'a> {
     pub lines: &'a [Line<'a>],
@@ -95,11 +126,20 @@ impl<'a> DocContext<'a> {
     }
 }
 
+/// `ln(1 + x)`; counts below 256 (nearly all of them) come from a table filled once.
+#[inline]
 fn ln1p(x: u32) -> f32 {
-    (x as f32).ln_1p()
+    static TABLE: OnceLock<[f32; 256]> = OnceLock::new();
+    match TABLE
+        .get_or_init(|| std::array::from_fn(|i| (i as f32).ln_1p()))
+        .get(x as usize)
+    {
+        Some(&v) => v,
+        None => (x as f32).ln_1p(),
+    }
 }
 
-fn is_short_nonsentence(l: &Line) -> bool {
+pub fn is_short_nonsentence(l: &Line) -> bool {
     l.words <= 3 && !l.sentence
 }
 
@@ -202,6 +242,15 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     ]
 }
 
+/// The removal name of feature `k` (its group).
+pub fn group(k: usize) -> &'static str {
+    if k == 0 {
+        "model:bias"
+    } else {
+        FEATURES[k].1
+    }
+}
+
 /// Weights and threshold, parsed once from `model.txt`.
 pub struct Model {
     pub weights: [f32; N],
@@ -251,16 +300,70 @@ impl Model {
         self.weights.iter().zip(x).map(|(w, x)| w * x).sum::<f32>() - self.threshold
     }
 
+    /// The part of the score that corpus repetition adds to a line's score judged alone
+    /// (where `rep` is 1 and the repetition features are 0): `rep` unrelated documents hold
+    /// the line, `short` is [`is_short_nonsentence`]. Strip scores a line once, alone, and
+    /// adds this for the corpus judgement instead of computing every feature again.
+    pub fn repeat_terms(&self, rep: u32, short: bool) -> f32 {
+        if rep <= 1 {
+            return 0.0;
+        }
+        let ln = (rep as f32).ln();
+        let b = |x: bool| x as u8 as f32;
+        self.weights[REPEATED_LOG] * ln
+            + self.weights[REPEATED_3] * b(rep >= 3)
+            + self.weights[REPEATED_X_SHORT] * ln * b(short)
+    }
+
     /// The group of the feature that pushed the score down the most: the removal's name.
     pub fn blame(&self, x: &[f32; N]) -> &'static str {
-        let mut best = ("model:bias", 0.0f32);
+        group(self.most_negative(x).0)
+    }
+
+    /// The feature (index, contribution) that pushed the score down the most; `(0, 0.0)`
+    /// (the bias) when none did. The first such feature wins a tie.
+    pub fn most_negative(&self, x: &[f32; N]) -> (usize, f32) {
+        let mut best = (0, 0.0f32);
         for (k, (w, x)) in self.weights.iter().zip(x).enumerate().skip(1) {
             let c = w * x;
             if c < best.1 {
-                best = (FEATURES[k].1, c);
+                best = (k, c);
             }
         }
-        best.0
+        best
+    }
+
+    /// [`Model::most_negative`] of a line's features with corpus counts, from that of its
+    /// features judged alone (where the repetition features are 0): only the repetition
+    /// features' contributions change.
+    pub fn most_negative_with_repeats(
+        &self,
+        alone: (usize, f32),
+        rep: u32,
+        short: bool,
+    ) -> (usize, f32) {
+        if rep <= 1 {
+            return alone;
+        }
+        let ln = (rep as f32).ln();
+        let b = |x: bool| x as u8 as f32;
+        let mut cands = [
+            alone,
+            (REPEATED_LOG, self.weights[REPEATED_LOG] * ln),
+            (REPEATED_3, self.weights[REPEATED_3] * b(rep >= 3)),
+            (
+                REPEATED_X_SHORT,
+                self.weights[REPEATED_X_SHORT] * (ln * b(short)),
+            ),
+        ];
+        cands.sort_by_key(|c| c.0);
+        let mut best = (0, 0.0f32);
+        for (k, c) in cands {
+            if c < best.1 {
+                best = (k, c);
+            }
+        }
+        best
     }
 
     /// The named contributions of a feature vector, largest magnitude first.

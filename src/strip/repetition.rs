@@ -21,7 +21,6 @@
 //! signatures, then the (hash, cluster) pairs), then a
 //! map of the lines found in two clusters or more.
 
-use super::features::Line;
 use super::lexicon::FastMap;
 use crate::dedup::{self, Entry};
 
@@ -39,25 +38,26 @@ pub struct Signature {
 
 /// Computes a document's [`Signature`].
 pub fn signature(text: &str) -> Signature {
-    let mut lines = Vec::new();
-    let mut prose = String::new();
-    for l in text.split('\n') {
-        if l.trim().is_empty() {
-            continue;
-        }
-        let line = Line::new(0, l, 0);
+    signature_of(&super::measure(text))
+}
+
+/// The [`Signature`] of a measured document: its line hashes come from strip's one pass over
+/// it, and the prose SimHash from the normalized words of its prose lines.
+pub fn signature_of(m: &super::Measured) -> Signature {
+    let mut lines = Vec::with_capacity(m.lines.len());
+    let mut prose = Vec::new();
+    for line in &m.lines {
         if line.words == 0 {
             continue;
         }
         lines.push(line.hash);
         if line.is_prose() {
-            prose.push_str(line.text);
-            prose.push('\n');
+            prose.extend_from_slice(&m.words[line.first_word as usize..line.end_word as usize]);
         }
     }
     lines.sort_unstable();
     lines.dedup();
-    let prose = (!prose.is_empty()).then(|| crate::fingerprint::fingerprint(&prose).simhash);
+    let prose = (!prose.is_empty()).then(|| crate::fingerprint::simhash_words(&prose));
     Signature { lines, prose }
 }
 
@@ -71,10 +71,11 @@ pub struct Counts {
 
 impl Counts {
     /// Counts lines per content cluster over the whole corpus (see the module docs).
-    pub fn build(sigs: &[Signature]) -> Counts {
+    pub fn build<S: std::borrow::Borrow<Signature>>(sigs: &[S]) -> Counts {
         let entries: Vec<Option<Entry>> = sigs
             .iter()
             .map(|s| {
+                let s = s.borrow();
                 s.prose.map(|h| Entry {
                     simhash: h,
                     exact: h,
@@ -92,9 +93,9 @@ impl Counts {
         };
         let dups = dedup::dedup(&entries, dedup::Bands::NONE, &params);
         let mut pairs: Vec<(u64, u32)> =
-            Vec::with_capacity(sigs.iter().map(|s| s.lines.len()).sum());
+            Vec::with_capacity(sigs.iter().map(|s| s.borrow().lines.len()).sum());
         let mut clusters = 0;
-        for (i, (s, d)) in sigs.iter().zip(&dups).enumerate() {
+        for (i, (s, d)) in sigs.iter().map(|s| s.borrow()).zip(&dups).enumerate() {
             let c = d.map_or(i, |d| d.of);
             if d.is_none() {
                 clusters += 1;
@@ -129,6 +130,7 @@ impl Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::strip::Line;
 
     const P1: &str = "The council approved the new budget after a long debate on Thursday night.";
     const P2: &str = "Residents will see higher fees for parking and waste collection next year.";
