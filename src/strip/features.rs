@@ -131,41 +131,32 @@ fn fold(h: u64, w: u64) -> u64 {
     (h.rotate_left(7) ^ w).wrapping_mul(H)
 }
 
-/// The stopword language of a document: the list that matches most of its first words
-/// (a bit of [`STOPWORD_LANGS`]), or 0 when no list matches enough to tell.
+/// Words read from the start of a document to pick its stopword language.
+pub const LANG_SAMPLE_WORDS: u32 = 300;
+
+/// The stopword language of a document: the list that matches most of its first
+/// [`LANG_SAMPLE_WORDS`] words (a bit of [`STOPWORD_LANGS`]), or 0 when no list matches
+/// enough to tell.
 pub fn detect_language(text: &str) -> u64 {
-    let mut counts = [0u32; 64];
-    let mut buf = String::new();
+    let (mut words, mut masks) = (Vec::new(), Vec::new());
     let mut seen = 0;
-    for tok in text.split_whitespace() {
-        seen += 1;
-        if seen > 300 {
+    for line in text.split('\n') {
+        if seen >= LANG_SAMPLE_WORDS {
             break;
         }
-        if tok.len() > 24 {
-            continue;
-        }
-        let mut m = if tok.is_ascii() {
-            let t = tok.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-            if t.len() > 16 || t.is_empty() {
-                continue;
-            }
-            let mut b = [0u8; 16];
-            b[..t.len()].copy_from_slice(t.as_bytes());
-            b.make_ascii_lowercase();
-            lexicon::entry_bytes(&b[..t.len()]).langs
-        } else {
-            buf.clear();
-            for c in tok.chars() {
-                if c.is_alphanumeric() || c == '\'' {
-                    buf.extend(c.to_lowercase());
-                }
-            }
-            lexicon::entry(&buf).langs
-        };
+        seen += Line::measure(0, line, None, &mut words, &mut masks).words;
+    }
+    language_of(&masks)
+}
+
+/// The language most stopword masks (of a document's first words) vote for; 0 when fewer
+/// than three words are stopwords of any one language.
+pub fn language_of(masks: &[u64]) -> u64 {
+    let mut counts = [0u32; 64];
+    for &m in masks {
+        let mut m = m;
         while m != 0 {
-            let b = m.trailing_zeros() as usize;
-            counts[b] += 1;
+            counts[m.trailing_zeros() as usize] += 1;
             m &= m - 1;
         }
     }
@@ -204,6 +195,21 @@ impl Word {
         }
     }
 
+    /// Appends ASCII bytes, lowercased.
+    #[inline]
+    fn push_lower(&mut self, s: &[u8]) {
+        let end = self.len + s.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                for (d, &c) in dst.iter_mut().zip(s) {
+                    *d = c.to_ascii_lowercase();
+                }
+                self.len = end;
+            }
+            None => self.overflow = true,
+        }
+    }
+
     #[inline]
     fn push(&mut self, b: u8) {
         if self.len < self.buf.len() {
@@ -218,13 +224,23 @@ impl Word {
 impl<'a> Line<'a> {
     /// Measures a line; `lang` is the document's stopword language mask.
     pub fn new(no: u32, text: &'a str, lang: u64) -> Self {
-        Line::measure(no, text, lang, &mut Vec::new())
+        Line::measure(no, text, Some(lang), &mut Vec::new(), &mut Vec::new())
     }
 
     /// Measures a line and appends the hashes of its normalized words to `words` (the
     /// fingerprint's words, see [`crate::fingerprint::word_hashes`]; the line keeps their
-    /// range).
-    pub fn measure(no: u32, text: &'a str, lang: u64, words: &mut Vec<u64>) -> Self {
+    /// range). With `lang`, stopwords of that language are counted; without, `stop` stays 0
+    /// and the stopword-language mask of each word in some stoplist is appended to
+    /// `stop_masks` instead, so that the caller can pick the language from the document's
+    /// first lines and count stopwords afterwards (`strip::measure`) without reading the
+    /// text twice.
+    pub fn measure(
+        no: u32,
+        text: &'a str,
+        lang: Option<u64>,
+        words: &mut Vec<u64>,
+        stop_masks: &mut Vec<u64>,
+    ) -> Self {
         let text = text.trim();
         let mut l = Line {
             no,
@@ -233,6 +249,7 @@ impl<'a> Line<'a> {
             ..Line::default()
         };
         let bytes = text.as_bytes();
+        let n = bytes.len();
         let mut hash: u64 = 0;
         let mut alpha_hash: u64 = 0;
         let first_word = words.len();
@@ -255,44 +272,55 @@ impl<'a> Line<'a> {
         let mut first = true;
         let mut tokens = 0u32;
         let mut i = 0;
-        while i < bytes.len() {
+        while i < n {
             // skip spaces
-            while i < bytes.len() && bytes[i] < 128 && CLASS[bytes[i] as usize] & SPACE != 0 {
+            while i < n && bytes[i] < 128 && CLASS[bytes[i] as usize] & SPACE != 0 {
                 i += 1;
             }
-            if i >= bytes.len() {
+            if i >= n {
                 break;
             }
             let start = i;
             tokens += 1;
             let mut w = Word::new();
-            while i < bytes.len() {
-                let b = bytes[i];
+            while i < n {
+                let mut b = bytes[i];
                 if b < 128 {
                     let k = CLASS[b as usize];
                     if k & SPACE != 0 {
                         break;
                     }
-                    i += 1;
-                    l.chars += 1;
                     if k & (ALPHA | DIGIT) != 0 {
                         if !w.alnum {
                             w.upper_first = k & UPPER != 0;
                             w.alnum = true;
                         }
-                        let lc = b.to_ascii_lowercase();
-                        if k & DIGIT != 0 {
-                            l.digits += 1;
-                            fp.byte(b'0');
-                        } else {
-                            l.letters += 1;
-                            fp.byte(lc);
-                            fp_letter = true;
+                        // A run of ASCII letters and digits, in one tight loop.
+                        let run_start = i;
+                        let mut digits = 0u32;
+                        loop {
+                            digits += u32::from(b.is_ascii_digit());
+                            fp.byte(crate::fingerprint::ascii_class(b));
+                            i += 1;
+                            if i == n {
+                                break;
+                            }
+                            b = bytes[i];
+                            if b >= 128 || CLASS[b as usize] & (ALPHA | DIGIT) == 0 {
+                                break;
+                            }
                         }
-                        w.push(lc);
+                        let run = (i - run_start) as u32;
+                        l.digits += digits;
+                        l.letters += run - digits;
+                        l.chars += run;
+                        fp_letter |= run > digits;
+                        w.push_lower(&bytes[run_start..i]);
                         w.alnum_end = w.len;
                         continue;
                     }
+                    i += 1;
+                    l.chars += 1;
                     end_word!();
                     if b == b'\'' || b == b'-' {
                         if w.alnum {
@@ -310,17 +338,15 @@ impl<'a> Line<'a> {
                 let Some(c) = text[i..].chars().next() else {
                     break;
                 };
+                i += c.len_utf8();
+                l.chars += 1;
                 if c.is_whitespace() {
                     // Non-ASCII spaces (no-break, thin) do not split tokens (as
                     // `split_ascii_whitespace`), and are neither letters nor symbols; they
                     // do end a normalized word.
                     end_word!();
-                    i += c.len_utf8();
-                    l.chars += 1;
                     continue;
                 }
-                i += c.len_utf8();
-                l.chars += 1;
                 if c.is_alphanumeric() {
                     if !w.alnum {
                         w.upper_first = c.is_uppercase();
@@ -361,8 +387,10 @@ impl<'a> Line<'a> {
                     l.first_flags = e.flags;
                 }
                 l.any_flags |= e.flags;
-                if e.langs & lang != 0 {
-                    l.stop += 1;
+                match lang {
+                    Some(lang) => l.stop += u32::from(e.langs & lang != 0),
+                    None if e.langs != 0 => stop_masks.push(e.langs),
+                    None => {}
                 }
             }
             first = false;
@@ -425,7 +453,7 @@ mod tests {
         fn measured_words_are_the_fingerprint_words(s in "(?s)[a-zA-Z0-9 ,.'\\-\n\u{a0}äÖßİ東京—]{0,80}|(?s).{0,80}") {
             let mut measured = Vec::new();
             for line in s.split('\n') {
-                let l = Line::measure(1, line, 0, &mut measured);
+                let l = Line::measure(1, line, Some(0), &mut measured, &mut Vec::new());
                 proptest::prop_assert_eq!(l.end_word as usize, measured.len());
             }
             let mut direct = Vec::new();

@@ -126,14 +126,33 @@ pub struct Measured<'a> {
 
 /// Reads a text once: lines, words, line rules and the model's alone scores.
 pub fn measure(text: &str) -> Measured<'_> {
-    let lang = features::detect_language(text);
     let mut words = Vec::with_capacity(text.len() / 5);
     let mut lines = Vec::new();
+    // Stopword masks of the words, per line: the language is picked from the first
+    // `LANG_SAMPLE_WORDS` words, then each line's stopwords are counted from its masks.
+    let mut masks = Vec::new();
+    let mut mask_end = Vec::new();
+    let mut sample = None;
+    let mut seen = 0;
     for (i, l) in text.split('\n').enumerate() {
         let t = l.trim();
         if !t.is_empty() {
             let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            lines.push(Line::measure(no, t, lang, &mut words));
+            let line = Line::measure(no, t, None, &mut words, &mut masks);
+            seen += line.words;
+            if sample.is_none() && seen >= features::LANG_SAMPLE_WORDS {
+                sample = Some(masks.len());
+            }
+            lines.push(line);
+            mask_end.push(masks.len());
+        }
+    }
+    let lang = features::language_of(&masks[..sample.unwrap_or(masks.len())]);
+    if lang != 0 {
+        let mut start = 0;
+        for (l, &end) in lines.iter_mut().zip(&mask_end) {
+            l.stop = masks[start..end].iter().filter(|&&m| m & lang != 0).count() as u32;
+            start = end;
         }
     }
     let rules: Vec<Option<&'static str>> = lines
@@ -355,7 +374,8 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
         .enumerate()
         .filter_map(|(i, v)| v.score.filter(|_| v.rule.is_some()).map(|s| (i, s)))
         .collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // A total order (index breaks ties), so the unstable sort is deterministic.
+    out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     for (i, _) in out {
         if kept * MODEL_MIN_KEEP.1 >= judged * MODEL_MIN_KEEP.0 {
             break;
@@ -376,8 +396,9 @@ pub fn lines_of(text: &str, lang: u64) -> Vec<Line<'_>> {
             Line::measure(
                 u32::try_from(i + 1).unwrap_or(u32::MAX),
                 l,
-                lang,
+                Some(lang),
                 &mut words,
+                &mut Vec::new(),
             )
         })
         .collect()

@@ -30,7 +30,7 @@ pub const CLUSTER_DISTANCE: u32 = 8;
 /// What the count pass needs from one document.
 #[derive(Debug, Clone, Default)]
 pub struct Signature {
-    /// Distinct normalized line hashes, sorted.
+    /// Normalized hashes of the document's lines (a line repeated in it may appear twice).
     pub lines: Vec<u64>,
     /// SimHash of the prose lines; `None` when the document has no prose.
     pub prose: Option<u64>,
@@ -55,8 +55,8 @@ pub fn signature_of(m: &super::Measured) -> Signature {
             prose.extend_from_slice(&m.words[line.first_word as usize..line.end_word as usize]);
         }
     }
-    lines.sort_unstable();
-    lines.dedup();
+    // Not sorted nor deduplicated here: `Counts::build` sorts and deduplicates all
+    // (line, cluster) pairs at once, which also removes a line repeated within a document.
     let prose = (!prose.is_empty()).then(|| crate::fingerprint::simhash_words(&prose));
     Signature { lines, prose }
 }

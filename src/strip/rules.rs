@@ -55,7 +55,7 @@ pub fn timestamp(line: &Line) -> bool {
     if line.words == 0
         || line.any_flags & (MONTH | WEEKDAY | RELATIVE_TIME) == 0 && line.digits == 0
         || line.words > 10
-        || line.text.chars().count() > 80
+        || line.text.len() > 80 && line.text.chars().count() > 80
         || ends_sentence(line.text) && !line.text.ends_with('.')
     {
         return false;
@@ -108,7 +108,7 @@ fn is_ordinal(w: &str) -> bool {
 /// not a sentence, where the label names a metadata field or the value holds a number, or the
 /// value is empty (a form field). "News ID: 73022", "Categories: World", "Fecha: 3 de mayo".
 pub fn label_value(line: &Line) -> bool {
-    if line.words > 10 || !line.text.contains([':', '：']) {
+    if line.words > 10 || !(line.text.as_bytes().contains(&b':') || line.text.contains('：')) {
         return false;
     }
     let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
@@ -255,6 +255,10 @@ pub fn widget_header(line: &Line) -> bool {
 /// A short name line: two to four capitalised words, no digits or punctuation ("Emad
 /// Askarieh", "Jane van der Berg").
 pub fn name_line(line: &Line) -> bool {
+    // Cheap necessary conditions first: two capitalised words, at most four, no digits.
+    if line.caps < 2 || line.words > 4 || line.digits > 0 {
+        return false;
+    }
     let words: Vec<&str> = line.text.split_whitespace().collect();
     if words.len() < 2 || words.len() > 4 {
         return false;
