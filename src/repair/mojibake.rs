@@ -32,7 +32,7 @@ const ENCODINGS: [&str; 10] = [
 const N_ENC: usize = ENCODINGS.len();
 
 /// Code points below this are looked up in tables; above, nothing is a mojibake byte.
-const TABLE_END: u32 = 0x2600;
+pub(super) const TABLE_END: u32 = 0x2600;
 
 /// The upper half (0x80..=0xFF) of IBM code page 437, which `encoding_rs` does not carry.
 const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
@@ -128,6 +128,14 @@ fn encode(t: &Tables, e: usize, c: char) -> Option<u8> {
     (b != 0).then_some(b)
 }
 
+/// Per code point from 0x80 to [`TABLE_END`]: the candidate encodings in which the
+/// character is a UTF-8 lead byte, and those in which it is a continuation byte. The pair
+/// test of [`may_have_mojibake`] on these is what the one-pass scan of clean lines uses.
+pub(super) fn lead_cont() -> (&'static [u16], &'static [u16]) {
+    let t = tables();
+    (&t.lead, &t.cont)
+}
+
 /// True when the line holds a character that could start a mojibake sequence followed by one
 /// that could continue it, in some candidate encoding. Cheap; lets clean lines skip the rest.
 pub fn may_have_mojibake(line: &str) -> bool {
@@ -151,7 +159,7 @@ pub fn may_have_mojibake(line: &str) -> bool {
 
 /// Length of a UTF-8 sequence from its lead byte and whether `second` may follow it.
 #[inline]
-fn seq_len(lead: u8, second: u8) -> Option<usize> {
+pub(super) fn seq_len(lead: u8, second: u8) -> Option<usize> {
     let (n, lo, hi) = match lead {
         0xC2..=0xDF => (2, 0x80, 0xBF),
         0xE0 => (3, 0xA0, 0xBF),
