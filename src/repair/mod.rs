@@ -14,8 +14,10 @@
 
 mod entities;
 pub mod mojibake;
+mod scan;
 
 use crate::doc::{Doc, Repairs};
+use scan::Scan;
 use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -69,13 +71,6 @@ fn plain_byte(b: u8) -> bool {
     (0x20..0x7F).contains(&b) && b != b'&' || b == b'\t'
 }
 
-/// True when a line needs none of the fixes. The common case, so it is checked first and
-/// cheaply.
-#[inline]
-fn plain_ascii(line: &str) -> bool {
-    line.bytes().all(plain_byte)
-}
-
 /// Repairs one line. `entities_ok` says whether character references may be unescaped here
 /// (the caller decides per document, see [`Entities::Auto`]).
 pub fn fix_line_with<'a>(
@@ -84,9 +79,22 @@ pub fn fix_line_with<'a>(
     entities_ok: bool,
     stats: &mut Repairs,
 ) -> Cow<'a, str> {
-    if plain_ascii(line) {
+    if Scan::new(opts, entities_ok)
+        .first_suspect(line.as_bytes())
+        .is_none()
+    {
         return Cow::Borrowed(line);
     }
+    fix_suspect(line, opts, entities_ok, stats)
+}
+
+/// [`fix_line_with`] for a line that the scan did not clear.
+fn fix_suspect<'a>(
+    line: &'a str,
+    opts: &Options,
+    entities_ok: bool,
+    stats: &mut Repairs,
+) -> Cow<'a, str> {
     let mut cur: Cow<'a, str> = Cow::Borrowed(line);
 
     if cur.contains('\u{1b}') {
@@ -257,6 +265,14 @@ pub fn apply(doc: &mut Doc, opts: &Options) {
         Entities::Auto => !has_markup(&doc.text),
     };
     let mut stats = Repairs::default();
+    if Scan::new(opts, entities_ok)
+        .first_suspect(doc.text.as_bytes())
+        .is_none()
+    {
+        // No line needs a fix (what the loop below would find, line by line).
+        doc.changes.repairs = stats;
+        return;
+    }
     let mut out = String::with_capacity(doc.text.len());
     let mut changed = false;
     for (i, line) in doc.text.split('\n').enumerate() {
@@ -279,36 +295,107 @@ fn plain_ascii_doc(text: &str) -> bool {
 
 /// Repairs a stream line by line: one output line per input line (split on `\n` only), in
 /// order; a last line without `\n` stays without one. Invalid UTF-8 becomes U+FFFD.
+///
+/// The input is taken a buffer at a time. One scan ([`Scan`]) finds the next line that may
+/// need a fix; every line before it is copied through as it came, in one write. Only that
+/// line is decoded and repaired (issue 3: per-line reads and writes cost more than the
+/// repair of clean text).
 pub fn fix_stream(
     mut input: impl std::io::BufRead,
     out: &mut impl std::io::Write,
     opts: &Options,
 ) -> std::io::Result<()> {
-    let mut buf = Vec::with_capacity(1 << 16);
-    let mut stats = Repairs::default();
+    let mut stream = Stream {
+        // `&` is a suspect whenever references may be unescaped; `Auto` decides per line.
+        scan: Scan::new(opts, true),
+        opts,
+        stats: Repairs::default(),
+    };
+    // A line that started in an earlier buffer and has not ended yet.
+    let mut carry: Vec<u8> = Vec::new();
     loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            return Ok(());
+        let chunk = input.fill_buf()?;
+        let n = chunk.len();
+        if n == 0 {
+            // The last line, without `\n`.
+            return stream.lines(&carry, out);
         }
-        let nl = buf.last() == Some(&b'\n');
-        let body = if nl { &buf[..buf.len() - 1] } else { &buf[..] };
-        // The common case, decided on the raw bytes: printable ASCII needs no fix.
-        if body.iter().all(|&b| plain_byte(b)) {
-            out.write_all(&buf)?;
-            continue;
+        let mut rest = chunk;
+        if !carry.is_empty() {
+            match rest.iter().position(|&b| b == b'\n') {
+                Some(p) => {
+                    carry.extend_from_slice(&rest[..=p]);
+                    stream.lines(&carry, out)?;
+                    carry.clear();
+                    rest = &rest[p + 1..];
+                }
+                None => {
+                    carry.extend_from_slice(rest);
+                    rest = &[];
+                }
+            }
         }
-        let text = String::from_utf8_lossy(body);
-        let entities_ok = match opts.entities {
-            Entities::On => true,
-            Entities::Off => false,
-            Entities::Auto => !has_markup(&text),
+        if !rest.is_empty() {
+            match rest.iter().rposition(|&b| b == b'\n') {
+                Some(p) => {
+                    stream.lines(&rest[..=p], out)?;
+                    carry.extend_from_slice(&rest[p + 1..]);
+                }
+                None => carry.extend_from_slice(rest),
+            }
+        }
+        input.consume(n);
+    }
+}
+
+/// The state of [`fix_stream`] between buffers.
+struct Stream<'o> {
+    scan: Scan,
+    opts: &'o Options,
+    stats: Repairs,
+}
+
+impl Stream<'_> {
+    /// Repairs whole lines (`block` ends with `\n`, or is the input's last line) to `out`.
+    fn lines(&mut self, block: &[u8], out: &mut impl std::io::Write) -> std::io::Result<()> {
+        // `pos` is always at the start of a line; lines from `run` to the suspect's line are
+        // clean and go out in one write.
+        let mut run = 0;
+        let mut pos = 0;
+        while let Some(k) = self.scan.first_suspect(&block[pos..]) {
+            let at = pos + k;
+            let start = block[pos..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(pos, |p| pos + p + 1);
+            let (end, next) = match block[at..].iter().position(|&b| b == b'\n') {
+                Some(p) => (at + p, at + p + 1),
+                None => (block.len(), block.len()),
+            };
+            out.write_all(&block[run..start])?;
+            self.line(&block[start..end], out)?;
+            out.write_all(&block[end..next])?;
+            run = next;
+            pos = next;
+        }
+        out.write_all(&block[run..])
+    }
+
+    /// Repairs one line (without its `\n`) that the scan did not clear to `out`.
+    fn line(&mut self, body: &[u8], out: &mut impl std::io::Write) -> std::io::Result<()> {
+        // `from_utf8` first: it is faster than the lossy conversion on valid text.
+        let text = match std::str::from_utf8(body) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(body),
         };
-        let fixed = fix_line_with(&text, opts, entities_ok, &mut stats);
-        out.write_all(fixed.as_bytes())?;
-        if nl {
-            out.write_all(b"\n")?;
-        }
+        let fixed = match self.opts.entities {
+            // The scan treated `&` as a suspect; whether the line has markup decides now.
+            Entities::Auto if has_markup(&text) => {
+                fix_line_with(&text, self.opts, false, &mut self.stats)
+            }
+            _ => fix_suspect(&text, self.opts, true, &mut self.stats),
+        };
+        out.write_all(fixed.as_bytes())
     }
 }
 

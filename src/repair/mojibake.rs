@@ -32,7 +32,7 @@ const ENCODINGS: [&str; 10] = [
 const N_ENC: usize = ENCODINGS.len();
 
 /// Code points below this are looked up in tables; above, nothing is a mojibake byte.
-const TABLE_END: u32 = 0x2600;
+pub(super) const TABLE_END: u32 = 0x2600;
 
 /// The upper half (0x80..=0xFF) of IBM code page 437, which `encoding_rs` does not carry.
 const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
@@ -120,12 +120,20 @@ fn idx(c: char) -> Option<usize> {
 }
 
 #[inline]
-fn encode(e: usize, c: char) -> Option<u8> {
+fn encode(t: &Tables, e: usize, c: char) -> Option<u8> {
     if c.is_ascii() {
         return Some(c as u8);
     }
-    let b = tables().encode[e][idx(c)?];
+    let b = t.encode[e][idx(c)?];
     (b != 0).then_some(b)
+}
+
+/// Per code point from 0x80 to [`TABLE_END`]: the candidate encodings in which the
+/// character is a UTF-8 lead byte, and those in which it is a continuation byte. The pair
+/// test of [`may_have_mojibake`] on these is what the one-pass scan of clean lines uses.
+pub(super) fn lead_cont() -> (&'static [u16], &'static [u16]) {
+    let t = tables();
+    (&t.lead, &t.cont)
 }
 
 /// True when the line holds a character that could start a mojibake sequence followed by one
@@ -151,7 +159,7 @@ pub fn may_have_mojibake(line: &str) -> bool {
 
 /// Length of a UTF-8 sequence from its lead byte and whether `second` may follow it.
 #[inline]
-fn seq_len(lead: u8, second: u8) -> Option<usize> {
+pub(super) fn seq_len(lead: u8, second: u8) -> Option<usize> {
     let (n, lo, hi) = match lead {
         0xC2..=0xDF => (2, 0x80, 0xBF),
         0xE0 => (3, 0xA0, 0xBF),
@@ -173,11 +181,13 @@ const LOST: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 /// stand-ins of damaged pipelines: an ASCII space for a no-break space (0xA0), and `?` or
 /// U+FFFD for a lost byte (`None` inside means "one of [`LOST`]").
 #[inline]
-fn cont_byte(e: usize, c: char, wild: bool) -> Option<Option<u8>> {
+fn cont_byte(t: &Tables, e: usize, c: char, wild: bool) -> Option<Option<u8>> {
     match c {
         ' ' if e == 0 && wild => Some(Some(0xA0)),
         '?' | '\u{FFFD}' if e == 0 && wild => Some(None),
-        _ => encode(e, c).filter(|b| (0x80..=0xBF).contains(b)).map(Some),
+        _ => encode(t, e, c)
+            .filter(|b| (0x80..=0xBF).contains(b))
+            .map(Some),
     }
 }
 
@@ -200,7 +210,7 @@ struct Decoded {
 }
 
 /// Decodes every mojibake sequence of encoding `e` in `word`, or `None` when there is none.
-fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
+fn decode_word(t: &Tables, word: &[char], e: usize, wild: bool) -> Option<Decoded> {
     let mut out = Vec::with_capacity(word.len());
     let mut n_fixed = 0;
     let mut full = true;
@@ -208,7 +218,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
     let mut i = 0;
     'outer: while i < word.len() {
         let c = word[i];
-        if let Some(b0) = encode(e, c).filter(|b| *b >= 0xC2) {
+        if let Some(b0) = encode(t, e, c).filter(|b| *b >= 0xC2) {
             let len = match b0 {
                 0xC2..=0xDF => 2,
                 0xE0..=0xEF => 3,
@@ -218,7 +228,7 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
                 let mut bytes = [b0, 0, 0, 0];
                 let mut lost_at = None;
                 for k in 1..len {
-                    match cont_byte(e, word[i + k], wild) {
+                    match cont_byte(t, e, word[i + k], wild) {
                         Some(Some(b)) => bytes[k] = b,
                         Some(None) if lost_at.is_none() => lost_at = Some(k),
                         _ => {
@@ -235,23 +245,20 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
                         .ok()
                         .and_then(|s| s.chars().next()),
                     Some(k) => {
-                        let fits = LOST.iter().filter_map(|&b| {
+                        // The first fit that is a common character, else U+FFFD when
+                        // anything fits at all.
+                        let mut fits = LOST.iter().filter_map(|&b| {
                             bytes[k] = b;
                             std::str::from_utf8(&bytes[..len])
                                 .ok()
                                 .and_then(|s| s.chars().next())
                         });
-                        let all: Vec<char> = fits.collect();
-                        if all.is_empty() {
-                            None
-                        } else {
-                            Some(
-                                all.iter()
-                                    .copied()
-                                    .find(|&d| common(d))
-                                    .unwrap_or('\u{FFFD}'),
-                            )
-                        }
+                        fits.next().map(|first| {
+                            std::iter::once(first)
+                                .chain(fits)
+                                .find(|&d| common(d))
+                                .unwrap_or('\u{FFFD}')
+                        })
                     }
                 };
                 if let Some(d) = decoded {
@@ -277,24 +284,26 @@ fn decode_word(word: &[char], e: usize, wild: bool) -> Option<Decoded> {
     })
 }
 
-/// Rough script of a letter, by Unicode block. Only equality between two scripts matters.
-/// Class and script of every BMP character, computed once: `class` and `script` are called
-/// for every character of every candidate reading, and the standard library's Unicode
-/// property lookups are a binary search each.
-fn info_table() -> &'static [u32] {
-    static T: OnceLock<Vec<u32>> = OnceLock::new();
-    T.get_or_init(|| {
-        (0u32..0x10000)
-            .map(|cp| char::from_u32(cp).map_or(0, |c| class_slow(c) as u32 | script_slow(c) << 8))
-            .collect()
-    })
-}
-
+/// Class and script of a character, packed: class in the low byte, script above.
+///
+/// `class` and `script` are asked for every character of every candidate reading, and the
+/// standard library's Unicode property lookups are a binary search each, so the answers for
+/// the BMP are kept in tables of 256 code points, each built the first time a character of
+/// its block is asked about. A whole BMP table at once cost ~35M instructions per process,
+/// most of it for blocks a run never sees (issue 3).
 #[inline]
-fn script(c: char) -> u32 {
-    match info_table().get(c as usize) {
-        Some(&v) => v >> 8,
-        None => script_slow(c),
+fn info(c: char) -> u32 {
+    static BLOCKS: [OnceLock<[u32; 256]>; 256] = [const { OnceLock::new() }; 256];
+    let cp = c as u32;
+    match BLOCKS.get((cp >> 8) as usize) {
+        Some(block) => block.get_or_init(|| {
+            let base = cp & !0xFF;
+            std::array::from_fn(|k| {
+                char::from_u32(base + k as u32)
+                    .map_or(0, |c| class_slow(c) as u32 | script_slow(c) << 8)
+            })
+        })[(cp & 0xFF) as usize],
+        None => class_slow(c) as u32 | script_slow(c) << 8,
     }
 }
 
@@ -305,12 +314,10 @@ fn is_letter(c: char) -> bool {
 
 #[inline]
 fn class(c: char) -> Class {
-    match info_table().get(c as usize) {
-        Some(&v) => Class::from_u8(v as u8),
-        None => class_slow(c),
-    }
+    Class::from_u8(info(c) as u8)
 }
 
+/// Rough script of a letter, by Unicode block. Only equality between two scripts matters.
 fn script_slow(c: char) -> u32 {
     let cp = c as u32;
     match cp {
@@ -466,26 +473,57 @@ fn is_glue_punct(c: char) -> bool {
 
 /// How mojibake-like a word looks; higher is worse. See the module docs.
 pub fn badness(word: &[char]) -> u32 {
-    let letter = |k| matches!(k, Class::Upper | Class::Lower | Class::Letter);
+    badness_of(word.iter().copied())
+}
+
+/// A character with its class and script, looked up once.
+#[derive(Clone, Copy)]
+struct Ch {
+    c: char,
+    k: Class,
+    script: u32,
+}
+
+impl Ch {
+    #[inline]
+    fn new(c: char) -> Ch {
+        let v = info(c);
+        Ch {
+            c,
+            k: Class::from_u8(v as u8),
+            script: v >> 8,
+        }
+    }
+
+    #[inline]
+    fn letter(self) -> bool {
+        matches!(self.k, Class::Upper | Class::Lower | Class::Letter)
+    }
+}
+
+/// [`badness`] over any sequence of characters; each character's class and script is looked
+/// up once (the window below holds the previous, current and next one).
+fn badness_of(mut chars: impl Iterator<Item = char>) -> u32 {
     let mut score = 0;
     let mut upper_run = 0u32;
     let mut upper_non_ascii = false;
-    for (i, &c) in word.iter().enumerate() {
-        let k = class(c);
-        let prev = i.checked_sub(1).and_then(|j| word.get(j)).copied();
-        let next = word.get(i + 1).copied();
+    let mut prev: Option<Ch> = None;
+    let mut cur = chars.next().map(Ch::new);
+    while let Some(ch) = cur {
+        let next = chars.next().map(Ch::new);
+        let (c, k) = (ch.c, ch.k);
         match k {
             Class::Bad => score += 2,
             Class::Rare => {
                 // A rare symbol touching a non-ASCII letter or another rare symbol.
                 // (Typographic dashes and quotes count as glue too: MacRoman turns every
                 // Cyrillic lead byte into `–` or `—`.)
-                let glued = |j: Option<char>| {
+                let glued = |j: Option<Ch>| {
                     j.is_some_and(|n| {
-                        !n.is_ascii()
-                            && (is_glue_punct(n)
+                        !n.c.is_ascii()
+                            && (is_glue_punct(n.c)
                                 || matches!(
-                                    class(n),
+                                    n.k,
                                     Class::Upper | Class::Lower | Class::Letter | Class::Rare
                                 ))
                     })
@@ -496,7 +534,7 @@ pub fn badness(word: &[char]) -> u32 {
             }
             _ => {}
         }
-        let is_letter = |x: Option<char>| x.is_some_and(|p| letter(class(p)));
+        let is_letter = |x: Option<Ch>| x.is_some_and(Ch::letter);
         let between_letters = is_letter(prev) && is_letter(next);
         let touching_letter = is_letter(prev) || is_letter(next);
         if (between_letters && (is_glue_punct(c) || c == '?'))
@@ -507,14 +545,17 @@ pub fn badness(word: &[char]) -> u32 {
         if c == ' ' {
             upper_run = 0;
             upper_non_ascii = false;
+            prev = cur;
+            cur = next;
             continue;
         }
-        if let Some(p) = prev.filter(|&p| p != ' ') {
-            let pk = class(p);
-            if letter(k) && letter(pk) {
+        if let Some(pch) = prev.filter(|p| p.c != ' ') {
+            let (p, pk) = (pch.c, pch.k);
+            if ch.letter() && pch.letter() {
                 // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
-                let cjk_after_ascii = |a: char, b: char| a.is_ascii() && matches!(script(b), 7 | 8);
-                if script(p) != script(c) && !cjk_after_ascii(p, c) && !cjk_after_ascii(c, p) {
+                let cjk_after_ascii = |a: Ch, b: Ch| a.c.is_ascii() && matches!(b.script, 7 | 8);
+                if pch.script != ch.script && !cjk_after_ascii(pch, ch) && !cjk_after_ascii(ch, pch)
+                {
                     score += 1;
                 }
                 if pk == Class::Lower && k == Class::Upper && !c.is_ascii() {
@@ -529,8 +570,8 @@ pub fn badness(word: &[char]) -> u32 {
                     score += 1;
                 }
             }
-            if (0x300..=0x36F).contains(&(c as u32)) && (!letter(pk) || !is_common_mark(c)) {
-                score += if letter(pk) { 1 } else { 2 };
+            if (0x300..=0x36F).contains(&(c as u32)) && (!pch.letter() || !is_common_mark(c)) {
+                score += if pch.letter() { 1 } else { 2 };
             }
         } else if (0x300..=0x36F).contains(&(c as u32)) {
             score += 2;
@@ -542,6 +583,8 @@ pub fn badness(word: &[char]) -> u32 {
             upper_run = 0;
             upper_non_ascii = false;
         }
+        prev = cur;
+        cur = next;
     }
     score
 }
@@ -647,7 +690,7 @@ fn fix_once(line: &str) -> Option<(String, u32)> {
             if encs & (1 << e) == 0 {
                 continue;
             }
-            let Some(d1) = decode_word(word, e, true) else {
+            let Some(d1) = decode_word(t, word, e, true) else {
                 continue;
             };
             let mut cand = Choice {
@@ -666,7 +709,7 @@ fn fix_once(line: &str) -> Option<(String, u32)> {
                     .iter()
                     .any(|&c| idx(c).is_some_and(|i| t.lead[i] & (1 << e2) != 0));
                 if let Some(d2) = has_lead
-                    .then(|| decode_word(&cand.chars, e2, false))
+                    .then(|| decode_word(t, &cand.chars, e2, false))
                     .flatten()
                 {
                     let b2 = badness(&d2.chars);
