@@ -161,6 +161,17 @@ impl WordHasher {
         self.open = true;
     }
 
+    /// A run of ASCII letters and digits (lowercased, digits folded, as [`ascii_class`]).
+    #[inline]
+    pub fn ascii_run(&mut self, run: &[u8]) {
+        let mut h = self.h;
+        for &b in run {
+            h = (h ^ u64::from(ASCII_CLASS[b as usize])).wrapping_mul(FNV_PRIME);
+        }
+        self.h = h;
+        self.open |= !run.is_empty();
+    }
+
     /// A letter or digit outside ASCII: its lowercase form's bytes.
     #[inline]
     pub fn char(&mut self, c: char) {

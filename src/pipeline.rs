@@ -34,6 +34,7 @@ use std::time::Instant;
 pub struct Summary {
     pub report: Report,
     pub out_dir: std::path::PathBuf,
+    pub phases: Phases,
 }
 
 /// An input item after reading: a document, or the reason it cannot be one.
@@ -60,9 +61,11 @@ pub fn run(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let threads = pool.current_num_threads();
     let start = Instant::now();
     let mut summary = pool.install(|| run_in_pool(cfg, msgs))?;
+    let phases = summary.phases.laps.clone();
     summary.report.timing = Some(Timing {
         wall_seconds: round_ms(start.elapsed().as_secs_f64()),
         threads,
+        phases,
     });
     let mut f = AtomicFile::create(&cfg.out, write::REPORT)?;
     f.write_all(&write::report_bytes(&summary.report))?;
@@ -296,13 +299,42 @@ struct Judged<'a> {
     sig: Option<strip::repetition::Signature>,
 }
 
+/// Wall time per phase of a run.
+#[derive(Debug, Clone)]
+pub struct Phases {
+    last: Instant,
+    pub laps: Vec<(&'static str, f64)>,
+}
+
+impl Default for Phases {
+    fn default() -> Self {
+        Phases {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Phases {
+    /// Ends the phase `name` now.
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps
+            .push((name, round_ms((now - self.last).as_secs_f64())));
+        self.last = now;
+    }
+}
+
 fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
+    let mut phases = Phases::default();
     let (items, bytes_in) = read_all(cfg);
+    phases.lap("read");
     msgs.progress_total(items.len() as u64);
     let mut done: Vec<std::result::Result<Doc, Rejection>> = items
         .into_par_iter()
         .map(|it| it.and_then(|raw| prepare(raw, cfg)))
         .collect();
+    phases.lap("decode_repair");
 
     // Strip reads each document once (measure: lines, words, line rules, the model's alone
     // scores); the fingerprint comes from the text the document keeps judged alone, so that
@@ -332,6 +364,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 })
             })
             .collect();
+        phases.lap("strip_measure");
         let counts = repetition.then(|| {
             let sigs: Vec<&strip::repetition::Signature> = measured
                 .iter()
@@ -339,6 +372,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 .collect();
             strip::Counts::build(&sigs)
         });
+        phases.lap("repetition_counts");
         let outcomes: Vec<Option<(String, Vec<Removal>, Fingerprint)>> = measured
             .into_par_iter()
             .map(|m| {
@@ -372,8 +406,10 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         });
     }
 
+    phases.lap("strip_judge");
     // The barrier: dedup over all fingerprints, in input order.
     let dups = duplicates(cfg, &done, msgs)?;
+    phases.lap("dedup");
 
     let mut report = Report {
         bytes_in,
@@ -438,6 +474,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         })
         .collect();
 
+    phases.lap("serialize");
     let mut clean = AtomicFile::create(&cfg.out, write::CLEAN)?;
     let mut dropped = AtomicFile::create(&cfg.out, write::DROPPED)?;
     let mut warned = 0usize;
@@ -503,9 +540,11 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         .set_clusters(cluster_size.values().copied());
     clean.commit()?;
     dropped.commit()?;
+    phases.lap("write");
     Ok(Summary {
         report,
         out_dir: cfg.out.clone(),
+        phases,
     })
 }
 

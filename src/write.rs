@@ -130,6 +130,18 @@ impl DuplicateStats {
 pub struct Timing {
     pub wall_seconds: f64,
     pub threads: usize,
+    /// Wall seconds per phase of the run, in run order: where a slow run spends its time.
+    #[serde(serialize_with = "ordered_map")]
+    pub phases: Vec<(&'static str, f64)>,
+}
+
+fn ordered_map<S: serde::Serializer>(v: &[(&'static str, f64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(v.len()))?;
+    for (k, x) in v {
+        m.serialize_entry(k, x)?;
+    }
+    m.end()
 }
 
 impl Report {

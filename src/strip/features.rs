@@ -179,7 +179,6 @@ struct Word {
     len: usize,
     alnum_end: usize,
     alnum: bool,
-    upper_first: bool,
     overflow: bool,
 }
 
@@ -190,23 +189,33 @@ impl Word {
             len: 0,
             alnum_end: 0,
             alnum: false,
-            upper_first: false,
             overflow: false,
         }
     }
 
-    /// Appends ASCII bytes, lowercased.
-    #[inline]
-    fn push_lower(&mut self, s: &[u8]) {
-        let end = self.len + s.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                for (d, &c) in dst.iter_mut().zip(s) {
-                    *d = c.to_ascii_lowercase();
+    /// Reads a whitespace-free token: its letters and digits lowercased, with the
+    /// apostrophes and hyphens that follow a letter; `alnum_end` ends at the last letter.
+    fn read(&mut self, token: &str) {
+        for c in token.chars() {
+            if c.is_ascii() {
+                let b = c as u8;
+                if b.is_ascii_alphanumeric() {
+                    self.push(b.to_ascii_lowercase());
+                    self.alnum = true;
+                    self.alnum_end = self.len;
+                } else if (b == b'\'' || b == b'-') && self.alnum {
+                    self.push(b);
                 }
-                self.len = end;
+            } else if c.is_alphanumeric() {
+                let mut tmp = [0u8; 4];
+                for lc in c.to_lowercase() {
+                    for &b in lc.encode_utf8(&mut tmp).as_bytes() {
+                        self.push(b);
+                    }
+                }
+                self.alnum = true;
+                self.alnum_end = self.len;
             }
-            None => self.overflow = true,
         }
     }
 
@@ -282,7 +291,9 @@ impl<'a> Line<'a> {
             }
             let start = i;
             tokens += 1;
-            let mut w = Word::new();
+            let words_before = words.len();
+            let mut alnum = false;
+            let mut upper_first = false;
             while i < n {
                 let mut b = bytes[i];
                 if b < 128 {
@@ -291,16 +302,15 @@ impl<'a> Line<'a> {
                         break;
                     }
                     if k & (ALPHA | DIGIT) != 0 {
-                        if !w.alnum {
-                            w.upper_first = k & UPPER != 0;
-                            w.alnum = true;
+                        if !alnum {
+                            upper_first = k & UPPER != 0;
+                            alnum = true;
                         }
-                        // A run of ASCII letters and digits, in one tight loop.
+                        // A run of ASCII letters and digits: find its end, then hash it.
                         let run_start = i;
                         let mut digits = 0u32;
                         loop {
                             digits += u32::from(b.is_ascii_digit());
-                            fp.byte(crate::fingerprint::ascii_class(b));
                             i += 1;
                             if i == n {
                                 break;
@@ -310,26 +320,18 @@ impl<'a> Line<'a> {
                                 break;
                             }
                         }
+                        fp.ascii_run(&bytes[run_start..i]);
                         let run = (i - run_start) as u32;
                         l.digits += digits;
                         l.letters += run - digits;
                         l.chars += run;
                         fp_letter |= run > digits;
-                        w.push_lower(&bytes[run_start..i]);
-                        w.alnum_end = w.len;
                         continue;
                     }
                     i += 1;
                     l.chars += 1;
                     end_word!();
-                    if b == b'\'' || b == b'-' {
-                        if w.alnum {
-                            w.push(b);
-                        }
-                        if b != b'-' || !w.alnum {
-                            l.symbols += 1;
-                        }
-                    } else {
+                    if b != b'-' || !alnum {
                         l.symbols += 1;
                     }
                     continue;
@@ -348,50 +350,54 @@ impl<'a> Line<'a> {
                     continue;
                 }
                 if c.is_alphanumeric() {
-                    if !w.alnum {
-                        w.upper_first = c.is_uppercase();
-                        w.alnum = true;
+                    if !alnum {
+                        upper_first = c.is_uppercase();
+                        alnum = true;
                     }
                     l.letters += 1;
                     if is_unspaced(c) {
                         unspaced += 1;
                     }
                     fp_letter = true;
-                    for lc in c.to_lowercase() {
-                        let mut tmp = [0u8; 4];
-                        for &b in lc.encode_utf8(&mut tmp).as_bytes() {
-                            w.push(b);
-                            fp.byte(b);
-                        }
-                    }
-                    w.alnum_end = w.len;
+                    fp.char(c);
                 } else {
                     end_word!();
                     l.symbols += 1;
                 }
             }
             end_word!();
-            if !w.alnum {
+            if !alnum {
                 if is_sep_token(&text[start..i]) {
                     l.seps += 1;
                 }
                 continue;
             }
             l.words += 1;
-            if w.upper_first {
+            if upper_first {
                 l.caps += 1;
             }
-            if !w.overflow {
-                let e = lexicon::entry_bytes(&w.buf[..w.alnum_end]);
-                if first {
-                    l.first_flags = e.flags;
+            // The lexicon word: a token of one normalized word is looked up by that word's
+            // hash; others ("don't", "e-mail", "U.S.") by their letters and inner
+            // apostrophes and hyphens.
+            let e = if words.len() == words_before + 1 {
+                lexicon::entry_hashed(words[words_before])
+            } else {
+                let mut w = Word::new();
+                w.read(&text[start..i]);
+                if w.overflow {
+                    lexicon::Entry::default()
+                } else {
+                    lexicon::entry_bytes(&w.buf[..w.alnum_end])
                 }
-                l.any_flags |= e.flags;
-                match lang {
-                    Some(lang) => l.stop += u32::from(e.langs & lang != 0),
-                    None if e.langs != 0 => stop_masks.push(e.langs),
-                    None => {}
-                }
+            };
+            if first {
+                l.first_flags = e.flags;
+            }
+            l.any_flags |= e.flags;
+            match lang {
+                Some(lang) => l.stop += u32::from(e.langs & lang != 0),
+                None if e.langs != 0 => stop_masks.push(e.langs),
+                None => {}
             }
             first = false;
         }

@@ -750,6 +750,95 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
     })
 }
 
+/// The lexicon keyed by the hash of each word's normalized form
+/// ([`crate::fingerprint::WordHasher`]): an open-addressing table with linear probing, so a
+/// word that is one run of letters is looked up with the hash strip computed anyway while
+/// reading it, without copying or hashing its bytes again. Words whose normalized form is
+/// not themselves (an apostrophe, a hyphen, a digit inside) are not in it: they go through
+/// [`entry_bytes`].
+///
+/// Layout, for the cache: one `u64` a slot, the low 32 bits of the word's hash (the check)
+/// above the 1-based index of its entry among the distinct entries (0: empty slot); the slot
+/// is picked by the hash's top bits. 16K slots (128 KiB) for the ~9K words, so the table
+/// stays in L2. A word outside the lexicon is taken for one of its words only if it lands on
+/// that word's slot run and agrees on all 32 check bits (about one word in a billion).
+struct HashedLexicon {
+    slots: Vec<u64>,
+    entries: Vec<Entry>,
+    shift: u32,
+}
+
+impl HashedLexicon {
+    fn build() -> Self {
+        let m = map();
+        let bits = (m.len() + m.len() / 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let size = 1usize << bits;
+        let mut t = HashedLexicon {
+            slots: vec![0; size],
+            entries: Vec::new(),
+            shift: 64 - bits,
+        };
+        let mut index: FastMap<(u8, u64), u32> = FastMap::default();
+        // Sorted, so that the table does not depend on the map's iteration order.
+        let mut words: Vec<(&&[u8], &Entry)> = m.iter().collect();
+        words.sort_by_key(|(w, _)| **w);
+        for (word, e) in words {
+            let Ok(w) = std::str::from_utf8(word) else {
+                continue;
+            };
+            // Only words that are a single normalized word, equal to themselves.
+            if w.contains(' ') || crate::fingerprint::normalize(w) != w {
+                continue;
+            }
+            let mut hw = crate::fingerprint::WordHasher::new();
+            for &b in word.iter() {
+                hw.byte(b);
+            }
+            let Some(h) = hw.end() else { continue };
+            let next = t.entries.len() as u32 + 1;
+            let k = *index.entry((e.flags, e.langs)).or_insert(next);
+            if k == next {
+                t.entries.push(*e);
+            }
+            let mut i = (h >> t.shift) as usize;
+            while t.slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            t.slots[i] = (h << 32) | u64::from(k);
+        }
+        t
+    }
+
+    #[inline]
+    fn get(&self, h: u64) -> Entry {
+        let mask = self.slots.len() - 1;
+        let check = h << 32;
+        let mut i = (h >> self.shift) as usize;
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                return Entry::default();
+            }
+            if s & !0xFFFF_FFFF == check {
+                return self.entries[(s as u32 - 1) as usize];
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The entry of a word given the hash of its normalized form, for a word that is a single
+/// run of letters (see [`HashedLexicon`]). Equal to [`entry_bytes`] of the lowercased word.
+#[inline]
+pub fn entry_hashed(h: u64) -> Entry {
+    use std::sync::OnceLock;
+    static T: OnceLock<HashedLexicon> = OnceLock::new();
+    T.get_or_init(HashedLexicon::build).get(h)
+}
+
 /// The entry of a lowercase word (empty when it is in no list).
 pub fn entry(word: &str) -> Entry {
     entry_bytes(word.as_bytes())
@@ -770,4 +859,34 @@ pub const MAX_WORD: usize = 32;
 /// Which of the lists (bit flags above) hold a lowercase word.
 pub fn flags(word: &str) -> u8 {
     entry(word).flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strip looks a single-word token up by its normalized hash: that must answer exactly
+    /// what the byte lookup answers, for every word of every list.
+    #[test]
+    fn hashed_lookup_equals_byte_lookup() {
+        let mut hashed = 0;
+        for (word, e) in map() {
+            let w = std::str::from_utf8(word).unwrap();
+            assert!(
+                !w.bytes().any(|b| b.is_ascii_digit()),
+                "{w}: digits fold in the normalized form"
+            );
+            if w.contains(' ') || crate::fingerprint::normalize(w) != w {
+                continue;
+            }
+            let mut words = Vec::new();
+            crate::fingerprint::word_hashes(w, &mut words);
+            assert_eq!(words.len(), 1, "{w}");
+            let h = entry_hashed(words[0]);
+            assert_eq!((h.flags, h.langs), (e.flags, e.langs), "{w}");
+            hashed += 1;
+        }
+        assert!(hashed > map().len() * 9 / 10, "{hashed} of {}", map().len());
+        assert_eq!(entry_hashed(12345).langs, 0);
+    }
 }
