@@ -370,7 +370,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 .iter()
                 .filter_map(|m| m.as_ref().and_then(|m| m.sig.as_ref()))
                 .collect();
-            strip::Counts::build(&sigs)
+            strip::Counts::build_with(&sigs, &|p| p.par_sort_unstable(), &par_tables)
         });
         phases.lap("repetition_counts");
         let outcomes: Vec<Option<(String, Vec<Removal>, Fingerprint)>> = measured
@@ -432,11 +432,12 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         })
         .collect();
 
-    // Serialize in parallel, write in order.
-    let lines: Vec<(bool, Vec<u8>)> = done
-        .par_iter()
-        .zip(fates.par_iter())
-        .map(|(d, fate)| match (d, fate) {
+    // Serialize in parallel and write in order, a chunk at a time: the next chunk is
+    // serialized while the previous one is written, and only two chunks are held in memory.
+    let serialize = |d: &std::result::Result<Doc, Rejection>,
+                     fate: &Option<Fate>|
+     -> (bool, Vec<u8>) {
+        match (d, fate) {
             (Err(r), _) => (false, write::rejection_line(r)),
             (Ok(doc), Some(Fate::Kept)) | (Ok(doc), None) => (true, write::clean_line(doc)),
             (Ok(doc), Some(Fate::Empty)) => {
@@ -471,63 +472,95 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                     ),
                 )
             }
-        })
-        .collect();
-
-    phases.lap("serialize");
+        }
+    };
     let mut clean = AtomicFile::create(&cfg.out, write::CLEAN)?;
     let mut dropped = AtomicFile::create(&cfg.out, write::DROPPED)?;
     let mut warned = 0usize;
     const MAX_WARNINGS: usize = 20;
+    const CHUNK: usize = 2048;
     let mut cluster_size: std::collections::BTreeMap<&str, u64> = Default::default();
-    for ((d, fate), (is_clean, bytes)) in done.iter().zip(&fates).zip(&lines) {
-        report.documents_in += 1;
-        if *is_clean {
-            clean.write_all(bytes)?;
-        } else {
-            dropped.write_all(bytes)?;
-        }
-        match (d, fate) {
-            (Err(r), _) => {
-                report.drop(r.reason);
-                if warned < MAX_WARNINGS {
-                    msgs.warn(&format!("{}: {}", r.reason.as_str(), r.detail));
-                }
-                warned += 1;
-            }
-            (Ok(doc), fate) => {
-                *report.encodings.entry(doc.changes.encoding).or_default() += 1;
-                report.invalid_bytes += doc.changes.invalid_bytes;
-                let r = &doc.changes.repairs;
-                if r.any() {
-                    report.documents_repaired += 1;
-                }
-                report.repairs.mojibake += r.mojibake;
-                report.repairs.html_entities += r.html_entities;
-                report.repairs.control_chars += r.control_chars;
-                report.repairs.nfc += r.nfc;
-                for rm in &doc.changes.removed {
-                    *report.lines_stripped.entry(rm.rule).or_default() += 1;
-                }
-                match fate {
-                    Some(Fate::Kept) | None => {
-                        report.kept += 1;
-                        report.bytes_out += doc.text.len() as u64;
+    let mut stripped: Vec<(&'static str, u64)> = Vec::new();
+    let ser_chunk = |k: usize| -> Vec<(bool, Vec<u8>)> {
+        let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
+        done[r.clone()]
+            .par_iter()
+            .zip(fates[r].par_iter())
+            .map(|(d, fate)| serialize(d, fate))
+            .collect()
+    };
+    let chunks = done.len().div_ceil(CHUNK);
+    let mut next = (chunks > 0).then(|| ser_chunk(0));
+    for k in 0..chunks {
+        let lines = next.take().unwrap_or_default();
+        let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
+        let (res, after) = rayon::join(
+            || -> Result<()> {
+                for ((d, fate), (is_clean, bytes)) in
+                    done[r.clone()].iter().zip(&fates[r.clone()]).zip(&lines)
+                {
+                    report.documents_in += 1;
+                    if *is_clean {
+                        clean.write_all(bytes)?;
+                    } else {
+                        dropped.write_all(bytes)?;
                     }
-                    Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
-                    Some(Fate::Duplicate(x)) => {
-                        report.drop(if x.exact {
-                            Reason::ExactDuplicate
-                        } else {
-                            Reason::NearDuplicate
-                        });
-                        report.duplicates.add(x.distance, x.similarity);
-                        *cluster_size.entry(x.of_source.as_str()).or_insert(1) += 1;
+                    match (d, fate) {
+                        (Err(r), _) => {
+                            report.drop(r.reason);
+                            if warned < MAX_WARNINGS {
+                                msgs.warn(&format!("{}: {}", r.reason.as_str(), r.detail));
+                            }
+                            warned += 1;
+                        }
+                        (Ok(doc), fate) => {
+                            *report.encodings.entry(doc.changes.encoding).or_default() += 1;
+                            report.invalid_bytes += doc.changes.invalid_bytes;
+                            let r = &doc.changes.repairs;
+                            if r.any() {
+                                report.documents_repaired += 1;
+                            }
+                            report.repairs.mojibake += r.mojibake;
+                            report.repairs.html_entities += r.html_entities;
+                            report.repairs.control_chars += r.control_chars;
+                            report.repairs.nfc += r.nfc;
+                            for rm in &doc.changes.removed {
+                                match stripped
+                                    .iter_mut()
+                                    .find(|(r, _)| std::ptr::eq(*r, rm.rule) || *r == rm.rule)
+                                {
+                                    Some((_, n)) => *n += 1,
+                                    None => stripped.push((rm.rule, 1)),
+                                }
+                            }
+                            match fate {
+                                Some(Fate::Kept) | None => {
+                                    report.kept += 1;
+                                    report.bytes_out += doc.text.len() as u64;
+                                }
+                                Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
+                                Some(Fate::Duplicate(x)) => {
+                                    report.drop(if x.exact {
+                                        Reason::ExactDuplicate
+                                    } else {
+                                        Reason::NearDuplicate
+                                    });
+                                    report.duplicates.add(x.distance, x.similarity);
+                                    *cluster_size.entry(x.of_source.as_str()).or_insert(1) += 1;
+                                }
+                            }
+                        }
                     }
                 }
-            }
-        }
+                Ok(())
+            },
+            || (k + 1 < chunks).then(|| ser_chunk(k + 1)),
+        );
+        res?;
+        next = after;
     }
+    report.lines_stripped.extend(stripped);
+    phases.lap("serialize_write");
     if warned > MAX_WARNINGS {
         msgs.warn(&format!(
             "… and {} more problems: see {}",
@@ -540,7 +573,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         .set_clusters(cluster_size.values().copied());
     clean.commit()?;
     dropped.commit()?;
-    phases.lap("write");
+    phases.lap("commit");
     Ok(Summary {
         report,
         out_dir: cfg.out.clone(),

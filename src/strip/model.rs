@@ -87,6 +87,10 @@ pub struct DocContext<'a> {
     pub repeats: &'a [u32],
     /// Line is prose ([`Line::is_prose`]).
     pub prose: &'a [bool],
+    /// Per line: distance to the nearest other prose line (7: none within 6).
+    pub prose_dist: Vec<u32>,
+    /// Per line: length of the run of short non-sentences it belongs to (0: not short).
+    pub short_run: Vec<u32>,
     /// Index of the first and last prose line.
     pub first_prose: Option<usize>,
     pub last_prose: Option<usize>,
@@ -110,10 +114,61 @@ impl<'a> DocContext<'a> {
             .filter(|(_, p)| **p)
             .map(|(l, _)| l.words)
             .sum();
+        let n = lines.len();
+        // Nearest prose line in the window [i - 6, i - 6 + 12] (clipped at the start, so
+        // the first lines look up to 12 ahead), other than the line itself; 7 when there is
+        // none.
+        let mut prose_dist = vec![u32::MAX; n];
+        let mut prev: Option<usize> = None;
+        for (i, d) in prose_dist.iter_mut().enumerate() {
+            let lo = i.saturating_sub(6);
+            if let Some(p) = prev.filter(|&p| p >= lo) {
+                *d = (i - p) as u32;
+            }
+            if prose[i] {
+                prev = Some(i);
+            }
+        }
+        let mut next: Option<usize> = None;
+        for i in (0..n).rev() {
+            let hi = i.saturating_sub(6) + 12;
+            if let Some(q) = next.filter(|&q| q <= hi) {
+                prose_dist[i] = prose_dist[i].min((q - i) as u32);
+            }
+            if prose[i] {
+                next = Some(i);
+            }
+        }
+        for d in &mut prose_dist {
+            if *d == u32::MAX {
+                *d = 7;
+            }
+        }
+        // Length of the run of short non-sentences a line is in, counting at most 19 lines
+        // before it and 40 lines in all.
+        let short: Vec<bool> = lines.iter().map(is_short_nonsentence).collect();
+        let mut back = vec![0u32; n];
+        for i in 1..n {
+            if short[i - 1] {
+                back[i] = back[i - 1] + 1;
+            }
+        }
+        let mut fwd = 0u32;
+        let mut short_run = vec![0u32; n];
+        for i in (0..n).rev() {
+            if short[i] {
+                short_run[i] = (1 + back[i].min(19) + fwd).min(40);
+                fwd += 1;
+            } else {
+                fwd = 0;
+            }
+        }
         DocContext {
             lines,
             repeats,
             prose,
+            prose_dist,
+            short_run,
             first_prose: prose.iter().position(|p| *p),
             last_prose: prose.iter().rposition(|p| *p),
             prose_share: if total == 0 {
@@ -164,33 +219,8 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     let words = l.words.max(1) as f32;
     let prev = i.checked_sub(1).map(|j| &lines[j]);
     let next = lines.get(i + 1);
-    let mut dist = u32::MAX;
-    for (j, p) in ctx
-        .prose
-        .iter()
-        .enumerate()
-        .skip(i.saturating_sub(6))
-        .take(13)
-    {
-        if *p && j != i {
-            dist = dist.min(u32::try_from(j.abs_diff(i)).unwrap_or(u32::MAX));
-        }
-    }
-    let dist = if dist == u32::MAX { 7 } else { dist };
-    let mut run = 0u32;
-    if is_short_nonsentence(l) {
-        run = 1;
-        let mut j = i;
-        while j > 0 && run < 20 && is_short_nonsentence(&lines[j - 1]) {
-            j -= 1;
-            run += 1;
-        }
-        let mut j = i + 1;
-        while j < n && run < 40 && is_short_nonsentence(&lines[j]) {
-            j += 1;
-            run += 1;
-        }
-    }
+    let dist = ctx.prose_dist[i];
+    let run = ctx.short_run[i];
     let rep = ctx.repeats.get(i).copied().unwrap_or(1).max(1);
     let short = is_short_nonsentence(l) as u8 as f32;
     let letters = l.letters.max(1) as f32;
@@ -323,14 +353,18 @@ impl Model {
     /// The feature (index, contribution) that pushed the score down the most; `(0, 0.0)`
     /// (the bias) when none did. The first such feature wins a tie.
     pub fn most_negative(&self, x: &[f32; N]) -> (usize, f32) {
-        let mut best = (0, 0.0f32);
-        for (k, (w, x)) in self.weights.iter().zip(x).enumerate().skip(1) {
-            let c = w * x;
-            if c < best.1 {
-                best = (k, c);
+        // Branch-free: the smallest contribution first, then its first position.
+        let mut c = [0f32; N];
+        for ((c, w), x) in c.iter_mut().zip(&self.weights).zip(x) {
+            *c = w * x;
+        }
+        let min = c[1..].iter().fold(0f32, |m, &v| if v < m { v } else { m });
+        if min < 0.0 {
+            if let Some(k) = c[1..].iter().position(|&v| v == min) {
+                return (k + 1, min);
             }
         }
-        best
+        (0, 0.0)
     }
 
     /// [`Model::most_negative`] of a line's features with corpus counts, from that of its
@@ -389,6 +423,64 @@ mod tests {
             model().is_some(),
             "model.txt must name every feature and a threshold"
         );
+    }
+
+    /// The context arrays equal the window scans they replace.
+    #[test]
+    fn context_arrays_equal_window_scans() {
+        let texts = [
+            "Home",
+            "News and more",
+            "This is a long sentence that ends the way prose ends, with a period.",
+            "Short one.",
+            "Menu",
+        ];
+        let mut x = 12345u64;
+        for round in 0..400 {
+            let n = (x % 60) as usize;
+            let mut doc = Vec::new();
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Half the documents have little prose, so that the nearest one is far.
+                let k = (x % texts.len() as u64) as usize;
+                doc.push(if round % 2 == 1 && k == 2 && x % 4 != 0 {
+                    texts[0]
+                } else {
+                    texts[k]
+                });
+            }
+            let lines: Vec<Line> = doc.iter().map(|t| Line::new(1, t, 0)).collect();
+            let prose: Vec<bool> = lines.iter().map(Line::is_prose).collect();
+            let ones = vec![1; n];
+            let ctx = DocContext::new(&lines, &ones, &prose, false);
+            for i in 0..n {
+                let mut dist = u32::MAX;
+                for (j, p) in prose.iter().enumerate().skip(i.saturating_sub(6)).take(13) {
+                    if *p && j != i {
+                        dist = dist.min(j.abs_diff(i) as u32);
+                    }
+                }
+                let dist = if dist == u32::MAX { 7 } else { dist };
+                assert_eq!(ctx.prose_dist[i], dist, "dist {i} of {doc:?}");
+                let mut run = 0u32;
+                if is_short_nonsentence(&lines[i]) {
+                    run = 1;
+                    let mut j = i;
+                    while j > 0 && run < 20 && is_short_nonsentence(&lines[j - 1]) {
+                        j -= 1;
+                        run += 1;
+                    }
+                    let mut j = i + 1;
+                    while j < n && run < 40 && is_short_nonsentence(&lines[j]) {
+                        j += 1;
+                        run += 1;
+                    }
+                }
+                assert_eq!(ctx.short_run[i], run, "run {i} of {doc:?}");
+            }
+        }
     }
 
     #[test]

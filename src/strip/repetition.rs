@@ -72,6 +72,18 @@ pub struct Counts {
 impl Counts {
     /// Counts lines per content cluster over the whole corpus (see the module docs).
     pub fn build<S: std::borrow::Borrow<Signature>>(sigs: &[S]) -> Counts {
+        Counts::build_with(sigs, &|p| p.sort_unstable(), &|n, job| {
+            (0..n).map(job).collect()
+        })
+    }
+
+    /// [`Counts::build`] with the caller's sort of the (line, cluster) pairs and runner of
+    /// dedup's table jobs (the pipeline passes parallel ones; the result is the same).
+    pub fn build_with<S: std::borrow::Borrow<Signature>>(
+        sigs: &[S],
+        sort: &dyn Fn(&mut [(u64, u32)]),
+        tables: dedup::TableRunner<'_>,
+    ) -> Counts {
         let entries: Vec<Option<Entry>> = sigs
             .iter()
             .map(|s| {
@@ -91,7 +103,7 @@ impl Counts {
             min_similarity: 0.0,
             keep: crate::config::KeepRule::First,
         };
-        let dups = dedup::dedup(&entries, dedup::Bands::NONE, &params);
+        let dups = dedup::dedup_with(&entries, dedup::Bands::NONE, &params, tables);
         let mut pairs: Vec<(u64, u32)> =
             Vec::with_capacity(sigs.iter().map(|s| s.borrow().lines.len()).sum());
         let mut clusters = 0;
@@ -103,7 +115,7 @@ impl Counts {
             let c = u32::try_from(c).unwrap_or(u32::MAX);
             pairs.extend(s.lines.iter().map(|&h| (h, c)));
         }
-        pairs.sort_unstable();
+        sort(&mut pairs);
         pairs.dedup();
         let mut map = FastMap::default();
         let mut i = 0;
