@@ -53,7 +53,7 @@ fn main() {
         let (w, len) = strip::kept_words(&m, &v);
         n += thresh::fingerprint::fingerprint_words(&w, len, None).simhash as usize & 1;
         n += strip::repetition::signature_of(&m).lines.len();
-        n += strip::render(&m.lines, &v).0.len();
+        n += strip::render(&m.lines, &v, false).text.len();
     }
     report("+fp+sig+render", t, n);
 }

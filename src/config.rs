@@ -76,6 +76,8 @@ pub struct Config {
     pub strip: bool,
     /// Strip lines that repeat across many unrelated documents (needs the whole corpus).
     pub repetition: bool,
+    /// List each removed line in the output (`changes.removed`), not only counts per rule.
+    pub removed_lines: bool,
     /// Silence progress and summary on stderr.
     pub quiet: bool,
 }
@@ -99,6 +101,7 @@ impl Default for Config {
             repair: true,
             strip: true,
             repetition: true,
+            removed_lines: false,
             quiet: false,
         }
     }

@@ -104,6 +104,10 @@ pub struct Changes {
     pub repairs: Repairs,
     /// Number of lines the strip stage removed.
     pub lines_removed: u32,
+    /// How many lines each rule removed.
+    pub removed_by: std::collections::BTreeMap<&'static str, u32>,
+    /// Each removed line, only when asked for (`--removed-lines`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<Removal>,
 }
 

@@ -150,6 +150,10 @@ struct ReadArgs {
     /// unrelated documents (saves one pass over the input).
     #[arg(long)]
     no_repetition: bool,
+    /// List every removed line (number, rule, text) in `changes.removed` of clean.jsonl;
+    /// by default only the count per rule is written (`changes.removed_by`).
+    #[arg(long)]
+    removed_lines: bool,
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -312,6 +316,7 @@ fn config(inputs: Vec<PathBuf>, out: PathBuf, r: ReadArgs, d: &DedupArgs) -> thr
         repair: !r.no_repair,
         strip: !r.no_strip,
         repetition: !r.no_repetition,
+        removed_lines: r.removed_lines,
         quiet: r.quiet,
     }
 }
@@ -354,6 +359,7 @@ fn dedup(a: DedupCmdArgs) -> anyhow::Result<()> {
             no_repair: false,
             no_strip: false,
             no_repetition: false,
+            removed_lines: false,
             quiet: a.quiet,
         },
         &a.dedup,

@@ -18,7 +18,7 @@
 
 use crate::config::Config;
 use crate::dedup::{self, Entry};
-use crate::doc::{Changes, Doc, Fingerprint, Payload, RawDoc, Reason, Rejection, Removal};
+use crate::doc::{Changes, Doc, Fingerprint, Payload, RawDoc, Reason, Rejection};
 use crate::droplist::{self, DropRecord};
 use crate::error::{Error, Result};
 use crate::read::{self, Source};
@@ -152,9 +152,9 @@ pub fn finish(doc: &mut Doc, cfg: &Config, counts: Option<&strip::Counts>) {
         let verdicts = strip::judge(&m, repeats.as_deref());
         let (words, len) = strip::kept_words(&m, &verdicts);
         let fp = fingerprint::fingerprint_words(&words, len, cfg.minhash());
-        let (text, removed) = strip::render(&m.lines, &verdicts);
+        let r = strip::render(&m.lines, &verdicts, cfg.removed_lines);
         drop(m);
-        strip::set(doc, text, removed);
+        strip::set(doc, r);
         doc.fingerprint = fp;
     } else {
         strip::normalize_only(doc);
@@ -373,7 +373,8 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
             strip::Counts::build_with(&sigs, &|p| p.par_sort_unstable(), &par_tables)
         });
         phases.lap("repetition_counts");
-        let outcomes: Vec<Option<(String, Vec<Removal>, Fingerprint)>> = measured
+        let detail = cfg.removed_lines;
+        let outcomes: Vec<Option<(strip::Rendered, Fingerprint)>> = measured
             .into_par_iter()
             .map(|m| {
                 m.map(|Judged { m, alone, fp, .. }| {
@@ -382,17 +383,17 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                         (None, Some(c)) => strip::judge(&m, strip::repeats(&m, c).as_deref()),
                         (None, None) => strip::judge(&m, None),
                     };
-                    let (text, removed) = strip::render(&m.lines, &verdicts);
+                    let r = strip::render(&m.lines, &verdicts, detail);
                     msgs.progress_inc();
-                    (text, removed, fp)
+                    (r, fp)
                 })
             })
             .collect();
         done.par_iter_mut()
             .zip(outcomes)
             .for_each(|(d, o)| match (d, o) {
-                (Ok(doc), Some((text, removed, fp))) => {
-                    strip::set(doc, text, removed);
+                (Ok(doc), Some((r, fp))) => {
+                    strip::set(doc, r);
                     doc.fingerprint = fp;
                 }
                 _ => msgs.progress_inc(),
@@ -524,13 +525,10 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                             report.repairs.html_entities += r.html_entities;
                             report.repairs.control_chars += r.control_chars;
                             report.repairs.nfc += r.nfc;
-                            for rm in &doc.changes.removed {
-                                match stripped
-                                    .iter_mut()
-                                    .find(|(r, _)| std::ptr::eq(*r, rm.rule) || *r == rm.rule)
-                                {
-                                    Some((_, n)) => *n += 1,
-                                    None => stripped.push((rm.rule, 1)),
+                            for (&rule, &k) in &doc.changes.removed_by {
+                                match stripped.iter_mut().find(|(r, _)| *r == rule) {
+                                    Some((_, n)) => *n += u64::from(k),
+                                    None => stripped.push((rule, u64::from(k))),
                                 }
                             }
                             match fate {
@@ -559,7 +557,9 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         res?;
         next = after;
     }
-    report.lines_stripped.extend(stripped);
+    for (rule, n) in stripped {
+        *report.lines_stripped.entry(rule).or_default() += n;
+    }
     phases.lap("serialize_write");
     if warned > MAX_WARNINGS {
         msgs.warn(&format!(

@@ -408,8 +408,8 @@ pub fn lines_of(text: &str, lang: u64) -> Vec<Line<'_>> {
 /// the corpus repetition counts (`None`: judge the document alone).
 pub fn apply(doc: &mut Doc, counts: Option<&Counts>) {
     let a = analyze(&doc.text, counts);
-    let (text, removed) = render(&a.lines, &a.verdicts);
-    set(doc, text, removed);
+    let r = render(&a.lines, &a.verdicts, true);
+    set(doc, r);
 }
 
 /// The normalized words of the lines a judgement keeps, in order, and the byte length of
@@ -429,16 +429,27 @@ pub fn kept_words(m: &Measured, verdicts: &[Verdict]) -> (Vec<u64>, u64) {
 }
 
 /// The kept lines joined by `\n`, and the removed ones with their rules.
-pub fn render(lines: &[Line], verdicts: &[Verdict]) -> (String, Vec<Removal>) {
+pub fn render(lines: &[Line], verdicts: &[Verdict], detail: bool) -> Rendered {
     let mut out = String::new();
     let mut removed = Vec::new();
+    let mut by: Vec<(&'static str, u32)> = Vec::new();
+    let mut count = 0u32;
     for (l, v) in lines.iter().zip(verdicts) {
         match v.rule {
-            Some(rule) => removed.push(Removal {
-                line: l.no,
-                rule,
-                text: l.text.to_string(),
-            }),
+            Some(rule) => {
+                count += 1;
+                match by.iter_mut().find(|(r, _)| *r == rule) {
+                    Some((_, n)) => *n += 1,
+                    None => by.push((rule, 1)),
+                }
+                if detail {
+                    removed.push(Removal {
+                        line: l.no,
+                        rule,
+                        text: l.text.to_string(),
+                    });
+                }
+            }
             None => {
                 if !out.is_empty() {
                     out.push('\n');
@@ -447,14 +458,30 @@ pub fn render(lines: &[Line], verdicts: &[Verdict]) -> (String, Vec<Removal>) {
             }
         }
     }
-    (out, removed)
+    Rendered {
+        text: out,
+        lines_removed: count,
+        removed_by: by.into_iter().collect(),
+        removed,
+    }
 }
 
-/// Replaces a document's text by strip's output and records the removed lines.
-pub fn set(doc: &mut Doc, text: String, removed: Vec<Removal>) {
-    doc.changes.lines_removed = u32::try_from(removed.len()).unwrap_or(u32::MAX);
-    doc.changes.removed = removed;
-    doc.text = text;
+/// Strip's output for one document: its text and what was removed.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub text: String,
+    pub lines_removed: u32,
+    pub removed_by: std::collections::BTreeMap<&'static str, u32>,
+    /// Each removed line (only when asked for).
+    pub removed: Vec<Removal>,
+}
+
+/// Replaces a document's text by strip's output and records what was removed.
+pub fn set(doc: &mut Doc, r: Rendered) {
+    doc.changes.lines_removed = r.lines_removed;
+    doc.changes.removed_by = r.removed_by;
+    doc.changes.removed = r.removed;
+    doc.text = r.text;
 }
 
 /// Keeps only the layout normalization of strip (trim, drop blank lines), removing nothing.
