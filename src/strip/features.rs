@@ -29,6 +29,10 @@ pub struct Line<'a> {
     pub symbols: u32,
     /// Tokens that are only a separator (`|`, `»`, `›`, `/`, `•`, `·`, `-`, …).
     pub seps: u32,
+    /// Tokens made only of letters (no digit, no punctuation) that are in none of the
+    /// date word lists (months, weekdays, relative time, date fillers): a line with one is
+    /// not a timestamp.
+    pub undated: u32,
     /// Ends like a sentence.
     pub sentence: bool,
     /// Lexicon flags of the first word.
@@ -292,6 +296,8 @@ impl<'a> Line<'a> {
             let start = i;
             tokens += 1;
             let words_before = words.len();
+            let digits_before = l.digits;
+            let mut pure = true;
             let mut alnum = false;
             let mut upper_first = false;
             while i < n {
@@ -330,6 +336,7 @@ impl<'a> Line<'a> {
                     }
                     i += 1;
                     l.chars += 1;
+                    pure = false;
                     end_word!();
                     if b != b'-' || !alnum {
                         l.symbols += 1;
@@ -346,6 +353,7 @@ impl<'a> Line<'a> {
                     // Non-ASCII spaces (no-break, thin) do not split tokens (as
                     // `split_ascii_whitespace`), and are neither letters nor symbols; they
                     // do end a normalized word.
+                    pure = false;
                     end_word!();
                     continue;
                 }
@@ -361,6 +369,7 @@ impl<'a> Line<'a> {
                     fp_letter = true;
                     fp.char(c);
                 } else {
+                    pure = false;
                     end_word!();
                     l.symbols += 1;
                 }
@@ -394,6 +403,13 @@ impl<'a> Line<'a> {
                 l.first_flags = e.flags;
             }
             l.any_flags |= e.flags;
+            use lexicon::{FILLER, MONTH, RELATIVE_TIME, WEEKDAY};
+            if pure
+                && l.digits == digits_before
+                && e.flags & (MONTH | WEEKDAY | RELATIVE_TIME | FILLER) == 0
+            {
+                l.undated += 1;
+            }
             match lang {
                 Some(lang) => l.stop += u32::from(e.langs & lang != 0),
                 None if e.langs != 0 => stop_masks.push(e.langs),

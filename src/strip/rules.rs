@@ -53,6 +53,7 @@ fn split_digits(w: &str) -> Vec<&str> {
 /// "21 April 2021 - 03:26", "Mon, 12 Oct 2018", "vor 3 Stunden", "2018-10-12 15:44".
 pub fn timestamp(line: &Line) -> bool {
     if line.words == 0
+        || line.undated > 0
         || line.any_flags & (MONTH | WEEKDAY | RELATIVE_TIME) == 0 && line.digits == 0
         || line.words > 10
         || line.text.len() > 80 && line.text.chars().count() > 80
