@@ -127,7 +127,7 @@ pub struct Measured<'a> {
 /// Reads a text once: lines, words, line rules and the model's alone scores.
 pub fn measure(text: &str) -> Measured<'_> {
     let mut words = Vec::with_capacity(text.len() / 5);
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     // Stopword masks of the words, per line: the language is picked from the first
     // `LANG_SAMPLE_WORDS` words, then each line's stopwords are counted from its masks.
     let mut masks = Vec::new();
