@@ -166,8 +166,8 @@ pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
         line
     })
     .enumerate()
-        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
-        .filter(|(_, l)| !l.iter().all(|b| b.is_ascii_whitespace()))
+    .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+    .filter(|(_, l)| !l.iter().all(|b| b.is_ascii_whitespace()))
 }
 
 /// Parses one JSONL line into a document, or says why it cannot be one.

@@ -92,6 +92,14 @@ pub fn is_closer(c: char) -> bool {
 /// True when the text ends a sentence: `.`, `!`, `?`, `…` and their CJK, Devanagari, Arabic
 /// forms, possibly followed by closing quotes or brackets. (C4's rule, widened to Unicode.)
 pub fn ends_sentence(text: &str) -> bool {
+    // Most lines that are not sentences end in an ASCII letter or digit: no closer, no mark.
+    if text
+        .as_bytes()
+        .last()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
     let t = text.trim_end().trim_end_matches(is_closer);
     t.ends_with([
         '.', '!', '?', '…', '。', '！', '？', '।', '؟', '۔', '｡', '።',

@@ -369,20 +369,42 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
     if kept * MODEL_MIN_KEEP.1 >= judged * MODEL_MIN_KEEP.0 {
         return;
     }
-    let mut out: Vec<(usize, f32)> = verdict
+    let out: Vec<(usize, f32)> = verdict
         .iter()
         .enumerate()
         .filter_map(|(i, v)| v.score.filter(|_| v.rule.is_some()).map(|s| (i, s)))
         .collect();
-    // A total order (index breaks ties), so the unstable sort is deterministic.
-    out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    for (i, _) in out {
+    // Best score first, the earlier line on a tie: a total order, so the result is
+    // deterministic. A heap, since usually only a few lines are given back.
+    let mut heap: std::collections::BinaryHeap<ByScore> = out.into_iter().map(ByScore).collect();
+    while let Some(ByScore((i, _))) = heap.pop() {
         if kept * MODEL_MIN_KEEP.1 >= judged * MODEL_MIN_KEEP.0 {
             break;
         }
         verdict[i].rule = None;
         verdict[i].kept_by = Some("min_share");
         kept += lines[i].words;
+    }
+}
+
+/// A removed line (index, score) ordered best score first, then lower index.
+struct ByScore((usize, f32));
+
+impl PartialEq for ByScore {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for ByScore {}
+impl PartialOrd for ByScore {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for ByScore {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        let (a, b) = (self.0, o.0);
+        a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))
     }
 }
 
