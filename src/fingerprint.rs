@@ -172,6 +172,29 @@ impl WordHasher {
         self.open |= !run.is_empty();
     }
 
+    /// Hashes the run of ASCII letters and digits that starts at `bytes[start]` (which must
+    /// be one) and returns where the run ends and how many digits it held: one pass that
+    /// finds the run, normalizes, hashes and counts.
+    #[inline]
+    pub fn scan_ascii_run(&mut self, bytes: &[u8], start: usize) -> (usize, u32) {
+        let mut h = self.h;
+        let mut digits = 0u32;
+        let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            let c = ASCII_CLASS[b as usize];
+            // 0: not a letter or digit; 0xFF: not ASCII.
+            if c.wrapping_sub(1) >= 0xFE {
+                break;
+            }
+            digits += u32::from(c == b'0');
+            h = (h ^ u64::from(c)).wrapping_mul(FNV_PRIME);
+            i += 1;
+        }
+        self.h = h;
+        self.open |= i > start;
+        (i, digits)
+    }
+
     /// A letter or digit outside ASCII: its lowercase form's bytes.
     #[inline]
     pub fn char(&mut self, c: char) {

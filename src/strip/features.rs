@@ -309,7 +309,7 @@ impl<'a> Line<'a> {
             let mut alnum = false;
             let mut upper_first = false;
             while i < n {
-                let mut b = bytes[i];
+                let b = bytes[i];
                 if b < 128 {
                     let k = CLASS[b as usize];
                     if k & SPACE != 0 {
@@ -320,21 +320,10 @@ impl<'a> Line<'a> {
                             upper_first = k & UPPER != 0;
                             alnum = true;
                         }
-                        // A run of ASCII letters and digits: find its end, then hash it.
+                        // A run of ASCII letters and digits, found and hashed in one pass.
                         let run_start = i;
-                        let mut digits = 0u32;
-                        loop {
-                            digits += u32::from(b.is_ascii_digit());
-                            i += 1;
-                            if i == n {
-                                break;
-                            }
-                            b = bytes[i];
-                            if b >= 128 || CLASS[b as usize] & (ALPHA | DIGIT) == 0 {
-                                break;
-                            }
-                        }
-                        fp.ascii_run(&bytes[run_start..i]);
+                        let (end, digits) = fp.scan_ascii_run(bytes, i);
+                        i = end;
                         let run = (i - run_start) as u32;
                         l.digits += digits;
                         l.letters += run - digits;
