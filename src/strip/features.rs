@@ -43,9 +43,6 @@ pub struct Line<'a> {
     /// `0`, punctuation dropped): equal for lines that differ in case, spacing, punctuation
     /// or numbers.
     pub hash: u64,
-    /// Hash of the normalized words that hold a letter: equal for "Comments (12)" and
-    /// "comments:". Widget headers are matched with it.
-    pub alpha_hash: u64,
     /// The line's normalized word hashes ([`crate::fingerprint::WordHasher`]) are
     /// `words[first_word..end_word]` of the vector [`Line::measure`] appended them to.
     pub first_word: u32,
@@ -127,6 +124,30 @@ fn is_sep_token(t: &str) -> bool {
             | "-"
             | "—"
     )
+}
+
+/// Hash of a line's letters alone, lowercased, whitespace-separated token by token (digits
+/// and punctuation dropped): equal for "Comments (12)", "comments:" and "2Comments", and for
+/// "Editors' Picks" and "Editor's Picks". Widget headers are matched with it; computed only
+/// for the few short lines that are candidates.
+pub fn letters_key(text: &str) -> u64 {
+    let mut h: u64 = 0;
+    for tok in text.split_ascii_whitespace() {
+        let before = h;
+        for c in tok.chars() {
+            if c.is_ascii_alphabetic() {
+                h = fold(h, u64::from(c.to_ascii_lowercase() as u8));
+            } else if !c.is_ascii() && c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    h = fold(h, u64::from(l as u32));
+                }
+            }
+        }
+        if h != before {
+            h = fold(h, u64::from(b' '));
+        }
+    }
+    h
 }
 
 /// Scripts written without spaces between words.
@@ -272,20 +293,14 @@ impl<'a> Line<'a> {
         let bytes = text.as_bytes();
         let n = bytes.len();
         let mut hash: u64 = 0;
-        let mut alpha_hash: u64 = 0;
         let first_word = words.len();
         let mut fp = WordHasher::new();
-        let mut fp_letter = false;
         // Ends the normalized word being hashed, if any.
         macro_rules! end_word {
             () => {
                 if let Some(h) = fp.end() {
                     words.push(h);
                     hash = fold(hash, h);
-                    if fp_letter {
-                        alpha_hash = fold(alpha_hash, h);
-                    }
-                    fp_letter = false;
                 }
             };
         }
@@ -328,7 +343,6 @@ impl<'a> Line<'a> {
                         l.digits += digits;
                         l.letters += run - digits;
                         l.chars += run;
-                        fp_letter |= run > digits;
                         continue;
                     }
                     i += 1;
@@ -363,7 +377,6 @@ impl<'a> Line<'a> {
                     if is_unspaced(c) {
                         unspaced += 1;
                     }
-                    fp_letter = true;
                     fp.char(c);
                 } else {
                     pure = false;
@@ -419,7 +432,6 @@ impl<'a> Line<'a> {
             l.words += unspaced / 2;
         }
         l.hash = hash;
-        l.alpha_hash = alpha_hash;
         l.first_word = u32::try_from(first_word).unwrap_or(u32::MAX);
         l.end_word = u32::try_from(words.len()).unwrap_or(u32::MAX);
         l

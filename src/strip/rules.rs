@@ -247,10 +247,10 @@ pub fn widget_header(line: &Line) -> bool {
     let set = HEADERS.get_or_init(|| {
         WIDGET_HEADERS
             .iter()
-            .map(|h| (Line::new(0, h, 0).alpha_hash, ()))
+            .map(|h| (super::features::letters_key(h), ()))
             .collect()
     });
-    set.contains_key(&line.alpha_hash)
+    set.contains_key(&super::features::letters_key(line.text))
 }
 
 /// A short name line: two to four capitalised words, no digits or punctuation ("Emad
@@ -387,6 +387,8 @@ mod tests {
             "Related Articles",
             "Read more:",
             "Comments (12)",
+            "2Comments",
+            "Editors' Picks",
             "Lire aussi",
             "Читайте также",
         ] {
