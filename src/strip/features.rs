@@ -131,15 +131,35 @@ fn is_sep_token(t: &str) -> bool {
 /// "Editors' Picks" and "Editor's Picks". Widget headers are matched with it; computed only
 /// for the few short lines that are candidates.
 pub fn letters_key(text: &str) -> u64 {
+    let b = text.as_bytes();
     let mut h: u64 = 0;
-    for tok in text.split_ascii_whitespace() {
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        let mut ascii = true;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            ascii &= b[i] < 0x80;
+            i += 1;
+        }
         let before = h;
-        for c in tok.chars() {
-            if c.is_ascii_alphabetic() {
-                h = fold(h, u64::from(c.to_ascii_lowercase() as u8));
-            } else if !c.is_ascii() && c.is_alphanumeric() {
-                for l in c.to_lowercase() {
-                    h = fold(h, u64::from(l as u32));
+        if ascii {
+            for &c in &b[start..i] {
+                if c.is_ascii_alphabetic() {
+                    h = fold(h, u64::from(c.to_ascii_lowercase()));
+                }
+            }
+        } else {
+            // `start..i` lies on ASCII whitespace boundaries, so on char boundaries.
+            for c in text[start..i].chars() {
+                if c.is_ascii_alphabetic() {
+                    h = fold(h, u64::from(c.to_ascii_lowercase() as u8));
+                } else if !c.is_ascii() && c.is_alphanumeric() {
+                    for l in c.to_lowercase() {
+                        h = fold(h, u64::from(l as u32));
+                    }
                 }
             }
         }

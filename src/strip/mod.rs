@@ -119,6 +119,8 @@ pub struct Measured<'a> {
     /// Per line: the model's score with no corpus counts (NaN when a rule already removed
     /// the line or there is no model).
     base: Vec<f32>,
+    /// Per line: a widget header ([`rules::widget_header`]).
+    widget: Vec<bool>,
     /// Per line: the feature that pushed the alone score down the most, and by how much
     /// ([`model::Model::most_negative`]): what a model removal is named after.
     blame: Vec<(u8, f32)>,
@@ -134,7 +136,11 @@ pub fn measure(text: &str) -> Measured<'_> {
     let mut mask_end = Vec::new();
     let mut sample = None;
     let mut seen = 0;
-    for (i, l) in text.split('\n').enumerate() {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for (i, end) in ends.enumerate() {
+        let l = &text[start..end];
+        start = end + 1;
         let t = l.trim();
         if !t.is_empty() {
             let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -179,10 +185,12 @@ pub fn measure(text: &str) -> Measured<'_> {
             }
         }
     }
+    let widget = lines.iter().map(rules::widget_header).collect();
     Measured {
         lines,
         words,
         lang,
+        widget,
         rules,
         base,
         blame,
@@ -252,7 +260,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
     for (i, l) in lines.iter().enumerate() {
         // A repeated widget header ("Related Posts" on many sites) still ends the body.
         let open = verdict[i].rule.is_none_or(|r| r == "repeated");
-        if body && open && rules::widget_header(l) && before * 2 > total - l.words {
+        if body && open && m.widget[i] && before * 2 > total - l.words {
             for v in verdict.iter_mut().skip(i) {
                 v.rule = Some("widget_block");
             }

@@ -109,7 +109,12 @@ fn is_ordinal(w: &str) -> bool {
 /// not a sentence, where the label names a metadata field or the value holds a number, or the
 /// value is empty (a form field). "News ID: 73022", "Categories: World", "Fecha: 3 de mayo".
 pub fn label_value(line: &Line) -> bool {
-    if line.words > 10 || !(line.text.as_bytes().contains(&b':') || line.text.contains('：')) {
+    // ':' or the full-width '：' (U+FF1A, whose UTF-8 starts with 0xEF).
+    let b = line.text.as_bytes();
+    if line.words > 10
+        || !(memchr::memchr2(b':', 0xEF, b).is_some()
+            && (b.contains(&b':') || line.text.contains('：')))
+    {
         return false;
     }
     let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
@@ -239,18 +244,51 @@ pub fn byline(line: &Line) -> bool {
 /// A widget header that ends the article body: "Recent Posts", "Related Articles",
 /// "Lire aussi", "Comments (12)".
 pub fn widget_header(line: &Line) -> bool {
+    use super::features::letters_key;
     use std::sync::OnceLock;
-    static HEADERS: OnceLock<FastMap<u64, ()>> = OnceLock::new();
+    // Keys of the headers, and of their first words: most lines fail on the first word.
+    static HEADERS: OnceLock<(FastMap<u64, ()>, FastMap<u64, ()>)> = OnceLock::new();
     if line.words == 0 || line.words > 6 || line.chars > 60 {
         return false;
     }
-    let set = HEADERS.get_or_init(|| {
-        WIDGET_HEADERS
+    let (full, first) = HEADERS.get_or_init(|| {
+        let full = WIDGET_HEADERS
             .iter()
-            .map(|h| (super::features::letters_key(h), ()))
-            .collect()
+            .map(|h| (letters_key(h), ()))
+            .collect();
+        let first = WIDGET_HEADERS
+            .iter()
+            .map(|h| (letters_key(first_lettered_token(h)), ()))
+            .collect();
+        (full, first)
     });
-    set.contains_key(&super::features::letters_key(line.text))
+    first.contains_key(&letters_key(first_lettered_token(line.text)))
+        && full.contains_key(&letters_key(line.text))
+}
+
+/// The first whitespace-separated token that holds a letter (letters_key skips the others).
+fn first_lettered_token(text: &str) -> &str {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        let mut letter = false;
+        let mut ascii = true;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            letter |= b[i].is_ascii_alphabetic();
+            ascii &= b[i] < 0x80;
+            i += 1;
+        }
+        // `start..i` lies on ASCII whitespace boundaries, so on char boundaries.
+        let tok = &text[start..i];
+        if letter || !ascii && tok.chars().any(|c| !c.is_ascii() && c.is_alphanumeric()) {
+            return tok;
+        }
+    }
+    ""
 }
 
 /// A short name line: two to four capitalised words, no digits or punctuation ("Emad
