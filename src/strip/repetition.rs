@@ -69,6 +69,9 @@ pub struct Counts {
     pub clusters: u32,
 }
 
+/// Sorts the (line hash, cluster) pairs of [`Counts::build_with`].
+pub type PairSort<'a> = &'a dyn Fn(&mut [(u64, u32)]);
+
 impl Counts {
     /// Counts lines per content cluster over the whole corpus (see the module docs).
     pub fn build<S: std::borrow::Borrow<Signature>>(sigs: &[S]) -> Counts {
@@ -81,7 +84,7 @@ impl Counts {
     /// dedup's table jobs (the pipeline passes parallel ones; the result is the same).
     pub fn build_with<S: std::borrow::Borrow<Signature>>(
         sigs: &[S],
-        sort: &dyn Fn(&mut [(u64, u32)]),
+        sort: PairSort<'_>,
         tables: dedup::TableRunner<'_>,
     ) -> Counts {
         let entries: Vec<Option<Entry>> = sigs
