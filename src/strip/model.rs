@@ -445,7 +445,7 @@ mod tests {
                 x ^= x << 17;
                 // Half the documents have little prose, so that the nearest one is far.
                 let k = (x % texts.len() as u64) as usize;
-                doc.push(if round % 2 == 1 && k == 2 && x % 4 != 0 {
+                doc.push(if round % 2 == 1 && k == 2 && !x.is_multiple_of(4) {
                     texts[0]
                 } else {
                     texts[k]
