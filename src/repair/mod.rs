@@ -143,11 +143,28 @@ fn fix_suspect<'a>(
             cur = Cow::Owned(s);
         }
     }
-    if opts.nfc && !cur.is_ascii() && is_nfc_quick(cur.chars()) != IsNormalized::Yes {
+    // NFC can compose a mojibake sequence the mojibake pass did not see ("\u{1FBE}££" becomes
+    // "ι££", Windows-1253 for "飣"): after a change, the mojibake pass runs again, a few
+    // times at most, so that fixing a fixed line changes nothing.
+    for _ in 0..3 {
+        if !(opts.nfc && !cur.is_ascii() && is_nfc_quick(cur.chars()) != IsNormalized::Yes) {
+            break;
+        }
         let s: String = cur.nfc().collect();
-        if s != *cur {
-            stats.nfc += 1;
-            cur = Cow::Owned(s);
+        if s == *cur {
+            break;
+        }
+        stats.nfc += 1;
+        cur = Cow::Owned(s);
+        if !opts.mojibake {
+            break;
+        }
+        match mojibake::fix_changed(&cur) {
+            Some((s, n)) => {
+                stats.mojibake += n;
+                cur = Cow::Owned(s);
+            }
+            None => break,
         }
     }
     cur
