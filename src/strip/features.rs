@@ -131,29 +131,17 @@ fn is_sep_token(t: &str) -> bool {
 /// "Editors' Picks" and "Editor's Picks". Widget headers are matched with it; computed only
 /// for the few short lines that are candidates.
 pub fn letters_key(text: &str) -> u64 {
-    let b = text.as_bytes();
     let mut h: u64 = 0;
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        let mut ascii = true;
-        while i < b.len() && !b[i].is_ascii_whitespace() {
-            ascii &= b[i] < 0x80;
-            i += 1;
-        }
+    for (tok, ascii) in ascii_tokens(text) {
         let before = h;
         if ascii {
-            for &c in &b[start..i] {
+            for &c in tok.as_bytes() {
                 if c.is_ascii_alphabetic() {
                     h = fold(h, u64::from(c.to_ascii_lowercase()));
                 }
             }
         } else {
-            // `start..i` lies on ASCII whitespace boundaries, so on char boundaries.
-            for c in text[start..i].chars() {
+            for c in tok.chars() {
                 if c.is_ascii_alphabetic() {
                     h = fold(h, u64::from(c.to_ascii_lowercase() as u8));
                 } else if !c.is_ascii() && c.is_alphanumeric() {
@@ -168,6 +156,30 @@ pub fn letters_key(text: &str) -> u64 {
         }
     }
     h
+}
+
+/// The tokens of a text split at ASCII whitespace (those of `split_ascii_whitespace`), each
+/// with whether it is all ASCII; a byte loop, cheaper than the standard iterator on the short
+/// lines strip asks about.
+pub fn ascii_tokens(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() {
+            return None;
+        }
+        let start = i;
+        let mut ascii = true;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            ascii &= b[i] < 0x80;
+            i += 1;
+        }
+        // `start..i` lies on ASCII whitespace boundaries, so on char boundaries.
+        Some((&text[start..i], ascii))
+    })
 }
 
 /// Scripts written without spaces between words.

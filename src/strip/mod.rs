@@ -416,24 +416,6 @@ impl Ord for ByScore {
     }
 }
 
-/// Splits text into its non-blank lines with their 1-based numbers, measured for `lang`.
-pub fn lines_of(text: &str, lang: u64) -> Vec<Line<'_>> {
-    let mut words = Vec::new();
-    text.split('\n')
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            Line::measure(
-                u32::try_from(i + 1).unwrap_or(u32::MAX),
-                l,
-                Some(lang),
-                &mut words,
-                &mut Vec::new(),
-            )
-        })
-        .collect()
-}
-
 /// Runs strip over a document: keeps content lines, records every removed one. `counts` are
 /// the corpus repetition counts (`None`: judge the document alone).
 pub fn apply(doc: &mut Doc, counts: Option<&Counts>) {

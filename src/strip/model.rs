@@ -338,16 +338,27 @@ impl Model {
         if rep <= 1 {
             return 0.0;
         }
-        let ln = (rep as f32).ln();
-        let b = |x: bool| x as u8 as f32;
-        self.weights[REPEATED_LOG] * ln
-            + self.weights[REPEATED_3] * b(rep >= 3)
-            + self.weights[REPEATED_X_SHORT] * ln * b(short)
+        self.repeat_contributions(rep, short)
+            .iter()
+            .map(|&(_, c)| c)
+            .sum()
     }
 
-    /// The group of the feature that pushed the score down the most: the removal's name.
-    pub fn blame(&self, x: &[f32; N]) -> &'static str {
-        group(self.most_negative(x).0)
+    /// The contributions (feature index, weight × value) of the three repetition features,
+    /// in feature order, for a line held by `rep` > 1 unrelated documents.
+    fn repeat_contributions(&self, rep: u32, short: bool) -> [(usize, f32); 3] {
+        let ln = (rep as f32).ln();
+        let b = |x: bool| x as u8 as f32;
+        let mut c = [
+            (REPEATED_LOG, self.weights[REPEATED_LOG] * ln),
+            (REPEATED_3, self.weights[REPEATED_3] * b(rep >= 3)),
+            (
+                REPEATED_X_SHORT,
+                self.weights[REPEATED_X_SHORT] * (ln * b(short)),
+            ),
+        ];
+        c.sort_by_key(|c| c.0);
+        c
     }
 
     /// The feature (index, contribution) that pushed the score down the most; `(0, 0.0)`
@@ -379,17 +390,8 @@ impl Model {
         if rep <= 1 {
             return alone;
         }
-        let ln = (rep as f32).ln();
-        let b = |x: bool| x as u8 as f32;
-        let mut cands = [
-            alone,
-            (REPEATED_LOG, self.weights[REPEATED_LOG] * ln),
-            (REPEATED_3, self.weights[REPEATED_3] * b(rep >= 3)),
-            (
-                REPEATED_X_SHORT,
-                self.weights[REPEATED_X_SHORT] * (ln * b(short)),
-            ),
-        ];
+        let [a, b, c] = self.repeat_contributions(rep, short);
+        let mut cands = [alone, a, b, c];
         cands.sort_by_key(|c| c.0);
         let mut best = (0, 0.0f32);
         for (k, c) in cands {

@@ -268,27 +268,12 @@ pub fn widget_header(line: &Line) -> bool {
 
 /// The first whitespace-separated token that holds a letter (letters_key skips the others).
 fn first_lettered_token(text: &str) -> &str {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        let mut letter = false;
-        let mut ascii = true;
-        while i < b.len() && !b[i].is_ascii_whitespace() {
-            letter |= b[i].is_ascii_alphabetic();
-            ascii &= b[i] < 0x80;
-            i += 1;
-        }
-        // `start..i` lies on ASCII whitespace boundaries, so on char boundaries.
-        let tok = &text[start..i];
-        if letter || !ascii && tok.chars().any(|c| !c.is_ascii() && c.is_alphanumeric()) {
-            return tok;
-        }
-    }
-    ""
+    super::features::ascii_tokens(text)
+        .find(|&(tok, ascii)| {
+            tok.bytes().any(|b| b.is_ascii_alphabetic())
+                || !ascii && tok.chars().any(|c| !c.is_ascii() && c.is_alphanumeric())
+        })
+        .map_or("", |(tok, _)| tok)
 }
 
 /// A short name line: two to four capitalised words, no digits or punctuation ("Emad
