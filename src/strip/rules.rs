@@ -412,6 +412,8 @@ mod tests {
             "Comments (12)",
             "2Comments",
             "Editors' Picks",
+            "» Related Posts",
+            "12 comentarios",
             "Lire aussi",
             "Читайте также",
         ] {
