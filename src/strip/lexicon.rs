@@ -762,7 +762,13 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
 /// is picked by the hash's top bits. 16K slots (128 KiB) for the ~9K words, so the table
 /// stays in L2. A word outside the lexicon is taken for one of its words only if it lands on
 /// that word's slot run and agrees on all 32 check bits (about one word in a billion).
+///
+/// Most words of a text are in no list, and their slots are random places in the table
+/// (cache misses, and about three probes at this load). A 16 KiB bitset, one bit per value of
+/// 17 middle bits of the hash, set for every lexicon word, turns ~93% of them away first
+/// (9K words set at most 9K of the 128K bits).
 struct HashedLexicon {
+    filter: Vec<u64>,
     slots: Vec<u64>,
     entries: Vec<Entry>,
     shift: u32,
@@ -777,6 +783,7 @@ impl HashedLexicon {
             .max(4);
         let size = 1usize << bits;
         let mut t = HashedLexicon {
+            filter: vec![0; FILTER_BITS / 64],
             slots: vec![0; size],
             entries: Vec::new(),
             shift: 64 - bits,
@@ -808,12 +815,18 @@ impl HashedLexicon {
                 i = (i + 1) & (size - 1);
             }
             t.slots[i] = (h << 32) | u64::from(k);
+            let f = filter_bit(h);
+            t.filter[f / 64] |= 1 << (f % 64);
         }
         t
     }
 
     #[inline]
     fn get(&self, h: u64) -> Entry {
+        let f = filter_bit(h);
+        if self.filter[f / 64] & (1 << (f % 64)) == 0 {
+            return Entry::default();
+        }
         let mask = self.slots.len() - 1;
         let check = h << 32;
         let mut i = (h >> self.shift) as usize;
@@ -828,6 +841,16 @@ impl HashedLexicon {
             i = (i + 1) & mask;
         }
     }
+}
+
+/// Bits of [`HashedLexicon`]'s filter.
+const FILTER_BITS: usize = 1 << 17;
+
+/// The filter bit of a word hash: bits 32..49, apart from the check (bits 0..32) and the
+/// slot (the top bits).
+#[inline]
+fn filter_bit(h: u64) -> usize {
+    ((h >> 32) as usize) & (FILTER_BITS - 1)
 }
 
 /// The entry of a word given the hash of its normalized form, for a word that is a single
