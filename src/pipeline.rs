@@ -356,12 +356,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                     // (order-independent).
                     let sig = repetition.then(|| strip::repetition::signature_of(&m));
                     m.words = Vec::new();
-                    Judged {
-                        m,
-                        alone,
-                        fp,
-                        sig,
-                    }
+                    Judged { m, alone, fp, sig }
                 })
             })
             .collect();

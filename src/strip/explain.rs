@@ -28,8 +28,10 @@ pub fn render(text: &str, counts: Option<&Counts>, color: bool) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut k = 0;
     let count = text.split('\n').count() - usize::from(text.ends_with('\n'));
-    for n in 0..count {
+    let mut n = 0;
+    while n < count {
         let no = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        n += 1;
         if k >= a.lines.len() || a.lines[k].no != no {
             let _ = writeln!(out, "{no:5} {:<32}|", "");
             continue;
@@ -63,11 +65,22 @@ pub fn render(text: &str, counts: Option<&Counts>, color: bool) -> String {
             (true, false) => (GREEN, RESET, DIM),
             (true, true) => (RED, RESET, DIM),
         };
+        // A hard-wrapped paragraph: its first piece carries the decision, the others follow.
+        let mut pieces = line.text.split('\n');
         let _ = writeln!(
             out,
             "{no:5} {c0}{decision:<25}{c1} {score:>6}| {c0}{}{c1}{d}{why}{c1}",
-            line.text
+            pieces.next().unwrap_or("").trim_end()
         );
+        for piece in pieces {
+            n += 1;
+            let _ = writeln!(
+                out,
+                "{n:5} {c0}{:<32}{c1}| {c0}{}{c1}",
+                "  (wrapped)",
+                piece.trim()
+            );
+        }
         k += 1;
     }
     out

@@ -47,6 +47,9 @@ pub struct Line<'a> {
     /// `words[first_word..end_word]` of the vector [`Line::measure`] appended them to.
     pub first_word: u32,
     pub end_word: u32,
+    /// Several physical lines of a hard-wrapped paragraph ([`super::reflow`]): `text`
+    /// holds their line breaks.
+    pub wrapped: bool,
 }
 
 /// ASCII byte classes, one table lookup per byte.
@@ -467,6 +470,15 @@ impl<'a> Line<'a> {
         l.first_word = u32::try_from(first_word).unwrap_or(u32::MAX);
         l.end_word = u32::try_from(words.len()).unwrap_or(u32::MAX);
         l
+    }
+
+    /// The line as output: a wrapped paragraph's pieces joined by a space.
+    pub fn output(&self) -> String {
+        if self.wrapped {
+            super::reflow::unwrap(self.text)
+        } else {
+            self.text.to_string()
+        }
     }
 
     /// A paragraph of running text: the body of a document is made of these.

@@ -23,11 +23,16 @@
 //!
 //! Headlines, datelines and quotations are content: no rule removes a line for being short
 //! alone. Output text: the kept lines, trimmed, blank lines dropped, joined by one `\n`.
+//!
+//! A "line" is a logical line: a paragraph hard-wrapped at a fixed width is joined into one
+//! before anything is measured ([`reflow`]), judged as one, and output with its pieces
+//! joined by a space.
 
 pub mod explain;
 pub mod features;
 pub mod lexicon;
 pub mod model;
+pub mod reflow;
 pub mod repetition;
 pub mod rules;
 
@@ -136,22 +141,32 @@ pub fn measure(text: &str) -> Measured<'_> {
     let mut mask_end = Vec::new();
     let mut sample = None;
     let mut seen = 0;
+    // The non-blank lines, trimmed, then joined where a paragraph was hard-wrapped.
+    let mut physical = Vec::with_capacity(lines.capacity());
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
     for (i, end) in ends.enumerate() {
         let l = &text[start..end];
+        let t = l.trim_start();
+        let s = start + (l.len() - t.len());
+        let indent = l.len() - t.len();
+        let t = t.trim_end();
         start = end + 1;
-        let t = l.trim();
         if !t.is_empty() {
             let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            let line = Line::measure(no, t, None, &mut words, &mut masks);
-            seen += line.words;
-            if sample.is_none() && seen >= features::LANG_SAMPLE_WORDS {
-                sample = Some(masks.len());
-            }
-            lines.push(line);
-            mask_end.push(masks.len());
+            physical.push((s, s + t.len(), no, indent));
         }
+    }
+    for span in reflow::join(text, &physical) {
+        let t = &text[span.start..span.end];
+        let mut line = Line::measure(span.no, t, None, &mut words, &mut masks);
+        line.wrapped = span.wrapped;
+        seen += line.words;
+        if sample.is_none() && seen >= features::LANG_SAMPLE_WORDS {
+            sample = Some(masks.len());
+        }
+        lines.push(line);
+        mask_end.push(masks.len());
     }
     let lang = features::language_of(&masks[..sample.unwrap_or(masks.len())]);
     if lang != 0 {
@@ -458,7 +473,7 @@ pub fn render(lines: &[Line], verdicts: &[Verdict], detail: bool) -> Rendered {
                     removed.push(Removal {
                         line: l.no,
                         rule,
-                        text: l.text.to_string(),
+                        text: l.output(),
                     });
                 }
             }
@@ -466,7 +481,11 @@ pub fn render(lines: &[Line], verdicts: &[Verdict], detail: bool) -> Rendered {
                 if !out.is_empty() {
                     out.push('\n');
                 }
-                out.push_str(l.text);
+                if l.wrapped {
+                    out.push_str(&reflow::unwrap(l.text));
+                } else {
+                    out.push_str(l.text);
+                }
             }
         }
     }
