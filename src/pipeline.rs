@@ -338,7 +338,8 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     phases.lap("decode_repair");
 
     // Strip reads each document once (measure: lines, words, line rules, the model's alone
-    // scores); the fingerprint comes from the text the document keeps judged alone, so that
+    // scores); the fingerprint comes from the text the document keeps judged alone (plus the
+    // lines the model removed with little confidence, see `strip::FINGERPRINT_MARGIN`), so that
     // it does not depend on the rest of the corpus: `thresh fingerprint` on one shard
     // computes the same one, and two-phase dedup equals a single run.
     if cfg.strip {

@@ -171,6 +171,16 @@ pub fn unwrap(text: &str) -> String {
     out
 }
 
+/// The byte length of [`unwrap`]`(text)`, without building it.
+pub fn unwrapped_len(text: &str) -> usize {
+    let (mut len, mut pieces) = (0usize, 0usize);
+    for piece in text.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
+        len += piece.len();
+        pieces += 1;
+    }
+    len + pieces.saturating_sub(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,7 +204,11 @@ mod tests {
     fn logical(text: &str) -> Vec<String> {
         join(text, &physical(text))
             .iter()
-            .map(|s| unwrap(&text[s.start..s.end]))
+            .map(|s| {
+                let t = &text[s.start..s.end];
+                assert_eq!(unwrapped_len(t), unwrap(t).len());
+                unwrap(t)
+            })
             .collect()
     }
 
