@@ -50,6 +50,8 @@ pub struct Line<'a> {
     /// Several physical lines of a hard-wrapped paragraph ([`super::reflow`]): `text`
     /// holds their line breaks.
     pub wrapped: bool,
+    /// Holds a colon (`:` or the full-width `：`): the `Label: value` shape is possible.
+    pub colon: bool,
 }
 
 /// ASCII byte classes, one table lookup per byte.
@@ -340,6 +342,7 @@ impl<'a> Line<'a> {
             };
         }
         let mut unspaced = 0u32;
+        let mut colon = false;
         let mut first = true;
         let mut tokens = 0u32;
         let mut i = 0;
@@ -383,6 +386,7 @@ impl<'a> Line<'a> {
                     i += 1;
                     l.chars += 1;
                     pure = false;
+                    colon |= b == b':';
                     end_word!();
                     if b != b'-' || !alnum {
                         l.symbols += 1;
@@ -415,6 +419,7 @@ impl<'a> Line<'a> {
                     fp.char(c);
                 } else {
                     pure = false;
+                    colon |= c == '：';
                     end_word!();
                     l.symbols += 1;
                 }
@@ -467,6 +472,7 @@ impl<'a> Line<'a> {
             l.words += unspaced / 2;
         }
         l.hash = hash;
+        l.colon = colon;
         l.first_word = u32::try_from(first_word).unwrap_or(u32::MAX);
         l.end_word = u32::try_from(words.len()).unwrap_or(u32::MAX);
         l

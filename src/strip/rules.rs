@@ -109,12 +109,7 @@ fn is_ordinal(w: &str) -> bool {
 /// not a sentence, where the label names a metadata field or the value holds a number, or the
 /// value is empty (a form field). "News ID: 73022", "Categories: World", "Fecha: 3 de mayo".
 pub fn label_value(line: &Line) -> bool {
-    // ':' or the full-width '：' (U+FF1A, whose UTF-8 starts with 0xEF).
-    let b = line.text.as_bytes();
-    if line.words > 10
-        || !(memchr::memchr2(b':', 0xEF, b).is_some()
-            && (b.contains(&b':') || line.text.contains('：')))
-    {
+    if line.words > 10 || !line.colon {
         return false;
     }
     let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
@@ -247,11 +242,12 @@ pub fn widget_header(line: &Line) -> bool {
     use super::features::letters_key;
     use std::sync::OnceLock;
     // Keys of the headers, and of their first words: most lines fail on the first word.
-    static HEADERS: OnceLock<(FastMap<u64, ()>, FastMap<u64, ()>)> = OnceLock::new();
+    type Headers = (FastMap<u64, ()>, FastMap<u64, ()>, [bool; 26 * 27]);
+    static HEADERS: OnceLock<Headers> = OnceLock::new();
     if line.words == 0 || line.words > 6 || line.chars > 60 {
         return false;
     }
-    let (full, first) = HEADERS.get_or_init(|| {
+    let (full, first, pairs) = HEADERS.get_or_init(|| {
         let full = WIDGET_HEADERS
             .iter()
             .map(|h| (letters_key(h), ()))
@@ -260,10 +256,46 @@ pub fn widget_header(line: &Line) -> bool {
             .iter()
             .map(|h| (letters_key(first_lettered_token(h)), ()))
             .collect();
-        (full, first)
+        let mut pairs = [false; 26 * 27];
+        for h in WIDGET_HEADERS {
+            if let Some(k) = first_letters(h) {
+                pairs[k] = true;
+            }
+        }
+        (full, first, pairs)
     });
+    // Most short lines fail on their first two letters, without hashing anything.
+    if first_letters(line.text).is_some_and(|k| !pairs[k]) {
+        return false;
+    }
     first.contains_key(&letters_key(first_lettered_token(line.text)))
         && full.contains_key(&letters_key(line.text))
+}
+
+/// The first two letters of the letters key ([`super::features::letters_key`]) of the first
+/// token that holds a letter, as an index into a 26 × 27 table (the second "letter" 26 when
+/// the token has one letter); `None` when a non-ASCII byte comes first (it may be a letter:
+/// the caller then takes the slow path). Equal letters keys give equal indexes, so a line
+/// whose index no header has cannot be a header.
+fn first_letters(text: &str) -> Option<usize> {
+    let mut first: Option<usize> = None;
+    for &b in text.as_bytes() {
+        if !b.is_ascii() {
+            return None;
+        }
+        match first {
+            None if b.is_ascii_alphabetic() => {
+                first = Some(usize::from(b.to_ascii_lowercase() - b'a'));
+            }
+            None => {}
+            Some(f) if b.is_ascii_alphabetic() => {
+                return Some(f * 27 + usize::from(b.to_ascii_lowercase() - b'a'));
+            }
+            Some(f) if b.is_ascii_whitespace() => return Some(f * 27 + 26),
+            Some(_) => {}
+        }
+    }
+    first.map(|f| f * 27 + 26)
 }
 
 /// The first whitespace-separated token that holds a letter (letters_key skips the others).
