@@ -334,14 +334,15 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         // between them).
         for i in 0..lines.len() {
             let l = &lines[i];
-            let next = (i + 1..lines.len().min(i + 4)).find(|&j| verdict[j].rule.is_none());
             if verdict[i].score.is_some()
                 && verdict[i].rule.is_some()
                 && repeats[i] < REPEATED_MIN
                 && l.words >= 2
                 && l.words <= 15
                 && !l.sentence
-                && next.is_some_and(|j| lines[j].is_prose())
+                && (i + 1..lines.len().min(i + 4))
+                    .find(|&j| verdict[j].rule.is_none())
+                    .is_some_and(|j| lines[j].is_prose())
             {
                 verdict[i].rule = None;
                 verdict[i].kept_by = Some("headline");
