@@ -33,7 +33,7 @@ const ENCODINGS: [&str; 10] = [
     "cp437",
     "koi8-r",
 ];
-const N_ENC: usize = ENCODINGS.len();
+pub(super) const N_ENC: usize = ENCODINGS.len();
 
 /// Code points below this are looked up in tables; above, nothing is a mojibake byte.
 pub(super) const TABLE_END: u32 = 0x2600;

@@ -17,9 +17,10 @@
 //! - when a cosmetic option (quotes, full-width) is on: is ASCII.
 //!
 //! A line that fails any of these goes the slow way, which decides exactly; so the scan only
-//! has to be right when it says "clean". Plain ASCII is checked 32 bytes at a time.
+//! has to be right when it says "clean". Plain ASCII is checked eight bytes at a time in a
+//! `u64` (long runs 32 at a time), two- and three-byte characters are decoded inline.
 
-use super::mojibake::{lead_cont, seq_len, TABLE_END};
+use super::mojibake::{lead_cont, seq_len, N_ENC, TABLE_END};
 use super::{Entities, Options};
 use std::sync::OnceLock;
 use unicode_normalization::{char::canonical_combining_class, is_nfc_quick, IsNormalized};
@@ -46,72 +47,156 @@ impl Scan {
     /// `b` (split on `\n`) is left as it is.
     pub(super) fn first_suspect(&self, b: &[u8]) -> Option<usize> {
         // State carried from one non-ASCII character to the next; any ASCII byte resets it,
-        // as in `may_have_mojibake` and in the NFC quick check.
-        let mut prev_lead = 0u32;
+        // as in `may_have_mojibake` and in the NFC quick check. `prev_lead` always has
+        // [`SUSPECT`] set, so that a suspect character fails the pair test on its own.
+        let mut prev_lead = SUSPECT;
         let mut last_cc = 0u8;
         // The encoding table, fetched at the first non-ASCII character: ASCII input never
         // builds it.
         let mut pairs: Option<&[u32; PAIRS]> = None;
         let mut i = 0;
-        while i < b.len() {
-            if let Some(chunk) = b.get(i..i + CHUNK) {
-                if self.plain_chunk(chunk) {
-                    prev_lead = 0;
-                    last_cc = 0;
-                    i += CHUNK;
-                    continue;
-                }
-            }
-            // Character by character to the end of this chunk.
-            let end = (i + CHUNK).min(b.len());
-            while i < end {
-                let c = b[i];
-                if c < 0x80 {
-                    if !self.plain(c) {
-                        return Some(i);
-                    }
-                    prev_lead = 0;
-                    last_cc = 0;
+        while let Some(&c) = b.get(i) {
+            if c < 0x80 {
+                prev_lead = SUSPECT;
+                last_cc = 0;
+                // One plain byte between non-ASCII characters (a space between words)
+                // needs no word-at-a-time test.
+                if self.plain(c) && b.get(i + 1).is_some_and(|&d| d >= 0x80) {
                     i += 1;
                     continue;
                 }
-                if !self.non_ascii {
-                    return Some(i);
+                match self.skip_ascii(b, i) {
+                    Ok(next) => i = next,
+                    Err(at) => return Some(at),
                 }
-                // Two-byte sequences (Latin, Greek, Cyrillic, Hebrew, Arabic…) inline.
-                let (cp, len) = match (c, b.get(i + 1)) {
-                    (0xC2..=0xDF, Some(&c1)) if c1 & 0xC0 == 0x80 => {
-                        (u32::from(c & 0x1F) << 6 | u32::from(c1 & 0x3F), 2)
-                    }
-                    _ => match decode(b, i) {
-                        Some(d) => d,
-                        None => return Some(i),
-                    },
-                };
-                if cp < 0xA0 || matches!(cp, 0x206A..=0x206F | 0xFEFF | 0xFFF9..=0xFFFC) {
-                    return Some(i);
-                }
-                let pairs = *pairs.get_or_insert_with(pair_table);
-                prev_lead = match pairs.get((cp - 0x80) as usize) {
-                    Some(&p) => {
-                        if prev_lead & p >> 16 != 0 {
-                            return Some(i);
-                        }
-                        p & 0xFFFF
-                    }
-                    None => 0,
-                };
-                if self.nfc {
-                    let cc = nfc_class(cp);
-                    if cc == NOT_YES || (last_cc > cc && cc != 0) {
+                continue;
+            }
+            if !self.non_ascii {
+                return Some(i);
+            }
+            let cont = |k: usize| b.get(i + k).copied().filter(|&x| x & 0xC0 == 0x80);
+            let low = |x: u8| u32::from(x & 0x3F);
+            let (cp, len) = match c {
+                // Two-byte sequences (Latin, Greek, Cyrillic, Hebrew, Arabic…).
+                0xC2..=0xDF => match cont(1) {
+                    Some(c1) => (u32::from(c & 0x1F) << 6 | low(c1), 2),
+                    None => return Some(i),
+                },
+                // U+3000..U+CFFF and U+E000..U+EFFF (CJK, Hangul, private use): in no
+                // encoding table and never removed, so only NFC asks about them.
+                0xE3..=0xEC | 0xEE if !self.nfc => {
+                    if cont(1).is_none() || cont(2).is_none() {
                         return Some(i);
                     }
-                    last_cc = cc;
+                    prev_lead = SUSPECT;
+                    i += 3;
+                    continue;
                 }
-                i += len;
+                // The rest of the BMP (Indic, Thai, symbols…).
+                0xE0..=0xEF => match (cont(1), cont(2)) {
+                    // No overlong form (E0 needs A0..) and no surrogate (ED needs ..9F).
+                    (Some(c1), Some(c2))
+                        if (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0) =>
+                    {
+                        let cp = u32::from(c & 0x0F) << 12 | low(c1) << 6 | low(c2);
+                        if matches!(cp, 0xFEFF | 0xFFF9..=0xFFFC) {
+                            return Some(i);
+                        }
+                        (cp, 3)
+                    }
+                    _ => return Some(i),
+                },
+                _ => match decode(b, i) {
+                    Some(d) => d,
+                    None => return Some(i),
+                },
+            };
+            let pairs = *pairs.get_or_insert_with(pair_table);
+            prev_lead = match cp.checked_sub(0x80).and_then(|k| pairs.get(k as usize)) {
+                Some(&p) => {
+                    if prev_lead & p >> 16 != 0 {
+                        return Some(i);
+                    }
+                    p & 0xFFFF | SUSPECT
+                }
+                None => SUSPECT,
+            };
+            if self.nfc {
+                let cc = nfc_class(cp);
+                if cc == NOT_YES || (last_cc > cc && cc != 0) {
+                    return Some(i);
+                }
+                last_cc = cc;
             }
+            i += len;
         }
         None
+    }
+
+    /// From `b[i]`, an ASCII byte, to the next non-ASCII byte (or the end): its index, or
+    /// `Err` with the index of an ASCII byte that needs a fix. Eight bytes at a time as one
+    /// `u64` (SWAR), long runs [`CHUNK`] at a time.
+    #[inline]
+    fn skip_ascii(&self, b: &[u8], mut i: usize) -> Result<usize, usize> {
+        loop {
+            let Some(w) = word8(b, i) else {
+                // The last few bytes of the input.
+                while let Some(&c) = b.get(i) {
+                    if c >= 0x80 {
+                        break;
+                    }
+                    if !self.plain(c) {
+                        return Err(i);
+                    }
+                    i += 1;
+                }
+                return Ok(i);
+            };
+            // The ASCII bytes at the start of the word (at least one), the others replaced by
+            // a plain letter before the test.
+            let n = ((w & HI).trailing_zeros() / 8) as usize;
+            let keep = u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(u64::MAX);
+            let w = w & keep | LETTERS & !keep;
+            if !self.plain_word(w) {
+                // A suspect among them: find it.
+                for _ in 0..n {
+                    if !self.plain(b[i]) {
+                        return Err(i);
+                    }
+                    i += 1;
+                }
+            } else {
+                i += n;
+            }
+            if n < 8 {
+                return Ok(i);
+            }
+            while let Some(chunk) = b.get(i..i + CHUNK) {
+                if !self.plain_chunk(chunk) {
+                    break;
+                }
+                i += CHUNK;
+            }
+        }
+    }
+
+    /// Every byte of `w` is [`Scan::plain`].
+    #[inline]
+    fn plain_word(&self, w: u64) -> bool {
+        // Per-byte tests without carries between bytes, after Sean Eron Anderson's Bit
+        // Twiddling Hacks ("Determine if a word has a zero byte", the exact form): 0x80 in
+        // each byte that is zero, resp. (bytes below 0x80 only) less than `n`.
+        const M7: u64 = LO * 0x7F;
+        let zero = |v: u64| !((v & M7).wrapping_add(M7) | v | M7);
+        let below = |n: u8| !((w & M7).wrapping_add(LO * u64::from(0x80 - n))) & HI;
+        let control = below(0x20) & !zero(w ^ (LO * 0x09)) & !zero(w ^ (LO * 0x0A));
+        let del = zero(w ^ (LO * 0x7F));
+        let amp = if self.amp {
+            zero(w ^ (LO * u64::from(b'&')))
+        } else {
+            0
+        };
+        (w & HI) | control | del | amp == 0
     }
 
     /// An ASCII byte that needs no fix.
@@ -134,13 +219,28 @@ impl Scan {
     }
 }
 
-/// Bytes checked at a time for plain ASCII.
+/// Bytes checked at a time for plain ASCII in a long run.
 const CHUNK: usize = 32;
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+/// Eight `a`s.
+const LETTERS: u64 = LO * 0x61;
+
+/// The eight bytes at `b[i..]` as one little-endian word, when there are eight.
+#[inline]
+fn word8(b: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = b.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
 
 const PAIRS: usize = (TABLE_END - 0x80) as usize;
 
 /// Per code point from 0x80 to [`TABLE_END`]: the encodings where it is a UTF-8 lead byte
-/// (low half) and those where it is a continuation byte (high half), in one load.
+/// (low half) and those where it is a continuation byte (high half), in one load. A
+/// character that is a suspect on its own (a C1 control, U+0080..U+009F, or one of the
+/// deprecated format characters U+206A..U+206F) has [`SUSPECT`] in its high half, so the
+/// pair test catches it too.
 fn pair_table() -> &'static [u32; PAIRS] {
     static T: OnceLock<Box<[u32; PAIRS]>> = OnceLock::new();
     T.get_or_init(|| {
@@ -150,10 +250,18 @@ fn pair_table() -> &'static [u32; PAIRS] {
             let l = lead.get(k).copied().unwrap_or(0);
             let c = cont.get(k).copied().unwrap_or(0);
             *p = u32::from(l) | u32::from(c) << 16;
+            let cp = k as u32 + 0x80;
+            if cp < 0xA0 || (0x206A..=0x206F).contains(&cp) {
+                *p |= SUSPECT << 16;
+            }
         }
         t
     })
 }
+
+/// A bit no encoding uses in the lead and continuation masks (there are 10 encodings).
+const SUSPECT: u32 = 1 << 15;
+const _: () = assert!(N_ENC < 15);
 
 /// The code point and length of the well-formed UTF-8 sequence at `b[i]` (a non-ASCII byte),
 /// or `None` when it is not one.
@@ -253,5 +361,24 @@ mod tests {
         let s = Scan::new(&off, true);
         assert_eq!(s.first_suspect(b"a &amp; b"), None);
         assert_eq!(s.first_suspect("e\u{301}".as_bytes()), None);
+    }
+
+    #[test]
+    fn plain_word_agrees_with_plain() {
+        for amp in [true, false] {
+            let opts = Options {
+                entities: if amp { Entities::On } else { Entities::Off },
+                ..Options::default()
+            };
+            let s = Scan::new(&opts, true);
+            for b in 0..=255u8 {
+                for at in 0..8 {
+                    let mut w = *b"abcdefgh";
+                    w[at] = b;
+                    let word = u64::from_le_bytes(w);
+                    assert_eq!(s.plain_word(word), s.plain(b) && b < 0x80, "{b:#x} at {at}");
+                }
+            }
+        }
     }
 }
