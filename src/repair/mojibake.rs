@@ -757,12 +757,6 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
     let t = tables();
     s.clear();
     pieces(line, &mut s.pieces);
-    // Encodings that can hold every non-ASCII character of the line: a line garbled in one
-    // encoding is made only of that encoding's characters, so the others need no trying.
-    let line_mask = line
-        .chars()
-        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
-        .fold(u16::MAX, |m, c| m & idx(c).map_or(0, |i| t.any[i]));
     // First the pieces that could be mojibake at all, with their own badness. When none reads
     // badly, no reading can be strictly better and the line stays as it is: the common case
     // for clean non-ASCII text, decided without decoding anything.
@@ -772,26 +766,25 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
         if piece.is_ascii() {
             continue;
         }
-        let start = s.word_chs.len();
-        s.word_chs.extend(piece.chars().map(|c| Ch::new(t, c)));
-        let word = &s.word_chs[start..];
         // Encodings in which some character can lead a sequence and the next continue it,
         // or (Windows-1252) a lead followed by a stand-in for a lost byte or a no-break space.
+        // Most pieces of a clean line have none, and are not looked up any further.
         let mut encs = 0u16;
-        for w in word.windows(2) {
-            encs |= w[0].lead & w[1].cont;
-            if matches!(w[1].c, ' ' | '?' | '\u{FFFD}') {
-                encs |= w[0].lead & 1;
+        let mut prev_lead = 0u16;
+        for c in piece.chars() {
+            let (lead, cont) = idx(c).map_or((0, 0), |i| (t.lead[i], t.cont[i]));
+            encs |= prev_lead & cont;
+            if matches!(c, ' ' | '?' | '\u{FFFD}') {
+                encs |= prev_lead & 1;
             }
+            prev_lead = lead;
         }
         if encs == 0 {
-            s.word_chs.truncate(start);
             continue;
         }
-        if encs & line_mask != 0 {
-            encs &= line_mask;
-        }
-        let base = badness_of(word);
+        let start = s.word_chs.len();
+        s.word_chs.extend(piece.chars().map(|c| Ch::new(t, c)));
+        let base = badness_of(&s.word_chs[start..]);
         any_bad |= base > 0;
         s.words.push(Word {
             piece: p,
@@ -803,6 +796,17 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
     }
     if !any_bad {
         return None;
+    }
+    // Encodings that can hold every non-ASCII character of the line: a line garbled in one
+    // encoding is made only of that encoding's characters, so the others need no trying.
+    let line_mask = line
+        .chars()
+        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .fold(u16::MAX, |m, c| m & idx(c).map_or(0, |i| t.any[i]));
+    for w in s.words.iter_mut() {
+        if w.encs & line_mask != 0 {
+            w.encs &= line_mask;
+        }
     }
     let mut wins = [0u32; N_ENC];
     // Encodings that made some word read strictly better: only those can lead a line.

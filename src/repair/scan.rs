@@ -46,6 +46,15 @@ impl Scan {
     /// The index of the first byte whose line may need a fix, or `None` when every line of
     /// `b` (split on `\n`) is left as it is.
     pub(super) fn first_suspect(&self, b: &[u8]) -> Option<usize> {
+        if self.nfc {
+            self.first_suspect_in::<true>(b)
+        } else {
+            self.first_suspect_in::<false>(b)
+        }
+    }
+
+    /// [`Scan::first_suspect`], compiled once with and once without the NFC test.
+    fn first_suspect_in<const NFC: bool>(&self, b: &[u8]) -> Option<usize> {
         // State carried from one non-ASCII character to the next; any ASCII byte resets it,
         // as in `may_have_mojibake` and in the NFC quick check. `prev_lead` always has
         // [`SUSPECT`] set, so that a suspect character fails the pair test on its own.
@@ -82,10 +91,23 @@ impl Scan {
                     Some(c1) => (u32::from(c & 0x1F) << 6 | low(c1), 2),
                     None => return Some(i),
                 },
-                // U+3000..U+CFFF and U+E000..U+EFFF (CJK, Hangul, private use): in no
-                // encoding table and never removed, so only NFC asks about them.
-                0xE3..=0xEC | 0xEE if !self.nfc => {
-                    if cont(1).is_none() || cont(2).is_none() {
+                // Three-byte characters outside U+2000..U+2FFF: no encoding table has one
+                // (the tables end at U+2600 and hold nothing in U+0800..U+1FFF), so only
+                // validity, the BOM, U+FFF9..U+FFFC and NFC ask about them.
+                0xE0 | 0xE1 | 0xE3..=0xEF if !NFC => {
+                    let (Some(c1), Some(c2)) = (cont(1), cont(2)) else {
+                        return Some(i);
+                    };
+                    let ok = match c {
+                        // No overlong form, no surrogate.
+                        0xE0 => c1 >= 0xA0,
+                        0xED => c1 < 0xA0,
+                        0xEF => {
+                            !(c1 == 0xBB && c2 == 0xBF || c1 == 0xBF && (0xB9..=0xBC).contains(&c2))
+                        }
+                        _ => true,
+                    };
+                    if !ok {
                         return Some(i);
                     }
                     prev_lead = SUSPECT;
@@ -121,7 +143,7 @@ impl Scan {
                 }
                 None => SUSPECT,
             };
-            if self.nfc {
+            if NFC {
                 let cc = nfc_class(cp);
                 if cc == NOT_YES || (last_cc > cc && cc != 0) {
                     return Some(i);
@@ -379,6 +401,16 @@ mod tests {
                     assert_eq!(s.plain_word(word), s.plain(b) && b < 0x80, "{b:#x} at {at}");
                 }
             }
+        }
+    }
+
+    /// The three-byte shortcut of the scan skips the table for everything but U+2000..U+2FFF.
+    #[test]
+    fn tables_hold_nothing_in_u0800_to_u1fff() {
+        const { assert!(TABLE_END <= 0x3000) };
+        let t = pair_table();
+        for cp in 0x800..0x2000u32 {
+            assert_eq!(t[(cp - 0x80) as usize], 0, "U+{cp:04X}");
         }
     }
 }
