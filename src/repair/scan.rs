@@ -68,15 +68,24 @@ impl Scan {
             if c < 0x80 {
                 prev_lead = SUSPECT;
                 last_cc = 0;
-                // One plain byte between non-ASCII characters (a space between words)
-                // needs no word-at-a-time test.
-                if self.plain(c) && b.get(i + 1).is_some_and(|&d| d >= 0x80) {
+                // Short runs (a space or punctuation between words) byte by byte; a run
+                // that goes on a word at a time.
+                let stop = i + 8;
+                while let Some(&d) = b.get(i) {
+                    if d >= 0x80 {
+                        break;
+                    }
+                    if !self.plain(d) {
+                        return Some(i);
+                    }
                     i += 1;
-                    continue;
-                }
-                match self.skip_ascii(b, i) {
-                    Ok(next) => i = next,
-                    Err(at) => return Some(at),
+                    if i == stop {
+                        match self.skip_ascii(b, i) {
+                            Ok(next) => i = next,
+                            Err(at) => return Some(at),
+                        }
+                        break;
+                    }
                 }
                 continue;
             }
@@ -112,6 +121,16 @@ impl Scan {
                     }
                     prev_lead = SUSPECT;
                     i += 3;
+                    // The run of such characters that usually follows (a CJK or Indic
+                    // sentence), without going back to the dispatch above.
+                    while let Some(&[l, c1, c2]) = b.get(i..i + 3) {
+                        let lead_ok =
+                            matches!(l, 0xE1 | 0xE3..=0xEC | 0xEE) || l == 0xE0 && c1 >= 0xA0;
+                        if !lead_ok || c1 & 0xC0 != 0x80 || c2 & 0xC0 != 0x80 {
+                            break;
+                        }
+                        i += 3;
+                    }
                     continue;
                 }
                 // The rest of the BMP (Indic, Thai, symbols…).
@@ -155,7 +174,7 @@ impl Scan {
         None
     }
 
-    /// From `b[i]`, an ASCII byte, to the next non-ASCII byte (or the end): its index, or
+    /// From `b[i]` to the next non-ASCII byte (or the end): its index, or
     /// `Err` with the index of an ASCII byte that needs a fix. Eight bytes at a time as one
     /// `u64` (SWAR), long runs [`CHUNK`] at a time.
     #[inline]
@@ -174,9 +193,12 @@ impl Scan {
                 }
                 return Ok(i);
             };
-            // The ASCII bytes at the start of the word (at least one), the others replaced by
-            // a plain letter before the test.
+            // The ASCII bytes at the start of the word, the others replaced by a plain letter
+            // before the test.
             let n = ((w & HI).trailing_zeros() / 8) as usize;
+            if n == 0 {
+                return Ok(i);
+            }
             let keep = u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(u64::MAX);
             let w = w & keep | LETTERS & !keep;
             if !self.plain_word(w) {
@@ -224,7 +246,7 @@ impl Scan {
     /// An ASCII byte that needs no fix.
     #[inline]
     fn plain(&self, c: u8) -> bool {
-        (0x20..0x7F).contains(&c) && (c != b'&' || !self.amp) || c == b'\t' || c == b'\n'
+        PLAIN[usize::from(self.amp)][usize::from(c)]
     }
 
     /// Every byte of the chunk is [`Scan::plain`]. Written without early exit so that the
@@ -239,6 +261,20 @@ impl Scan {
         }
         bad == 0
     }
+}
+
+/// [`Scan::plain`] per byte, without and with `&` as a suspect.
+static PLAIN: [[bool; 256]; 2] = [plain_table(false), plain_table(true)];
+
+const fn plain_table(amp: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = (b >= 0x20 && b < 0x7F && (b != b'&' || !amp)) || b == b'\t' || b == b'\n';
+        c += 1;
+    }
+    t
 }
 
 /// Bytes checked at a time for plain ASCII in a long run.
@@ -411,6 +447,68 @@ mod tests {
         let t = pair_table();
         for cp in 0x800..0x2000u32 {
             assert_eq!(t[(cp - 0x80) as usize], 0, "U+{cp:04X}");
+        }
+    }
+
+    /// The scan as its module docs state it, one character at a time.
+    fn first_suspect_ref(opts: &Options, text: &str) -> Option<usize> {
+        let scan = Scan::new(opts, true);
+        let (lead, cont) = lead_cont();
+        let at = |cp: u32, t: &[u16]| {
+            cp.checked_sub(0x80)
+                .and_then(|k| t.get(k as usize))
+                .copied()
+                .unwrap_or(0)
+        };
+        let mut prev_lead = 0u16;
+        let mut last_cc = 0u8;
+        for (i, c) in text.char_indices() {
+            let cp = c as u32;
+            if c.is_ascii() {
+                if !scan.plain(c as u8) {
+                    return Some(i);
+                }
+                prev_lead = 0;
+                last_cc = 0;
+                continue;
+            }
+            if !scan.non_ascii
+                || cp < 0xA0
+                || matches!(cp, 0x206A..=0x206F | 0xFEFF | 0xFFF9..=0xFFFC)
+                || prev_lead & at(cp, cont) != 0
+            {
+                return Some(i);
+            }
+            prev_lead = at(cp, lead);
+            if opts.nfc {
+                let cc = nfc_class(cp);
+                if cc == NOT_YES || (last_cc > cc && cc != 0) {
+                    return Some(i);
+                }
+                last_cc = cc;
+            }
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(4000))]
+
+        #[test]
+        fn same_as_reference_scan(
+            s in "[ -~\t\n\u{80}-\u{24f}\u{300}-\u{45f}\u{900}-\u{97f}\u{1e00}-\u{1eff}\u{2000}-\u{2130}\u{2500}-\u{25ff}\u{3000}-\u{30ff}\u{ac00}-\u{ac20}\u{d7f0}-\u{d7ff}\u{e000}-\u{e010}\u{feff}\u{fff0}-\u{fffd}\u{1f600}]{0,60}",
+            nfc: bool,
+            amp: bool,
+        ) {
+            let opts = Options {
+                nfc,
+                entities: if amp { Entities::On } else { Entities::Off },
+                ..Options::default()
+            };
+            proptest::prop_assert_eq!(
+                Scan::new(&opts, true).first_suspect(s.as_bytes()),
+                first_suspect_ref(&opts, &s)
+            );
         }
     }
 }
