@@ -660,9 +660,7 @@ pub fn fix_changed(line: &str) -> Option<(String, u32)> {
         let mut total = 0;
         for _ in 0..4 {
             let text = cur.as_deref().unwrap_or(line);
-            if !may_have_mojibake(text) {
-                break;
-            }
+            // `fix_once` makes the test of `may_have_mojibake` itself.
             let Some((next, n)) = fix_once(text, s) else {
                 break;
             };
@@ -761,6 +759,9 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
     // badly, no reading can be strictly better and the line stays as it is: the common case
     // for clean non-ASCII text, decided without decoding anything.
     let mut any_bad = false;
+    // Some piece holds a lead/continuation pair ([`may_have_mojibake`]; pieces split only
+    // on ASCII, which no pair spans, so this is the test for the whole line).
+    let mut any_pair = false;
     for (p, &(a, b)) in s.pieces.iter().enumerate() {
         let piece = &line[a..b];
         if piece.is_ascii() {
@@ -774,6 +775,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
         for c in piece.chars() {
             let (lead, cont) = idx(c).map_or((0, 0), |i| (t.lead[i], t.cont[i]));
             encs |= prev_lead & cont;
+            any_pair |= prev_lead & cont != 0;
             if matches!(c, ' ' | '?' | '\u{FFFD}') {
                 encs |= prev_lead & 1;
             }
@@ -794,7 +796,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
             cands: (0, 0),
         });
     }
-    if !any_bad {
+    if !any_bad || !any_pair {
         return None;
     }
     // Encodings that can hold every non-ASCII character of the line: a line garbled in one

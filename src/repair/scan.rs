@@ -95,7 +95,29 @@ impl Scan {
             let cont = |k: usize| b.get(i + k).copied().filter(|&x| x & 0xC0 == 0x80);
             let low = |x: u8| u32::from(x & 0x3F);
             let (cp, len) = match c {
-                // Two-byte sequences (Latin, Greek, Cyrillic, Hebrew, Arabic…).
+                // Two-byte sequences (Latin, Greek, Cyrillic, Hebrew, Arabic…), and the run
+                // of them that usually follows, in one loop.
+                0xC2..=0xDF if !NFC => {
+                    let pairs = *pairs.get_or_insert_with(pair_table);
+                    let start = i;
+                    while let Some(&[l, c1]) = b.get(i..i + 2) {
+                        if !(0xC2..=0xDF).contains(&l) || c1 & 0xC0 != 0x80 {
+                            break;
+                        }
+                        let cp = u32::from(l & 0x1F) << 6 | low(c1);
+                        let p = pairs.get(cp as usize - 0x80).copied().unwrap_or(0);
+                        if prev_lead & p >> 16 != 0 {
+                            return Some(i);
+                        }
+                        prev_lead = p & 0xFFFF | SUSPECT;
+                        i += 2;
+                    }
+                    if i == start {
+                        // Not a well-formed sequence.
+                        return Some(i);
+                    }
+                    continue;
+                }
                 0xC2..=0xDF => match cont(1) {
                     Some(c1) => (u32::from(c & 0x1F) << 6 | low(c1), 2),
                     None => return Some(i),
