@@ -658,9 +658,13 @@ pub fn fix_changed(line: &str) -> Option<(String, u32)> {
     let run = |s: &mut Scratch| {
         let mut cur: Option<String> = None;
         let mut total = 0;
-        for _ in 0..4 {
+        for layer in 0..4 {
             let text = cur.as_deref().unwrap_or(line);
-            // `fix_once` makes the test of `may_have_mojibake` itself.
+            // `fix_once` makes the test of `may_have_mojibake` itself, but after a fix the
+            // separate walk is cheaper than splitting the line again.
+            if layer > 0 && !may_have_mojibake(text) {
+                break;
+            }
             let Some((next, n)) = fix_once(text, s) else {
                 break;
             };
