@@ -13,7 +13,11 @@
 //! another, a capital after a small letter, C1 controls, characters from blocks that decoding
 //! noise lands in, such as IPA and NKo). A fix is taken only when it lowers the count.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
+
+#[cfg(test)]
+mod reference;
 
 /// Candidate encodings, in the order that breaks ties. Latin-1 is folded into the first one:
 /// "sloppy" Windows-1252 also maps the C1 code points to their own byte numbers.
@@ -29,7 +33,7 @@ const ENCODINGS: [&str; 10] = [
     "cp437",
     "koi8-r",
 ];
-const N_ENC: usize = ENCODINGS.len();
+pub(super) const N_ENC: usize = ENCODINGS.len();
 
 /// Code points below this are looked up in tables; above, nothing is a mojibake byte.
 pub(super) const TABLE_END: u32 = 0x2600;
@@ -199,98 +203,140 @@ fn common(c: char) -> bool {
         | 0x2013 | 0x2014 | 0x2018..=0x201E | 0x2022 | 0x2026 | 0x20AC)
 }
 
-/// A decoded word: the characters, how many sequences were decoded, and whether every
-/// non-ASCII character of the input was part of one (the whole word was mojibake).
+/// What decoding a word in one encoding gave: how many sequences were decoded, and whether
+/// every non-ASCII character of the input was part of one (the whole word was mojibake). The
+/// characters themselves go onto the end of the caller's buffer.
 struct Decoded {
-    chars: Vec<char>,
     n: u32,
     full: bool,
     /// Every non-ASCII character, letter or not, was part of a sequence.
     all: bool,
 }
 
-/// Decodes every mojibake sequence of encoding `e` in `word`, or `None` when there is none.
-fn decode_word(t: &Tables, word: &[char], e: usize, wild: bool) -> Option<Decoded> {
-    let mut out = Vec::with_capacity(word.len());
+/// Decodes every mojibake sequence of encoding `e` in `word` onto the end of `out`, or
+/// returns `None`, leaving `out` as it was, when there is none.
+///
+/// Characters outside a sequence are copied with what was already looked up about them;
+/// only decoded characters are looked up anew.
+fn decode_into(
+    t: &Tables,
+    word: &[Ch],
+    e: usize,
+    wild: bool,
+    out: &mut Vec<Ch>,
+) -> Option<Decoded> {
+    let bit = 1u16 << e;
     let mut n_fixed = 0;
-    let mut full = true;
-    let mut all = true;
+    // Flags of the characters kept as they were, or-ed, and their negations or-ed.
+    let mut kept = 0u32;
+    let mut kept_not = 0u32;
+    let mut run = 0;
     let mut i = 0;
-    'outer: while i < word.len() {
-        let c = word[i];
-        if let Some(b0) = encode(t, e, c).filter(|b| *b >= 0xC2) {
-            let len = match b0 {
-                0xC2..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                _ => 4,
-            };
-            if i + len <= word.len() {
-                let mut bytes = [b0, 0, 0, 0];
-                let mut lost_at = None;
-                for k in 1..len {
-                    match cont_byte(t, e, word[i + k], wild) {
-                        Some(Some(b)) => bytes[k] = b,
-                        Some(None) if lost_at.is_none() => lost_at = Some(k),
-                        _ => {
-                            out.push(c);
-                            full &= c.is_ascii() || !is_letter(c);
-                            all &= c.is_ascii();
-                            i += 1;
-                            continue 'outer;
-                        }
-                    }
+    while i < word.len() {
+        // `lead` has the bit for bytes 0xC2..=0xF4 only: a character on 0xF5..=0xFF can
+        // never start a well-formed sequence, so skipping it here changes nothing.
+        if word[i].lead & bit != 0 {
+            if let Some((d, len)) = decode_seq(t, word, i, e, wild) {
+                for ch in &word[run..i] {
+                    kept |= ch.f;
+                    kept_not |= !ch.f;
                 }
-                let decoded = match lost_at {
-                    None => std::str::from_utf8(&bytes[..len])
-                        .ok()
-                        .and_then(|s| s.chars().next()),
-                    Some(k) => {
-                        // The first fit that is a common character, else U+FFFD when
-                        // anything fits at all.
-                        let mut fits = LOST.iter().filter_map(|&b| {
-                            bytes[k] = b;
-                            std::str::from_utf8(&bytes[..len])
-                                .ok()
-                                .and_then(|s| s.chars().next())
-                        });
-                        fits.next().map(|first| {
-                            std::iter::once(first)
-                                .chain(fits)
-                                .find(|&d| common(d))
-                                .unwrap_or('\u{FFFD}')
-                        })
-                    }
-                };
-                if let Some(d) = decoded {
-                    if seq_len(bytes[0], bytes[1]).is_some() || lost_at == Some(1) {
-                        out.push(d);
-                        n_fixed += 1;
-                        i += len;
-                        continue;
-                    }
-                }
+                out.extend_from_slice(&word[run..i]);
+                out.push(Ch::new(t, d));
+                n_fixed += 1;
+                i += len;
+                run = i;
+                continue;
             }
         }
-        out.push(c);
-        full &= c.is_ascii() || !is_letter(c);
-        all &= c.is_ascii();
         i += 1;
     }
-    (n_fixed > 0).then_some(Decoded {
-        chars: out,
+    if n_fixed == 0 {
+        return None;
+    }
+    for ch in &word[run..] {
+        kept |= ch.f;
+        kept_not |= !ch.f;
+    }
+    out.extend_from_slice(&word[run..]);
+    Some(Decoded {
         n: n_fixed,
-        full,
-        all,
+        full: kept & NON_ASCII_LETTER == 0,
+        all: kept_not & ASCII == 0,
     })
 }
 
-/// Class and script of a character, packed: class in the low byte, script above.
+/// The character that the sequence of encoding `e` starting at `word[i]` (a lead character
+/// in `e`) stands for, and its length in characters; `None` when it is not a well-formed
+/// sequence. A lost byte (see [`cont_byte`]) is filled in with the first of [`LOST`] that
+/// gives a [`common`] character, else U+FFFD when any fits at all.
+#[inline]
+fn decode_seq(t: &Tables, word: &[Ch], i: usize, e: usize, wild: bool) -> Option<(char, usize)> {
+    let b0 = encode(t, e, word[i].c)?;
+    let len = match b0 {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    let rest = word.get(i + 1..i + len)?;
+    let mut bytes = [b0, 0, 0, 0];
+    let mut lost_at = None;
+    for (k, ch) in rest.iter().enumerate() {
+        match cont_byte(t, e, ch.c, wild)? {
+            Some(b) => bytes[k + 1] = b,
+            None if lost_at.is_none() => lost_at = Some(k + 1),
+            None => return None,
+        }
+    }
+    let d = match lost_at {
+        None => utf8_char(&bytes[..len])?,
+        Some(k) => {
+            let mut any = false;
+            let mut found = None;
+            for &b in &LOST {
+                bytes[k] = b;
+                if let Some(d) = utf8_char(&bytes[..len]) {
+                    any = true;
+                    if common(d) {
+                        found = Some(d);
+                        break;
+                    }
+                }
+            }
+            if !any {
+                return None;
+            }
+            found.unwrap_or('\u{FFFD}')
+        }
+    };
+    Some((d, len))
+}
+
+/// The character of one UTF-8 sequence whose bytes after the first are all in 0x80..=0xBF
+/// and whose length is the one its first byte announces, or `None` when it is ill-formed
+/// (an overlong form, a surrogate, beyond U+10FFFF): the same answer as `str::from_utf8`,
+/// without its general loop.
+#[inline]
+fn utf8_char(bytes: &[u8]) -> Option<char> {
+    let (&b0, rest) = bytes.split_first()?;
+    if seq_len(b0, *rest.first()?)? != bytes.len() {
+        return None;
+    }
+    let mut cp = u32::from(b0) & (0x7F >> bytes.len());
+    for &b in rest {
+        cp = cp << 6 | u32::from(b & 0x3F);
+    }
+    char::from_u32(cp)
+}
+
+/// What scoring asks about a character, packed: its [`Class`] in the low bits, the flags
+/// below, and its script in the high half.
 ///
-/// `class` and `script` are asked for every character of every candidate reading, and the
-/// standard library's Unicode property lookups are a binary search each, so the answers for
-/// the BMP are kept in tables of 256 code points, each built the first time a character of
-/// its block is asked about. A whole BMP table at once cost ~35M instructions per process,
-/// most of it for blocks a run never sees (issue 3).
+/// These are asked for every character of every candidate reading, and the standard
+/// library's Unicode property lookups are a binary search each, so the answers for the BMP
+/// are kept in tables of 256 code points, each built the first time a character of its block
+/// is asked about. A whole BMP table at once cost ~35M instructions per process, most of it
+/// for blocks a run never sees (issue 3).
 #[inline]
 fn info(c: char) -> u32 {
     static BLOCKS: [OnceLock<[u32; 256]>; 256] = [const { OnceLock::new() }; 256];
@@ -298,23 +344,59 @@ fn info(c: char) -> u32 {
     match BLOCKS.get((cp >> 8) as usize) {
         Some(block) => block.get_or_init(|| {
             let base = cp & !0xFF;
-            std::array::from_fn(|k| {
-                char::from_u32(base + k as u32)
-                    .map_or(0, |c| class_slow(c) as u32 | script_slow(c) << 8)
-            })
+            std::array::from_fn(|k| char::from_u32(base + k as u32).map_or(0, info_slow))
         })[(cp & 0xFF) as usize],
-        None => class_slow(c) as u32 | script_slow(c) << 8,
+        None => info_slow(c),
     }
 }
 
-#[inline]
-fn is_letter(c: char) -> bool {
-    matches!(class(c), Class::Upper | Class::Lower | Class::Letter)
-}
+/// The [`Class`] bits of [`info`].
+const CLASS: u32 = 0x7;
+/// Upper, lower or other letter.
+const LETTER: u32 = 1 << 3;
+const ASCII: u32 = 1 << 4;
+/// [`is_glue_punct`].
+const GLUE: u32 = 1 << 5;
+/// [`is_cont_letter`].
+const CONT_LETTER: u32 = 1 << 6;
+/// A combining mark, U+0300..=U+036F.
+const MARK: u32 = 1 << 7;
+/// [`is_common_mark`].
+const COMMON_MARK: u32 = 1 << 8;
+/// Non-ASCII, and a letter, a rare symbol or glue punctuation: a rare symbol next to it is
+/// "glued".
+const GLUED_TO: u32 = 1 << 9;
+/// The space character (also what [`badness_of`] puts beyond both ends of a word).
+const SPACE: u32 = 1 << 10;
+const QMARK: u32 = 1 << 11;
+const REPLACEMENT: u32 = 1 << 12;
+/// Script 7 or 8 (CJK, Hangul).
+const CJK: u32 = 1 << 13;
+/// A letter that is not ASCII.
+const NON_ASCII_LETTER: u32 = 1 << 14;
 
-#[inline]
-fn class(c: char) -> Class {
-    Class::from_u8(info(c) as u8)
+fn info_slow(c: char) -> u32 {
+    let k = class_slow(c);
+    let letter = matches!(k, Class::Upper | Class::Lower | Class::Letter);
+    let script = script_slow(c);
+    let flag = |b: bool, f: u32| if b { f } else { 0 };
+    k as u32
+        | flag(letter, LETTER)
+        | flag(c.is_ascii(), ASCII)
+        | flag(is_glue_punct(c), GLUE)
+        | flag(is_cont_letter(c), CONT_LETTER)
+        | flag((0x300..=0x36F).contains(&(c as u32)), MARK)
+        | flag(is_common_mark(c), COMMON_MARK)
+        | flag(
+            !c.is_ascii() && (is_glue_punct(c) || letter || k == Class::Rare),
+            GLUED_TO,
+        )
+        | flag(c == ' ', SPACE)
+        | flag(c == '?', QMARK)
+        | flag(c == '\u{FFFD}', REPLACEMENT)
+        | flag(matches!(script, 7 | 8), CJK)
+        | flag(letter && !c.is_ascii(), NON_ASCII_LETTER)
+        | script << 16
 }
 
 /// Rough script of a letter, by Unicode block. Only equality between two scripts matters.
@@ -351,19 +433,6 @@ enum Class {
     /// Characters decoding noise lands on and real text almost never holds.
     Bad,
     Other,
-}
-
-impl Class {
-    fn from_u8(v: u8) -> Class {
-        match v {
-            0 => Class::Upper,
-            1 => Class::Lower,
-            2 => Class::Letter,
-            3 => Class::Rare,
-            4 => Class::Bad,
-            _ => Class::Other,
-        }
-    }
 }
 
 fn class_slow(c: char) -> Class {
@@ -473,118 +542,104 @@ fn is_glue_punct(c: char) -> bool {
 
 /// How mojibake-like a word looks; higher is worse. See the module docs.
 pub fn badness(word: &[char]) -> u32 {
-    badness_of(word.iter().copied())
+    let t = tables();
+    let chs: Vec<Ch> = word.iter().map(|&c| Ch::new(t, c)).collect();
+    badness_of(&chs)
 }
 
-/// A character with its class and script, looked up once.
+/// A character of a word or of a reading with what scoring and decoding ask about it, looked
+/// up once: its [`info`], and the candidate encodings in which it is a UTF-8 lead or
+/// continuation byte.
 #[derive(Clone, Copy)]
 struct Ch {
     c: char,
-    k: Class,
-    script: u32,
+    f: u32,
+    lead: u16,
+    cont: u16,
 }
 
 impl Ch {
     #[inline]
-    fn new(c: char) -> Ch {
-        let v = info(c);
+    fn new(t: &Tables, c: char) -> Ch {
+        let (lead, cont) = idx(c).map_or((0, 0), |i| (t.lead[i], t.cont[i]));
         Ch {
             c,
-            k: Class::from_u8(v as u8),
-            script: v >> 8,
+            f: info(c),
+            lead,
+            cont,
         }
-    }
-
-    #[inline]
-    fn letter(self) -> bool {
-        matches!(self.k, Class::Upper | Class::Lower | Class::Letter)
     }
 }
 
-/// [`badness`] over any sequence of characters; each character's class and script is looked
-/// up once (the window below holds the previous, current and next one).
-fn badness_of(mut chars: impl Iterator<Item = char>) -> u32 {
+/// [`badness`] of characters already looked up. Each rule reads the flags of the previous,
+/// current and next character (a missing neighbour counts as a space).
+fn badness_of(w: &[Ch]) -> u32 {
+    const NONE: u32 = SPACE | Class::Other as u32;
+    const BAD: u32 = Class::Bad as u32;
+    const RARE: u32 = Class::Rare as u32;
+    const UPPER: u32 = Class::Upper as u32;
+    const LOWER: u32 = Class::Lower as u32;
     let mut score = 0;
     let mut upper_run = 0u32;
     let mut upper_non_ascii = false;
-    let mut prev: Option<Ch> = None;
-    let mut cur = chars.next().map(Ch::new);
-    while let Some(ch) = cur {
-        let next = chars.next().map(Ch::new);
-        let (c, k) = (ch.c, ch.k);
-        match k {
-            Class::Bad => score += 2,
-            Class::Rare => {
-                // A rare symbol touching a non-ASCII letter or another rare symbol.
-                // (Typographic dashes and quotes count as glue too: MacRoman turns every
-                // Cyrillic lead byte into `–` or `—`.)
-                let glued = |j: Option<Ch>| {
-                    j.is_some_and(|n| {
-                        !n.c.is_ascii()
-                            && (is_glue_punct(n.c)
-                                || matches!(
-                                    n.k,
-                                    Class::Upper | Class::Lower | Class::Letter | Class::Rare
-                                ))
-                    })
-                };
-                if glued(prev) || glued(next) {
-                    score += 1;
-                }
-            }
-            _ => {}
+    let mut pf = NONE;
+    for (i, ch) in w.iter().enumerate() {
+        let f = ch.f;
+        let nf = w.get(i + 1).map_or(NONE, |n| n.f);
+        let k = f & CLASS;
+        if k == BAD {
+            score += 2;
+        } else if k == RARE && (pf | nf) & GLUED_TO != 0 {
+            // A rare symbol touching a non-ASCII letter or another rare symbol.
+            // (Typographic dashes and quotes count as glue too: MacRoman turns every
+            // Cyrillic lead byte into `–` or `—`.)
+            score += 1;
         }
-        let is_letter = |x: Option<Ch>| x.is_some_and(Ch::letter);
-        let between_letters = is_letter(prev) && is_letter(next);
-        let touching_letter = is_letter(prev) || is_letter(next);
-        if (between_letters && (is_glue_punct(c) || c == '?'))
-            || (c == '\u{FFFD}' && touching_letter)
+        if pf & nf & LETTER != 0 && f & (GLUE | QMARK) != 0
+            || f & REPLACEMENT != 0 && (pf | nf) & LETTER != 0
         {
             score += 1;
         }
-        if c == ' ' {
+        if f & SPACE != 0 {
             upper_run = 0;
             upper_non_ascii = false;
-            prev = cur;
-            cur = next;
+            pf = f;
             continue;
         }
-        if let Some(pch) = prev.filter(|p| p.c != ' ') {
-            let (p, pk) = (pch.c, pch.k);
-            if ch.letter() && pch.letter() {
+        if pf & SPACE == 0 {
+            if pf & f & LETTER != 0 {
                 // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
-                let cjk_after_ascii = |a: Ch, b: Ch| a.c.is_ascii() && matches!(b.script, 7 | 8);
-                if pch.script != ch.script && !cjk_after_ascii(pch, ch) && !cjk_after_ascii(ch, pch)
-                {
+                let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
+                if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
                     score += 1;
                 }
-                if pk == Class::Lower && k == Class::Upper && !c.is_ascii() {
+                let pk = pf & CLASS;
+                if pk == LOWER && k == UPPER && f & ASCII == 0 {
                     score += 1;
                 }
                 // An accented capital glued to a letter that single-byte encodings keep among
                 // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
-                if pk == Class::Upper && !p.is_ascii() && is_cont_letter(c) {
+                if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
                     score += 1;
                 }
-                if k == Class::Lower && !c.is_ascii() && upper_run >= 2 && upper_non_ascii {
+                if k == LOWER && f & ASCII == 0 && upper_run >= 2 && upper_non_ascii {
                     score += 1;
                 }
             }
-            if (0x300..=0x36F).contains(&(c as u32)) && (!pch.letter() || !is_common_mark(c)) {
-                score += if pch.letter() { 1 } else { 2 };
+            if f & MARK != 0 && (pf & LETTER == 0 || f & COMMON_MARK == 0) {
+                score += if pf & LETTER != 0 { 1 } else { 2 };
             }
-        } else if (0x300..=0x36F).contains(&(c as u32)) {
+        } else if f & MARK != 0 {
             score += 2;
         }
-        if k == Class::Upper {
+        if k == UPPER {
             upper_run += 1;
-            upper_non_ascii |= !c.is_ascii();
+            upper_non_ascii |= f & ASCII == 0;
         } else {
             upper_run = 0;
             upper_non_ascii = false;
         }
-        prev = cur;
-        cur = next;
+        pf = f;
     }
     score
 }
@@ -597,30 +652,101 @@ pub fn fix(line: &str) -> (String, u32) {
 
 /// [`fix`], or `None` when the line stays as it is (no allocation then).
 pub fn fix_changed(line: &str) -> Option<(String, u32)> {
-    let mut cur: Option<String> = None;
-    let mut total = 0;
-    for _ in 0..4 {
-        let text = cur.as_deref().unwrap_or(line);
-        if !may_have_mojibake(text) {
-            break;
-        }
-        let Some((next, n)) = fix_once(text) else {
-            break;
-        };
-        total += n;
-        cur = Some(next);
+    thread_local! {
+        static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
     }
-    cur.map(|c| (c, total))
+    let run = |s: &mut Scratch| {
+        let mut cur: Option<String> = None;
+        let mut total = 0;
+        for layer in 0..4 {
+            let text = cur.as_deref().unwrap_or(line);
+            // `fix_once` makes the test of `may_have_mojibake` itself, but after a fix the
+            // separate walk is cheaper than splitting the line again.
+            if layer > 0 && !may_have_mojibake(text) {
+                break;
+            }
+            let Some((next, n)) = fix_once(text, s) else {
+                break;
+            };
+            total += n;
+            cur = Some(next);
+        }
+        s.release();
+        cur.map(|c| (c, total))
+    };
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => run(&mut s),
+        Err(_) => run(&mut Scratch::default()),
+    })
 }
 
-/// The best decoding of one piece of a line.
+/// Buffers reused from line to line, so that a line allocates only its output (issue 3:
+/// a `Vec<char>` per reading was ~15% of the time on garbled lines).
+#[derive(Default)]
+struct Scratch {
+    /// Byte ranges of the line's pieces.
+    pieces: Vec<(usize, usize)>,
+    /// The characters of every word (piece that may be mojibake), one after the other.
+    word_chs: Vec<Ch>,
+    words: Vec<Word>,
+    /// The characters of every kept reading, one after the other.
+    readings: Vec<Ch>,
+    /// A reading one layer deeper, until it is kept.
+    deeper: Vec<Ch>,
+    /// The kept readings of every word, each word's best first.
+    cands: Vec<Choice>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.pieces.clear();
+        self.word_chs.clear();
+        self.words.clear();
+        self.readings.clear();
+        self.deeper.clear();
+        self.cands.clear();
+    }
+
+    /// Gives back the memory of an exceptionally long line.
+    fn release(&mut self) {
+        const KEEP: usize = 1 << 16;
+        if self.word_chs.capacity() > KEEP || self.readings.capacity() > KEEP {
+            *self = Scratch::default();
+        }
+    }
+}
+
+/// A piece of the line that may be mojibake.
+struct Word {
+    piece: usize,
+    /// Its characters in [`Scratch::word_chs`].
+    chs: (usize, usize),
+    /// Encodings to try.
+    encs: u16,
+    /// Its own badness.
+    base: u32,
+    /// Its kept readings in [`Scratch::cands`].
+    cands: (usize, usize),
+}
+
+/// A reading of one word that does not read worse than the word.
 struct Choice {
     enc: usize,
     badness: u32,
-    chars: Vec<char>,
+    /// Its characters in [`Scratch::readings`].
+    chars: (usize, usize),
     n: u32,
     full: bool,
     all: bool,
+}
+
+/// True when some character of `w` can lead a sequence of encoding `e` and the next one
+/// continue it: what a non-"wild" decoding in `e` needs to find anything.
+#[inline]
+fn has_pair(w: &[Ch], e: usize) -> bool {
+    let bit = 1u16 << e;
+    w.windows(2)
+        .any(|p| p[0].lead & bit != 0 && p[1].cont & bit != 0)
 }
 
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
@@ -629,74 +755,84 @@ struct Choice {
 /// is lower than the word's own. Then the encoding that won most often in the line is applied
 /// to the words it decodes whole, as long as they do not read worse: a line garbled one way
 /// is garbled that way throughout, even where a word alone would look plausible both ways.
-fn fix_once(line: &str) -> Option<(String, u32)> {
+fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
     let t = tables();
-    let pieces = pieces(line);
-    // Per piece: its own badness and the readings that do not read worse, best first.
-    let mut readings: Vec<(u32, Vec<Choice>)> = Vec::with_capacity(pieces.len());
-    let mut wins = [0u32; N_ENC];
-    // Encodings that made some word read strictly better: only those can lead a line.
-    let mut strict = [false; N_ENC];
+    s.clear();
+    pieces(line, &mut s.pieces);
     // First the pieces that could be mojibake at all, with their own badness. When none reads
     // badly, no reading can be strictly better and the line stays as it is: the common case
     // for clean non-ASCII text, decided without decoding anything.
-    let mut words: Vec<Option<(Vec<char>, u16, u32)>> = Vec::with_capacity(pieces.len());
+    let mut any_bad = false;
+    // Some piece holds a lead/continuation pair ([`may_have_mojibake`]; pieces split only
+    // on ASCII, which no pair spans, so this is the test for the whole line).
+    let mut any_pair = false;
+    for (p, &(a, b)) in s.pieces.iter().enumerate() {
+        let piece = &line[a..b];
+        if piece.is_ascii() {
+            continue;
+        }
+        // Encodings in which some character can lead a sequence and the next continue it,
+        // or (Windows-1252) a lead followed by a stand-in for a lost byte or a no-break space.
+        // Most pieces of a clean line have none, and are not looked up any further.
+        let mut encs = 0u16;
+        let mut prev_lead = 0u16;
+        for c in piece.chars() {
+            let (lead, cont) = idx(c).map_or((0, 0), |i| (t.lead[i], t.cont[i]));
+            encs |= prev_lead & cont;
+            any_pair |= prev_lead & cont != 0;
+            if matches!(c, ' ' | '?' | '\u{FFFD}') {
+                encs |= prev_lead & 1;
+            }
+            prev_lead = lead;
+        }
+        if encs == 0 {
+            continue;
+        }
+        let start = s.word_chs.len();
+        s.word_chs.extend(piece.chars().map(|c| Ch::new(t, c)));
+        let base = badness_of(&s.word_chs[start..]);
+        any_bad |= base > 0;
+        s.words.push(Word {
+            piece: p,
+            chs: (start, s.word_chs.len()),
+            encs,
+            base,
+            cands: (0, 0),
+        });
+    }
+    if !any_bad || !any_pair {
+        return None;
+    }
     // Encodings that can hold every non-ASCII character of the line: a line garbled in one
     // encoding is made only of that encoding's characters, so the others need no trying.
     let line_mask = line
         .chars()
         .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
         .fold(u16::MAX, |m, c| m & idx(c).map_or(0, |i| t.any[i]));
-    let mut any_bad = false;
-    for piece in &pieces {
-        if piece.is_ascii() || !may_have_mojibake_or_loss(piece) {
-            words.push(None);
-            continue;
+    for w in s.words.iter_mut() {
+        if w.encs & line_mask != 0 {
+            w.encs &= line_mask;
         }
-        let word: Vec<char> = piece.chars().collect();
-        // Encodings in which some character can lead a sequence and the next continue it.
-        let mut encs = 0u16;
-        let mut prev_lead = 0u16;
-        for c in &word {
-            let i = idx(*c);
-            encs |= prev_lead & i.map_or(0, |i| t.cont[i]);
-            if matches!(c, ' ' | '?' | '\u{FFFD}') {
-                encs |= prev_lead & 1;
-            }
-            prev_lead = i.map_or(0, |i| t.lead[i]);
-        }
-        if encs & line_mask != 0 {
-            encs &= line_mask;
-        }
-        if encs == 0 {
-            words.push(None);
-            continue;
-        }
-        let base = badness(&word);
-        any_bad |= base > 0;
-        words.push(Some((word, encs, base)));
     }
-    if !any_bad {
-        return None;
-    }
-    for w in &words {
-        let Some((word, encs, base)) = w else {
-            readings.push((0, Vec::new()));
-            continue;
-        };
-        let (word, encs, base) = (word, *encs, *base);
-        let mut cands = Vec::new();
+    let mut wins = [0u32; N_ENC];
+    // Encodings that made some word read strictly better: only those can lead a line.
+    let mut strict = [false; N_ENC];
+    for w in s.words.iter_mut() {
+        let (encs, base) = (w.encs, w.base);
+        let word = &s.word_chs[w.chs.0..w.chs.1];
+        let c0 = s.cands.len();
         for e in 0..N_ENC {
             if encs & (1 << e) == 0 {
                 continue;
             }
-            let Some(d1) = decode_word(t, word, e, true) else {
+            let r0 = s.readings.len();
+            let Some(d1) = decode_into(t, word, e, true, &mut s.readings) else {
                 continue;
             };
             let mut cand = Choice {
                 enc: e,
-                badness: badness(&d1.chars),
-                chars: d1.chars,
+                badness: badness_of(&s.readings[r0..]),
+                chars: (r0, s.readings.len()),
                 n: d1.n,
                 full: d1.full,
                 all: d1.all,
@@ -704,22 +840,18 @@ fn fix_once(line: &str) -> Option<(String, u32)> {
             // One layer deeper: in Windows-1252 when it reads no worse and decodes every
             // non-ASCII character, in the same encoding only when it reads better.
             for e2 in [0, e] {
-                let has_lead = cand
-                    .chars
-                    .iter()
-                    .any(|&c| idx(c).is_some_and(|i| t.lead[i] & (1 << e2) != 0));
-                if let Some(d2) = has_lead
-                    .then(|| decode_word(t, &cand.chars, e2, false))
-                    .flatten()
-                {
-                    let b2 = badness(&d2.chars);
-                    if b2 < cand.badness || (b2 == cand.badness && e2 == 0 && d2.all) {
-                        cand = Choice {
-                            badness: b2,
-                            chars: d2.chars,
-                            n: cand.n + d2.n,
-                            ..cand
-                        };
+                let chars = &s.readings[cand.chars.0..cand.chars.1];
+                if has_pair(chars, e2) {
+                    s.deeper.clear();
+                    if let Some(d2) = decode_into(t, chars, e2, false, &mut s.deeper) {
+                        let b2 = badness_of(&s.deeper);
+                        if b2 < cand.badness || (b2 == cand.badness && e2 == 0 && d2.all) {
+                            s.readings.truncate(cand.chars.0);
+                            s.readings.extend_from_slice(&s.deeper);
+                            cand.chars.1 = s.readings.len();
+                            cand.badness = b2;
+                            cand.n += d2.n;
+                        }
                     }
                 }
                 if e == 0 {
@@ -727,9 +859,12 @@ fn fix_once(line: &str) -> Option<(String, u32)> {
                 }
             }
             if cand.badness < base || (cand.full && cand.badness <= base) {
-                cands.push(cand);
+                s.cands.push(cand);
+            } else {
+                s.readings.truncate(r0);
             }
         }
+        let cands = &mut s.cands[c0..];
         // Best first: lowest badness, then whole-word readings, then more sequences decoded.
         cands.sort_by_key(|c| (c.badness, !c.all, !c.full, std::cmp::Reverse(c.n), c.enc));
         // Every encoding that reads this word best gets the credit (twice its sequences);
@@ -747,27 +882,34 @@ fn fix_once(line: &str) -> Option<(String, u32)> {
         for c in cands.iter().filter(|c| c.all) {
             wins[c.enc] += 1;
         }
-        readings.push((base, cands));
+        w.cands = (c0, s.cands.len());
     }
     let top = (0..N_ENC)
         .filter(|&e| strict[e])
         .max_by_key(|&e| (wins[e], std::cmp::Reverse(e)));
     let mut out = String::with_capacity(line.len());
     let mut total = 0;
-    for (piece, (base, cands)) in pieces.iter().zip(&readings) {
-        let best = cands.first().filter(|b| b.badness < *base);
+    let mut words = s.words.iter().peekable();
+    for (p, &(a, b)) in s.pieces.iter().enumerate() {
+        let piece = &line[a..b];
+        let Some(w) = words.next_if(|w| w.piece == p) else {
+            out.push_str(piece);
+            continue;
+        };
+        let (base, cands) = (w.base, &s.cands[w.cands.0..w.cands.1]);
+        let best = cands.first().filter(|b| b.badness < base);
         // The line's encoding, when it reads about as well as the word's own best.
         let line_enc = top.and_then(|e| {
             cands.iter().find(|c| {
                 c.enc == e
-                    && ((c.badness < *base && c.all)
-                        || ((c.badness < *base || c.full)
+                    && ((c.badness < base && c.all)
+                        || ((c.badness < base || c.full)
                             && best.is_none_or(|b| c.badness <= b.badness + 1)))
             })
         });
         match line_enc.or(best) {
             Some(c) => {
-                out.extend(c.chars.iter());
+                out.extend(s.readings[c.chars.0..c.chars.1].iter().map(|ch| ch.c));
                 total += c.n;
             }
             None => out.push_str(piece),
@@ -776,23 +918,10 @@ fn fix_once(line: &str) -> Option<(String, u32)> {
     (total > 0).then_some((out, total))
 }
 
-/// [`may_have_mojibake`], or a possible lead character followed by a space, `?` or U+FFFD.
-fn may_have_mojibake_or_loss(piece: &str) -> bool {
-    may_have_mojibake(piece) || {
-        let t = tables();
-        let mut prev_lead = false;
-        piece.chars().any(|c| {
-            let hit = prev_lead && matches!(c, ' ' | '?' | '\u{FFFD}');
-            prev_lead = idx(c).is_some_and(|i| t.lead[i] & 1 != 0);
-            hit
-        })
-    }
-}
-
 /// Splits a line into pieces that are decided on their own: runs of whitespace, and words.
 /// A single space after a character that may lead a sequence in Windows-1252 is kept inside
-/// the word, together with the word after it.
-fn pieces(line: &str) -> Vec<&str> {
+/// the word, together with the word after it. The pieces' byte ranges go to `out`.
+fn pieces(line: &str, out: &mut Vec<(usize, usize)>) {
     let t = tables();
     let lead = |c: Option<char>| c.and_then(idx).is_some_and(|i| t.lead[i] & 1 != 0);
     let ends_with_lead = |w: &str| {
@@ -800,7 +929,6 @@ fn pieces(line: &str) -> Vec<&str> {
         lead(cs.next()) || lead(cs.next())
     };
     let b = line.as_bytes();
-    let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         let mut j = i;
@@ -823,15 +951,15 @@ fn pieces(line: &str) -> Vec<&str> {
             }
         }
         // Whitespace is ASCII, so i and j are char boundaries.
-        out.push(&line[i..j]);
+        out.push((i, j));
         i = j;
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn garble(s: &str, enc: &str) -> String {
         let e = encoding_rs::Encoding::for_label(enc.as_bytes()).expect("label");
@@ -887,6 +1015,121 @@ mod tests {
             "Erdogan\u{a0}on Wednesday",
         ] {
             assert_eq!(fix(s), (s.to_string(), 0), "{s}");
+        }
+    }
+
+    /// Words of many scripts, and the characters mojibake and damaged pipelines leave.
+    const WORDS: &[&str] = &[
+        "the",
+        "café",
+        "Größe",
+        "ŠKODA",
+        "İstanbul",
+        "ağaç",
+        "Łódź",
+        "żółć",
+        "Čech",
+        "ВІКІ",
+        "Привет",
+        "мир",
+        "Ελληνικά",
+        "ΑΘΗΝΑ",
+        "עברית",
+        "العربية",
+        "日本語",
+        "한국어",
+        "ไทย",
+        "it’s",
+        "“quoted”",
+        "—",
+        "…",
+        "€5",
+        "30°C",
+        "½",
+        "©",
+        "Tək",
+        "əlavə",
+        "Việt",
+        "ɛ",
+        "Ŋ",
+        "e\u{301}",
+        "XML",
+        "PDF",
+        "?",
+        " ",
+        "\u{FFFD}",
+        "\u{a0}",
+        "\u{9d}",
+        "Ã",
+        "Â",
+        "æ",
+        "ø",
+        "Ä°",
+        "Ã©",
+        "â€™",
+        "Ð¿",
+        "Å¾",
+    ];
+
+    fn mangle(s: &str, enc: usize) -> String {
+        match ENCODINGS.get(enc) {
+            Some(&"cp437") => {
+                let high: Vec<char> = CP437_HIGH.chars().collect();
+                s.bytes()
+                    .map(|b| match b {
+                        0x80.. => high[usize::from(b - 0x80)],
+                        _ => char::from(b),
+                    })
+                    .collect()
+            }
+            Some(name) => garble(s, name),
+            None => s.to_string(),
+        }
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(prop::sample::select(WORDS), 1..12),
+            0..ENCODINGS.len() + 1,
+            0..ENCODINGS.len() + 3,
+            prop::collection::vec(
+                (
+                    0..64usize,
+                    prop::sample::select(&[" ", "?", "\u{FFFD}", ""][..]),
+                ),
+                0..3,
+            ),
+        )
+            .prop_map(|(words, e1, e2, damage)| {
+                let mut s = mangle(&words.join(" "), e1);
+                if e2 < ENCODINGS.len() {
+                    s = mangle(&s, e2);
+                }
+                let mut chars: Vec<char> = s.chars().collect();
+                for (at, with) in damage {
+                    if let Some(c) = chars.get_mut(at) {
+                        if !c.is_ascii() {
+                            *c = with.chars().next().unwrap_or(' ');
+                        }
+                    }
+                }
+                chars.into_iter().collect()
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(3000))]
+
+        /// The scratch buffers, pruning and table-driven decoding give what the straightforward
+        /// implementation gives.
+        #[test]
+        fn same_as_reference(s in line()) {
+            proptest::prop_assert_eq!(fix_changed(&s), reference::fix_changed_ref(&s));
+        }
+
+        #[test]
+        fn same_as_reference_on_any_chars(s in "[ a-zA-Z?\\u{80}-\\u{17f}\\u{2013}-\\u{2122}\\u{400}-\\u{45f}\\u{370}-\\u{3ff}\\u{2500}-\\u{25a0}\\u{fffd}]{0,40}") {
+            proptest::prop_assert_eq!(fix_changed(&s), reference::fix_changed_ref(&s));
         }
     }
 }
