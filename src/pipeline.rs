@@ -78,36 +78,43 @@ fn round_ms(s: f64) -> f64 {
 }
 
 /// Reads every source (in parallel) into items in input order, and the bytes read.
-fn read_all(cfg: &Config) -> (Vec<Item>, u64) {
+/// Reads every input and maps each item through `f` on the way, in parallel (the caller
+/// decodes and repairs there, while the JSON line it came from is still in cache), in input
+/// order.
+fn read_all<T: Send>(cfg: &Config, f: &(dyn Fn(Item) -> T + Sync)) -> (Vec<T>, u64) {
     let (sources, bad) = read::expand(&cfg.inputs);
-    let per_source: Vec<(u64, Vec<Item>)> =
-        sources.par_iter().map(|s| read_source(s, cfg)).collect();
+    let per_source: Vec<(u64, Vec<T>)> =
+        sources.par_iter().map(|s| read_source(s, cfg, f)).collect();
     let mut items = Vec::new();
     let mut bytes = 0;
     let mut bad = bad.into_iter().peekable();
     for (i, (n, its)) in per_source.into_iter().enumerate() {
         while let Some((_, r)) = bad.next_if(|(pos, _)| *pos <= i) {
-            items.push(Err(r));
+            items.push(f(Err(r)));
         }
         bytes += n;
         items.extend(its);
     }
-    items.extend(bad.map(|(_, r)| Err(r)));
+    items.extend(bad.map(|(_, r)| f(Err(r))));
     (items, bytes)
 }
 
-fn read_source(src: &Source, cfg: &Config) -> (u64, Vec<Item>) {
+fn read_source<T: Send>(
+    src: &Source,
+    cfg: &Config,
+    f: &(dyn Fn(Item) -> T + Sync),
+) -> (u64, Vec<T>) {
     match read::load(src, cfg.format) {
-        Err(r) => (0, vec![Err(r)]),
+        Err(r) => (0, vec![f(Err(r))]),
         Ok(l) if l.jsonl => {
             let lines: Vec<(usize, &[u8])> = read::jsonl_lines(&l.bytes).collect();
             let items = lines
                 .par_iter()
-                .map(|(n, line)| read::jsonl_doc(&l.name, *n, line, cfg))
+                .map(|(n, line)| f(read::jsonl_doc(&l.name, *n, line, cfg)))
                 .collect();
             (l.bytes.len() as u64, items)
         }
-        Ok(l) => (l.bytes.len() as u64, vec![Ok(read::text_doc(l))]),
+        Ok(l) => (l.bytes.len() as u64, vec![f(Ok(read::text_doc(l)))]),
     }
 }
 
@@ -328,14 +335,9 @@ impl Phases {
 
 fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut phases = Phases::default();
-    let (items, bytes_in) = read_all(cfg);
-    phases.lap("read");
-    msgs.progress_total(items.len() as u64);
-    let mut done: Vec<std::result::Result<Doc, Rejection>> = items
-        .into_par_iter()
-        .map(|it| it.and_then(|raw| prepare(raw, cfg)))
-        .collect();
-    phases.lap("decode_repair");
+    let (mut done, bytes_in) = read_all(cfg, &|it: Item| it.and_then(|raw| prepare(raw, cfg)));
+    phases.lap("read_decode_repair");
+    msgs.progress_total(done.len() as u64);
 
     // Strip reads each document once (measure: lines, words, line rules, the model's alone
     // scores); the fingerprint comes from the text the document keeps judged alone (plus the
@@ -618,21 +620,17 @@ pub fn fingerprint_run(cfg: &Config, msgs: &dyn Messages) -> Result<FingerprintS
         let mp = cfg.minhash();
         let mut summary = FingerprintSummary::default();
         for src in &sources {
-            let (_, items) = read_source(src, cfg);
-            summary.documents_in += items.len() as u64;
-            let records: Vec<Option<Record>> = items
-                .into_par_iter()
-                .map(|it| {
-                    let doc = it.and_then(|raw| process(raw, cfg)).ok()?;
-                    let e = entry(&doc)?;
-                    Some(Record {
-                        id: doc.id,
-                        source: doc.source,
-                        entry: e,
-                        bands: doc.fingerprint.bands,
-                    })
+            let (_, records) = read_source(src, cfg, &|it: Item| {
+                let doc = it.and_then(|raw| process(raw, cfg)).ok()?;
+                let e = entry(&doc)?;
+                Some(Record {
+                    id: doc.id,
+                    source: doc.source,
+                    entry: e,
+                    bands: doc.fingerprint.bands,
                 })
-                .collect();
+            });
+            summary.documents_in += records.len() as u64;
             let records: Vec<Record> = records.into_iter().flatten().collect();
             summary.signatures += records.len() as u64;
             let shard = Shard {
