@@ -300,9 +300,8 @@ fn duplicates(
 /// A document after strip's first pass: read once, judged alone, fingerprinted.
 struct Judged<'a> {
     m: strip::Measured<'a>,
-    /// The verdicts judged alone: final when there is no repetition pass, or when no line
-    /// of the document recurs in another unrelated one.
-    alone: Vec<strip::Verdict>,
+    /// The verdicts judged alone, kept when they are final (no repetition pass).
+    alone: Option<Vec<strip::Verdict>>,
     fp: Fingerprint,
     sig: Option<strip::repetition::Signature>,
 }
@@ -359,7 +358,12 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                     // (order-independent).
                     let sig = repetition.then(|| strip::repetition::signature_of(&m));
                     m.words = Vec::new();
-                    Judged { m, alone, fp, sig }
+                    Judged {
+                        m,
+                        alone: (!repetition).then_some(alone),
+                        fp,
+                        sig,
+                    }
                 })
             })
             .collect();
@@ -377,9 +381,12 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
             .into_par_iter()
             .map(|m| {
                 m.map(|Judged { m, alone, fp, .. }| {
-                    let verdicts = match counts.as_ref().and_then(|c| strip::repeats(&m, c)) {
-                        Some(r) => strip::judge(&m, Some(&r)),
-                        None => alone,
+                    // Judged again with the corpus counts (keeping every document's verdicts
+                    // alone until here instead would hold 40 bytes a line of the corpus).
+                    let verdicts = match (alone, &counts) {
+                        (Some(v), _) => v,
+                        (None, Some(c)) => strip::judge(&m, strip::repeats(&m, c).as_deref()),
+                        (None, None) => strip::judge(&m, None),
                     };
                     let r = strip::render(&m.lines, &verdicts, detail);
                     msgs.progress_inc();
