@@ -514,7 +514,16 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config::with_cases(4000))]
+        // Failing seeds are kept under tests/ (the crate root holds only the layout's folders).
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 4000,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/regressions/repair_scan.txt",
+                ),
+            )),
+            ..proptest::test_runner::Config::default()
+        })]
 
         #[test]
         fn same_as_reference_scan(
