@@ -102,4 +102,24 @@ mod tests {
         assert!(!r.contains('\x1b'));
         assert!(render(text, None, true).contains(RED));
     }
+
+    #[test]
+    fn a_wrapped_paragraph_shows_each_physical_line() {
+        let para = [
+            "The committee met on Tuesday to discuss the budget for the coming year, and",
+            "after a long debate it agreed to raise spending on schools and roads while",
+            "cutting the administrative costs that had grown over the last decade, and it",
+            "asked the mayor to report on the savings before the end of the next quarter.",
+        ];
+        let text = format!("Local news\n\n{}\n", para.join("\n"));
+        let r = render(&text, None, false);
+        let lines: Vec<&str> = r.lines().collect();
+        assert_eq!(lines.len(), 6, "{r}");
+        assert!(lines[2].starts_with("    3 keep"), "{r}");
+        for (k, piece) in para.iter().enumerate() {
+            assert!(lines[2 + k].contains(piece), "{r}");
+            assert!(lines[2 + k].starts_with(&format!("{:5}", 3 + k)), "{r}");
+        }
+        assert!(lines[3].contains("(wrapped)"), "{r}");
+    }
 }
