@@ -276,32 +276,41 @@ pub fn apply(doc: &mut Doc, opts: &Options) {
     if plain_ascii_doc(&doc.text) {
         return;
     }
+    // Whether entities may be unescaped matters only where there is one to unescape.
     let entities_ok = match opts.entities {
         Entities::On => true,
         Entities::Off => false,
-        Entities::Auto => !has_markup(&doc.text),
+        Entities::Auto => {
+            memchr::memchr(b'&', doc.text.as_bytes()).is_none() || !has_markup(&doc.text)
+        }
     };
     let mut stats = Repairs::default();
-    if Scan::new(opts, entities_ok)
-        .first_suspect(doc.text.as_bytes())
-        .is_none()
-    {
-        // No line needs a fix (what the loop below would find, line by line).
-        doc.changes.repairs = stats;
-        return;
-    }
-    let mut out = String::with_capacity(doc.text.len());
-    let mut changed = false;
-    for (i, line) in doc.text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    let scan = Scan::new(opts, entities_ok);
+    let text = doc.text.as_bytes();
+    // Only the lines the scan flags are repaired (the others would come out unchanged); the
+    // clean text between them is copied as it is, as `thresh fix` does (`Stream`).
+    let mut out: Option<String> = None;
+    let (mut run, mut pos) = (0, 0);
+    while let Some(k) = scan.first_suspect(&text[pos..]) {
+        let at = pos + k;
+        let start = memchr::memrchr(b'\n', &text[pos..at]).map_or(pos, |p| pos + p + 1);
+        let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |p| at + p);
+        let line = &doc.text[start..end];
         let fixed = fix_line_with(line, opts, entities_ok, &mut stats);
-        changed |= matches!(fixed, Cow::Owned(_)) && fixed != line;
-        out.push_str(&fixed);
+        if matches!(fixed, Cow::Owned(_)) && fixed != line {
+            let o = out.get_or_insert_with(|| String::with_capacity(doc.text.len()));
+            o.push_str(&doc.text[run..start]);
+            o.push_str(&fixed);
+            run = end;
+        }
+        pos = (end + 1).min(text.len());
+        if end == text.len() {
+            break;
+        }
     }
-    if changed {
-        doc.text = out;
+    if let Some(mut o) = out {
+        o.push_str(&doc.text[run..]);
+        doc.text = o;
     }
     doc.changes.repairs = stats;
 }
@@ -419,6 +428,71 @@ impl Stream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `apply` as it was written first: every line through `fix_line_with`.
+    fn apply_line_by_line(text: &str, opts: &Options) -> (String, Repairs) {
+        let entities_ok = match opts.entities {
+            Entities::On => true,
+            Entities::Off => false,
+            Entities::Auto => !has_markup(text),
+        };
+        let mut stats = Repairs::default();
+        let lines: Vec<String> = text
+            .split('\n')
+            .map(|l| fix_line_with(l, opts, entities_ok, &mut stats).into_owned())
+            .collect();
+        (lines.join("\n"), stats)
+    }
+
+    fn doc(text: String) -> Doc {
+        Doc {
+            id: String::new(),
+            source: String::new(),
+            text,
+            extra: Default::default(),
+            bytes_in: 0,
+            changes: Default::default(),
+            fingerprint: Default::default(),
+        }
+    }
+
+    use proptest::prelude::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(1000))]
+
+        /// Repairing only the lines the scan flags, copying the rest, gives what repairing
+        /// every line gives, counts included.
+        #[test]
+        fn apply_equals_line_by_line(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-z ,.]{0,30}",
+                    "[a-zé€’“” ]{0,30}",
+                    "[a-zé€’“” ]{1,30}".prop_map(|s| encoding_rs::WINDOWS_1252
+                        .decode_without_bom_handling(s.as_bytes()).0.into_owned()),
+                    proptest::prelude::Just("Tom &amp; Jerry".to_string()),
+                    proptest::prelude::Just("<b>bold</b> &lt;".to_string()),
+                    proptest::prelude::Just("\u{1b}[31mred\u{1b}[0m".to_string()),
+                    proptest::prelude::Just("e\u{301}cole".to_string()),
+                    "\\PC{0,12}",
+                ],
+                0..12,
+            ),
+            entities in 0..3u8,
+        ) {
+            let text = lines.join("\n");
+            let opts = Options {
+                entities: [Entities::On, Entities::Off, Entities::Auto][entities as usize],
+                ..Options::default()
+            };
+            let (want, want_stats) = apply_line_by_line(&text, &opts);
+            let mut d = doc(text);
+            apply(&mut d, &opts);
+            proptest::prop_assert_eq!(&d.text, &want);
+            proptest::prop_assert_eq!(d.changes.repairs, want_stats);
+        }
+    }
 
     #[test]
     fn controls_escapes_and_c1() {
