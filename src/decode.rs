@@ -145,7 +145,7 @@ fn leak_lower(name: &'static str) -> &'static str {
 
 /// Line ends to `\n` (CRLF and lone CR).
 fn finish(mut d: Decoded) -> Decoded {
-    if d.text.contains('\r') {
+    if memchr::memchr(b'\r', d.text.as_bytes()).is_some() {
         d.text = d.text.replace("\r\n", "\n").replace('\r', "\n");
     }
     d

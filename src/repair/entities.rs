@@ -265,7 +265,7 @@ const NAMED: &[(&str, char)] = &[
 pub fn has_markup(text: &str) -> bool {
     let b = text.as_bytes();
     let mut from = 0;
-    while let Some(p) = b[from..].iter().position(|&c| c == b'<') {
+    while let Some(p) = memchr::memchr(b'<', &b[from..]) {
         let i = from + p;
         let rest = &b[i + 1..];
         let tag = rest.strip_prefix(b"/").unwrap_or(rest);
