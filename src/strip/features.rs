@@ -187,6 +187,29 @@ pub fn ascii_tokens(text: &str) -> impl Iterator<Item = (&str, bool)> {
     })
 }
 
+/// `char::is_alphanumeric`, with the answer for U+0080..U+07FF (Latin, Greek, Cyrillic,
+/// Armenian, Hebrew, Arabic letters) and the CJK unified ideographs taken from a table and a
+/// range instead of Unicode's search.
+#[inline]
+fn is_alphanumeric(c: char) -> bool {
+    use std::sync::OnceLock;
+    static LOW: OnceLock<[u64; 32]> = OnceLock::new();
+    let u = c as u32;
+    if u < 0x800 {
+        let t = LOW.get_or_init(|| {
+            let mut t = [0u64; 32];
+            for u in 0..0x800u32 {
+                if char::from_u32(u).is_some_and(char::is_alphanumeric) {
+                    t[(u / 64) as usize] |= 1 << (u % 64);
+                }
+            }
+            t
+        });
+        return t[(u / 64) as usize] & (1 << (u % 64)) != 0;
+    }
+    (0x4E00..=0x9FFF).contains(&u) || c.is_alphanumeric()
+}
+
 /// Scripts written without spaces between words.
 fn is_unspaced(c: char) -> bool {
     matches!(c as u32,
@@ -407,7 +430,7 @@ impl<'a> Line<'a> {
                     end_word!();
                     continue;
                 }
-                if c.is_alphanumeric() {
+                if is_alphanumeric(c) {
                     if !alnum {
                         upper_first = c.is_uppercase();
                         alnum = true;
@@ -505,6 +528,15 @@ impl<'a> Line<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_alphanumeric_equals_unicode() {
+        for u in 0..0x11_0000u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{u:#x}");
+            }
+        }
+    }
 
     #[test]
     fn counts_and_hash() {
