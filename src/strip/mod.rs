@@ -6,8 +6,9 @@
 //!
 //! 1. [`features`]: one pass per line measures it (words, capitals, stopwords of the
 //!    document's language, digits, symbols, separators, sentence end, normalized hash).
-//! 2. Line rules ([`rules`]) judge a line by its shape alone: `timestamp`, `breadcrumb`,
-//!    `comment_form`, `byline`, `label_value`.
+//! 2. Line rules ([`rules`]) judge a line by its shape alone: `timestamp`, `dated_byline`,
+//!    `breadcrumb`, `comment_form`, `byline`, `label_value` (three or more dated bylines in
+//!    a page are a listing's, and stay).
 //! 3. Corpus repetition ([`repetition`]): a short line held by [`REPEATED_MIN`] or more
 //!    unrelated documents is `repeated` (site chrome). Copies of one article count once.
 //! 4. Context rules: a widget header after the body ends it (`widget_block`); a name line
@@ -46,11 +47,16 @@ pub type Rule = fn(&Line) -> bool;
 /// Line rules, in the order they are tried; the first that matches names the removal.
 pub const LINE_RULES: &[(&str, Rule)] = &[
     ("timestamp", rules::timestamp),
+    (DATED_BYLINE, rules::dated_byline),
     ("breadcrumb", rules::breadcrumb),
     ("comment_form", rules::comment_form),
     ("byline", rules::byline),
     ("label_value", rules::label_value),
 ];
+
+const DATED_BYLINE: &str = "dated_byline";
+/// Dated bylines from which a page counts as a listing and keeps them.
+const MAX_DATED_BYLINES: usize = 3;
 
 /// Most lines after the last paragraph that still count as a trailing chrome block.
 const MAX_TRAILING: usize = 8;
@@ -176,7 +182,7 @@ pub fn measure(text: &str) -> Measured<'_> {
             start = end;
         }
     }
-    let rules: Vec<Option<&'static str>> = lines
+    let mut rules: Vec<Option<&'static str>> = lines
         .iter()
         .map(|l| {
             LINE_RULES
@@ -185,6 +191,13 @@ pub fn measure(text: &str) -> Measured<'_> {
                 .map(|(name, _)| *name)
         })
         .collect();
+    // Dated bylines on every item: a listing (blog index, news list), where they are part of
+    // the items; one or two are the article's own.
+    if rules.iter().filter(|r| **r == Some(DATED_BYLINE)).count() >= MAX_DATED_BYLINES {
+        for r in rules.iter_mut().filter(|r| **r == Some(DATED_BYLINE)) {
+            *r = None;
+        }
+    }
     let mut base = vec![f32::NAN; lines.len()];
     let mut blame = vec![(0u8, 0.0f32); lines.len()];
     if let Some(m) = model::model() {
@@ -572,6 +585,20 @@ mod tests {
 
     const PARA: &str =
         "The committee met on Thursday to discuss the new budget proposal for the coming year.";
+
+    #[test]
+    fn one_dated_byline_goes_a_listing_of_them_stays() {
+        let article = "The Harbour Reopens\nBy Jane Doe on March 3, 2024\nThe harbour reopened on Monday after a month of repairs to the northern pier, the port authority said.\nShips queued outside the breakwater for most of the morning while pilots guided them in one by one.";
+        let (_, gone) = run(article);
+        assert!(
+            gone.iter()
+                .any(|(r, t)| *r == "dated_byline" && t.starts_with("By Jane")),
+            "{gone:?}"
+        );
+        let listing = "Latest stories\nThe harbour reopens after repairs\nBy Jane Doe on March 3, 2024\nCouncil approves the new budget\nBy Tom Lee on March 2, 2024\nSchools plan longer summer term\nBy Ana Ruiz on March 1, 2024";
+        let (_, gone) = run(listing);
+        assert!(!gone.iter().any(|(r, _)| *r == "dated_byline"), "{gone:?}");
+    }
 
     #[test]
     fn widget_block_ends_body() {

@@ -96,6 +96,70 @@ pub fn timestamp(line: &Line) -> bool {
     strong || (relative && number) || (relative && line.words <= 2 && line.text.len() <= 20)
 }
 
+/// A byline with its date: "Posted on July 1, 2024 by Jane", "By Jane Doe on 19 Dec 2025",
+/// "by Jon Foster - 2025-09-13", "October 11, 2023 by Autumn Huerter". A byline opener
+/// ([`BYLINE`]) followed by a name (not by a date: "due by Dec 31, 2025" is no byline), a
+/// full date (a month name and a year, or a numeric date like 2025-09-13 or 13/09/2025), and
+/// besides date words, numbers, date fillers ("posted", "on", "at") and separators at most
+/// four other words; not a sentence. A page with three or more of them is a listing whose
+/// items carry bylines, and keeps them (`strip::measure`). The words of each part
+/// come from the multilingual lists, so "Publicado el 3 de mayo de 2024 por Ana" is one too.
+pub fn dated_byline(line: &Line) -> bool {
+    if line.any_flags & BYLINE == 0
+        || line.any_flags & MONTH == 0 && line.digits < 6
+        || line.words < 3
+        || line.words > 12
+        || ends_sentence(line.text)
+    {
+        return false;
+    }
+    let (mut opener, mut month, mut year, mut numeric_date) = (false, false, false, false);
+    let mut others = 0;
+    // Right after the opener: a name ("by Jane"), not a date ("due by Dec 31").
+    let mut after_opener = false;
+    let mut named = false;
+    for raw in line
+        .text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '»' | '–' | '—'))
+    {
+        if raw.is_empty() || raw.chars().all(|c| !c.is_alphanumeric()) {
+            continue;
+        }
+        for tok in split_digits(raw) {
+            if is_number_like(tok) {
+                let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
+                year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
+                numeric_date |= tok.matches(['/', '-', '.']).count() >= 2;
+                after_opener = false;
+                continue;
+            }
+            let w = lower_word(tok);
+            let w = w.trim_end_matches('.');
+            if w.is_empty() || is_ordinal(w) {
+                after_opener = false;
+                continue;
+            }
+            let f = flags(w);
+            if f & BYLINE != 0 {
+                opener = true;
+                after_opener = true;
+                continue;
+            }
+            if f & (MONTH | WEEKDAY) != 0 {
+                month |= f & MONTH != 0;
+            } else if f & FILLER == 0 {
+                named |= after_opener;
+                others += 1;
+                if others > 4 {
+                    return false;
+                }
+            }
+            after_opener = false;
+        }
+    }
+    opener && named && (month && year || numeric_date)
+}
+
 fn is_ordinal(w: &str) -> bool {
     let digits = w.chars().take_while(char::is_ascii_digit).count();
     digits > 0
@@ -364,6 +428,34 @@ mod tests {
             "April showers bring May flowers",
         ] {
             assert!(!timestamp(&l(s)), "{s}");
+        }
+    }
+
+    #[test]
+    fn dated_bylines() {
+        for s in [
+            "Posted on July 1, 2024 by infuy",
+            "By Alyssa Maio on January 21, 2023",
+            "by Jon Foster - 2025-09-13",
+            "October 11, 2023 by Autumn Huerter",
+            "By Dr. Vahid Osman - Mar 27, 2024",
+            "by Emily Baron Cadloff· October 10, 2021",
+            "Publicado el 3 de mayo de 2024 por Ana García",
+            "Von Max Mustermann | 12. März 2024",
+            "Par Jean Dupont, le 4 juin 2023",
+        ] {
+            assert!(dated_byline(&l(s)), "{s}");
+        }
+        for s in [
+            // A deadline, a delivery date, a title with a year, a sentence, a caption.
+            "BOOK: By Dec 31, 2025",
+            "Get it by Thu, Mar 12",
+            "46 Best Gourmet Food Gifts of 2025, Taste-Tested by Expert Editors",
+            "The bill was signed by President Biden on January 5, 2024.",
+            "Stanley Spencer, The Last Supper, 1920, acquired by public subscription, in 1962",
+            "Pay in full ($750 at registration + $1900 due by December 1)",
+        ] {
+            assert!(!dated_byline(&l(s)), "{s}");
         }
     }
 
