@@ -14,17 +14,19 @@
 //! characters, with runs of whitespace counted as one (text is often re-spaced after it
 //! was wrapped).
 //!
-//! A document counts as wrapped when its longest line of two words or more (W) is between
-//! [`MIN_WIDTH`] and [`MAX_WIDTH`] characters and at least [`MIN_FULL`] lines, and a
-//! quarter of its lines, fill it to within an eighth. Then each line joins the next when
+//! A document counts as wrapped when its longest line of two words or more and at most
+//! [`MAX_WIDTH`] characters (W) is at least [`MIN_WIDTH`] wide and at least [`MIN_FULL`]
+//! lines, and a quarter of its lines, fill it to within an eighth. Lines wider than W (a
+//! URL, a table row, a paragraph that was never wrapped) stay as they are; more than
+//! [`MAX_WIDER`] of them (or an eighth of the lines) and the document is not wrapped. Then each line joins the next when
 //! both are non-blank and the wrap tell holds, unless the line ends a sentence (a sentence
 //! boundary may as well end a list item or a paragraph: those stay apart; a paragraph split
 //! there is two sentences, judged as such), the next starts with a list marker (`-`, `*`,
 //! `•`, `+`, `>`, `#`), or the next is indented less than a line that itself continued a
 //! paragraph (changelogs and lists indent their continuation lines; a first-line indent
-//! may be deeper than the rest). A first look at the lines' byte lengths (a line longer
-//! than 4 × [`MAX_WIDTH`] bytes, or few lines near the longest) sets most documents aside
-//! (web text: one paragraph a line, of all lengths) before any character is counted.
+//! may be deeper than the rest). A first look at the lines' byte lengths (few lines near
+//! the longest one of at most 4 × [`MAX_WIDTH`] bytes) sets most documents aside (web text:
+//! one paragraph a line, of all lengths) before any character is counted.
 
 use super::features::ends_sentence;
 
@@ -34,6 +36,9 @@ pub const MIN_WIDTH: usize = 30;
 pub const MAX_WIDTH: usize = 132;
 /// Fewest lines filled to near the width for a document to count as wrapped.
 pub const MIN_FULL: usize = 3;
+/// Most lines wider than the width a wrapped document may have (or an eighth of its lines,
+/// if more).
+pub const MAX_WIDER: usize = 2;
 
 /// One logical line of a document: `text[start..end]`, trimmed, starting on line `no`
 /// (1-based); `wrapped` when it is several physical lines of a wrapped paragraph.
@@ -73,6 +78,33 @@ fn widths(line: &str) -> (usize, usize) {
     (width, first)
 }
 
+/// Bytes a bucket of [`filled_somewhere`]'s histogram.
+const BUCKET: usize = 8;
+const BUCKETS: usize = MAX_WIDTH * 4 / BUCKET + 1;
+
+/// True when, for the length L of some line of at least [`MIN_WIDTH`] and at most
+/// 4 × [`MAX_WIDTH`] bytes, a quarter of the lines (and at least [`MIN_FULL`]) have between
+/// 3/4 L and L bytes (to the bucket).
+fn filled_somewhere(lines: &[Physical]) -> bool {
+    let mut hist = [0u32; BUCKETS + 1];
+    for &(s, e, _, _) in lines {
+        if e - s <= MAX_WIDTH * 4 {
+            hist[(e - s) / BUCKET] += 1;
+        }
+    }
+    // above[b]: lines in buckets b and up.
+    let mut above = [0u32; BUCKETS + 2];
+    for b in (0..=BUCKETS).rev() {
+        above[b] = above[b + 1] + hist[b];
+    }
+    let needed = MIN_FULL.max(lines.len().div_ceil(4)) as u32;
+    (MIN_WIDTH / BUCKET..=BUCKETS).rev().any(|b| {
+        let len = b * BUCKET + BUCKET - 1;
+        let lo = (len - len / 4) / BUCKET;
+        hist[b] > 0 && above[lo] - above[b + 1] >= needed
+    })
+}
+
 fn starts_list_item(line: &str) -> bool {
     line.starts_with(['-', '*', '•', '+', '>', '#', '–', '—', '·'])
 }
@@ -95,38 +127,45 @@ pub fn join(text: &str, lines: &[Physical]) -> Vec<Span> {
             })
             .collect()
     };
-    // A first look in bytes, so that most documents cost one pass over the line lengths:
-    // a line longer than 4 bytes × MAX_WIDTH is wider than any wrap width (such a document
-    // is not reflowed, even if the long line is a lone URL), and a wrapped document has
-    // lines filled to near its longest in bytes too.
-    let longest = lines.iter().map(|&(s, e, _, _)| e - s).max().unwrap_or(0);
-    if lines.len() < MIN_FULL || !(MIN_WIDTH..=MAX_WIDTH * 4).contains(&longest) {
+    // A first look in bytes, so that most documents cost one pass over the line lengths. A
+    // line longer than 4 bytes × MAX_WIDTH is wider than any wrap width: a URL, a table row,
+    // a paragraph never wrapped; it stays as it is and the rest may still be wrapped. A
+    // wrapped document has many lines filled to near some length: some byte length L must
+    // have a quarter of the lines (and at least MIN_FULL) between 3/4 L and L. Lengths are
+    // counted in 8-byte buckets, L tried from the longest down.
+    if lines.len() < MIN_FULL || !filled_somewhere(lines) {
         return plain();
     }
-    let near_bytes = longest - longest / 4;
-    let full_bytes = lines
-        .iter()
-        .filter(|&&(s, e, _, _)| e - s >= near_bytes)
-        .count();
-    if full_bytes < MIN_FULL || full_bytes * 5 < lines.len() {
-        return plain();
-    }
+    // Lines too long for any wrap width are not measured.
     let shapes: Vec<(usize, usize)> = lines
         .iter()
-        .map(|&(s, e, _, _)| widths(&text[s..e]))
+        .map(|&(s, e, _, _)| {
+            if e - s > MAX_WIDTH * 4 {
+                (usize::MAX / 2, 0)
+            } else {
+                widths(&text[s..e])
+            }
+        })
         .collect();
-    // The width: the longest line that could have been broken (two words or more).
+    // The width: the longest line that could have been broken (two words or more) and is
+    // no wider than a wrap width can be; wider lines are never joined.
     let width = shapes
         .iter()
-        .filter(|&&(w, f)| w > f)
+        .filter(|&&(w, f)| w > f && w <= MAX_WIDTH)
         .map(|&(w, _)| w)
         .max()
         .unwrap_or(0);
-    if !(MIN_WIDTH..=MAX_WIDTH).contains(&width) {
+    // Lines wider than the width are the exception in wrapped text (a URL, a table row); a
+    // page of long paragraphs with a few short lines of similar length is not wrapped.
+    let wider = shapes.iter().filter(|&&(w, _)| w > width).count();
+    if width < MIN_WIDTH || wider > MAX_WIDER.max(lines.len() / 8) {
         return plain();
     }
     let near = width - width / 8;
-    let full = shapes.iter().filter(|&&(w, f)| w > f && w >= near).count();
+    let full = shapes
+        .iter()
+        .filter(|&&(w, f)| w > f && w >= near && w <= width)
+        .count();
     if full < MIN_FULL || full * 4 < lines.len() {
         return plain();
     }
@@ -135,9 +174,11 @@ pub fn join(text: &str, lines: &[Physical]) -> Vec<Span> {
         let joins_previous = i > 0 && {
             let (ps, pe, pno, pindent) = lines[i - 1];
             let (pw, _) = shapes[i - 1];
-            let (_, first) = shapes[i];
+            let (w, first) = shapes[i];
             let continuing = out.last().is_some_and(|s| s.wrapped);
             pno + 1 == no
+                && pw <= width
+                && w <= width
                 && pw + 1 + first > width
                 && !ends_sentence(&text[ps..pe])
                 && !starts_list_item(&text[start..end])
@@ -251,6 +292,27 @@ mod tests {
         // leaves room for the next word.
         let text = format!("{}\n{}", wrap(P1, 70), wrap(P2, 70));
         assert_eq!(logical(&text), vec![P1.to_string(), P2.to_string()]);
+    }
+
+    #[test]
+    fn a_long_line_stays_apart_and_the_rest_is_still_joined() {
+        let url = format!("https://example.org/{}", "a".repeat(600));
+        let long = format!("{P2} {P2}");
+        let text = format!("{}\n{url}\n\n{long}\n\n{}", wrap(P1, 72), wrap(P2, 72));
+        assert_eq!(
+            logical(&text),
+            vec![P1.to_string(), url, long, P2.to_string()]
+        );
+    }
+
+    #[test]
+    fn long_paragraphs_with_short_lines_of_similar_length_are_not_wrapped() {
+        let text = format!(
+            "Council backs park on old rail yard\nBy Staff Writer\n{P1}\n{P2}\n{P1}\n{P2}\n\
+             Related Articles\nMayor opens new bridge downtown\nSchool budget talks stall again"
+        );
+        let phys = physical(&text);
+        assert!(join(&text, &phys).iter().all(|s| !s.wrapped));
     }
 
     #[test]
