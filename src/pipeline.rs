@@ -77,10 +77,9 @@ fn round_ms(s: f64) -> f64 {
     (s * 1000.0).round() / 1000.0
 }
 
-/// Reads every source (in parallel) into items in input order, and the bytes read.
-/// Reads every input and maps each item through `f` on the way, in parallel (the caller
-/// decodes and repairs there, while the JSON line it came from is still in cache), in input
-/// order.
+/// Reads every input (in parallel) and maps each item through `f` on the way (the caller
+/// decodes and repairs there, while the JSON line it came from is still in cache): the
+/// results in input order, and the bytes read.
 fn read_all<T: Send>(cfg: &Config, f: &(dyn Fn(Item) -> T + Sync)) -> (Vec<T>, u64) {
     let (sources, bad) = read::expand(&cfg.inputs);
     let per_source: Vec<(u64, Vec<T>)> =

@@ -475,7 +475,9 @@ pub fn kept_words(m: &Measured, verdicts: &[Verdict]) -> (Vec<u64>, u64) {
     let mut n = 0u64;
     for (l, v) in m.lines.iter().zip(verdicts) {
         let kept = v.rule.is_none();
-        if kept || v.score.is_some_and(|s| s >= FINGERPRINT_MARGIN) {
+        let model_doubt = v.rule.is_some_and(|r| r.starts_with("model"))
+            && v.score.is_some_and(|s| s >= FINGERPRINT_MARGIN);
+        if kept || model_doubt {
             words.extend_from_slice(&m.words[l.first_word as usize..l.end_word as usize]);
         }
         if kept {
@@ -585,6 +587,28 @@ mod tests {
 
     const PARA: &str =
         "The committee met on Thursday to discuss the new budget proposal for the coming year.";
+
+    #[test]
+    fn fingerprint_words_are_kept_lines_and_doubtful_model_removals() {
+        let text = "Updated in: 21 April 2021 - 03:26\nHome › News › World\nThe harbour reopened on Monday after a month of repairs to the northern pier, the port authority said.\nShips queued outside the breakwater for most of the morning while pilots guided them in one by one.\nMore photos\nRead more\nShare";
+        let m = measure(text);
+        let v = judge(&m, None);
+        let (words, _) = kept_words(&m, &v);
+        let mut expected = Vec::new();
+        for (l, v) in m.lines.iter().zip(&v) {
+            let model = v.rule.is_some_and(|r| r.starts_with("model"));
+            let keep = v.rule.is_none() || model && v.score.unwrap() >= FINGERPRINT_MARGIN;
+            if keep {
+                expected.extend_from_slice(&m.words[l.first_word as usize..l.end_word as usize]);
+            }
+            if matches!(v.rule, Some("timestamp" | "breadcrumb")) {
+                let w = &m.words[l.first_word as usize..l.end_word as usize];
+                assert!(!words.windows(w.len()).any(|x| x == w), "{}", l.text);
+            }
+        }
+        assert_eq!(words, expected);
+        assert!(v.iter().any(|v| v.rule == Some("timestamp")), "{v:?}");
+    }
 
     #[test]
     fn one_dated_byline_goes_a_listing_of_them_stays() {
