@@ -459,6 +459,34 @@ mod tests {
         }
     }
 
+    /// Lines made up for this test, not seen while writing the rule (the rule was written
+    /// looking at wcxb-dev pages): other names, orders, separators and languages.
+    #[test]
+    fn dated_bylines_on_unseen_text() {
+        for s in [
+            "Written by Kofi Mensah on 2 February 2019",
+            "By Ingrid Larsen, 14/03/2022",
+            "di Marco Rossi, 5 maggio 2021",
+            "door Pieter de Vries | 3 januari 2020",
+            "Published on 2016-11-30 by admin",
+        ] {
+            assert!(dated_byline(&l(s)), "{s}");
+        }
+        for s in [
+            // A deadline, a sentence, a book list item, a date alone, a title.
+            "Applications close by 30 June 2024",
+            "The report was written by two analysts in March 2023.",
+            "Dune by Frank Herbert (1965)",
+            "Tuesday, 4 April 2023",
+            "Best Phones of 2024 Ranked by Price",
+            // Missed, knowingly: a date filler ("the") right after the opener reads as no
+            // name, the price of not taking "due by the end of June 2024" for a byline.
+            "Posted 9 August 2017 by the editors",
+        ] {
+            assert!(!dated_byline(&l(s)), "{s}");
+        }
+    }
+
     #[test]
     fn label_values() {
         for s in [
