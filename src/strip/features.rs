@@ -502,11 +502,11 @@ impl<'a> Line<'a> {
     }
 
     /// The line as output: a wrapped paragraph's pieces joined by a space.
-    pub fn output(&self) -> String {
+    pub fn output(&self) -> std::borrow::Cow<'a, str> {
         if self.wrapped {
-            super::reflow::unwrap(self.text)
+            std::borrow::Cow::Owned(super::reflow::unwrap(self.text))
         } else {
-            self.text.to_string()
+            std::borrow::Cow::Borrowed(self.text)
         }
     }
 

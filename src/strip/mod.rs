@@ -510,7 +510,7 @@ pub fn render(lines: &[Line], verdicts: &[Verdict], detail: bool) -> Rendered {
                     removed.push(Removal {
                         line: l.no,
                         rule,
-                        text: l.output(),
+                        text: l.output().into_owned(),
                     });
                 }
             }
@@ -518,11 +518,7 @@ pub fn render(lines: &[Line], verdicts: &[Verdict], detail: bool) -> Rendered {
                 if !out.is_empty() {
                     out.push('\n');
                 }
-                if l.wrapped {
-                    out.push_str(&reflow::unwrap(l.text));
-                } else {
-                    out.push_str(l.text);
-                }
+                out.push_str(&l.output());
             }
         }
     }
