@@ -64,33 +64,25 @@ pub fn timestamp(line: &Line) -> bool {
     let mut strong = false;
     let mut number = false;
     let mut relative = false;
-    for raw in line
-        .text
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•'))
-    {
-        if raw.is_empty() || raw.chars().all(|c| !c.is_alphanumeric()) {
+    for tok in date_tokens(line.text, |c| matches!(c, ',' | '|' | '·' | '•')) {
+        if is_number_like(tok) {
+            number = true;
+            if tok.contains(':') || tok.matches(['/', '-', '.']).count() >= 2 {
+                strong = true;
+            }
             continue;
         }
-        for tok in split_digits(raw) {
-            if is_number_like(tok) {
-                number = true;
-                if tok.contains(':') || tok.matches(['/', '-', '.']).count() >= 2 {
-                    strong = true;
-                }
-                continue;
-            }
-            let w = lower_word(tok);
-            if w.is_empty() {
-                continue;
-            }
-            let w = w.trim_end_matches('.');
-            if has(w, MONTH | WEEKDAY) {
-                strong = true;
-            } else if has(w, RELATIVE_TIME) {
-                relative = true;
-            } else if !has(w, FILLER) && !is_ordinal(w) {
-                return false;
-            }
+        let w = lower_word(tok);
+        if w.is_empty() {
+            continue;
+        }
+        let w = w.trim_end_matches('.');
+        if has(w, MONTH | WEEKDAY) {
+            strong = true;
+        } else if has(w, RELATIVE_TIME) {
+            relative = true;
+        } else if !has(w, FILLER) && !is_ordinal(w) {
+            return false;
         }
     }
     strong || (relative && number) || (relative && line.words <= 2 && line.text.len() <= 20)
@@ -118,46 +110,49 @@ pub fn dated_byline(line: &Line) -> bool {
     // Right after the opener: a name ("by Jane"), not a date ("due by Dec 31").
     let mut after_opener = false;
     let mut named = false;
-    for raw in line
-        .text
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '»' | '–' | '—'))
-    {
-        if raw.is_empty() || raw.chars().all(|c| !c.is_alphanumeric()) {
+    for tok in date_tokens(line.text, |c| {
+        matches!(c, ',' | '|' | '·' | '•' | '»' | '–' | '—')
+    }) {
+        if is_number_like(tok) {
+            let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
+            year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
+            numeric_date |= tok.matches(['/', '-', '.']).count() >= 2;
+            after_opener = false;
             continue;
         }
-        for tok in split_digits(raw) {
-            if is_number_like(tok) {
-                let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
-                year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
-                numeric_date |= tok.matches(['/', '-', '.']).count() >= 2;
-                after_opener = false;
-                continue;
-            }
-            let w = lower_word(tok);
-            let w = w.trim_end_matches('.');
-            if w.is_empty() || is_ordinal(w) {
-                after_opener = false;
-                continue;
-            }
-            let f = flags(w);
-            if f & BYLINE != 0 {
-                opener = true;
-                after_opener = true;
-                continue;
-            }
-            if f & (MONTH | WEEKDAY) != 0 {
-                month |= f & MONTH != 0;
-            } else if f & FILLER == 0 {
-                named |= after_opener;
-                others += 1;
-                if others > 4 {
-                    return false;
-                }
-            }
+        let w = lower_word(tok);
+        let w = w.trim_end_matches('.');
+        if w.is_empty() || is_ordinal(w) {
             after_opener = false;
+            continue;
         }
+        let f = flags(w);
+        if f & BYLINE != 0 {
+            opener = true;
+            after_opener = true;
+            continue;
+        }
+        if f & (MONTH | WEEKDAY) != 0 {
+            month |= f & MONTH != 0;
+        } else if f & FILLER == 0 {
+            named |= after_opener;
+            others += 1;
+            if others > 4 {
+                return false;
+            }
+        }
+        after_opener = false;
     }
     opener && named && (month && year || numeric_date)
+}
+
+/// The tokens the date rules read: the text split at whitespace and at `sep`, pieces
+/// without a letter or digit skipped, each piece split where digits and letters meet
+/// ([`split_digits`]).
+fn date_tokens(text: &str, sep: fn(char) -> bool) -> impl Iterator<Item = &str> {
+    text.split(move |c: char| c.is_whitespace() || sep(c))
+        .filter(|raw| raw.chars().any(char::is_alphanumeric))
+        .flat_map(split_digits)
 }
 
 fn is_ordinal(w: &str) -> bool {
