@@ -116,7 +116,9 @@ pub fn normalize(text: &str) -> String {
                 out.push(b' ');
             }
             state = 1;
-            for l in ch.to_lowercase() {
+            // Only the letters of the lowercase form: 'İ' lowercases to 'i' and a combining
+            // dot, which would end the word when the normal form is read again.
+            for l in ch.to_lowercase().filter(|l| l.is_alphanumeric()) {
                 out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
             }
         } else {
@@ -199,7 +201,8 @@ impl WordHasher {
     #[inline]
     pub fn char(&mut self, c: char) {
         let mut buf = [0u8; 4];
-        for l in c.to_lowercase() {
+        // As [`normalize`]: only the letters of the lowercase form ('İ' → 'i').
+        for l in c.to_lowercase().filter(|l| l.is_alphanumeric()) {
             for &b in l.encode_utf8(&mut buf).as_bytes() {
                 self.byte(b);
             }
@@ -639,6 +642,19 @@ mod tests {
             }
         }
         out
+    }
+
+    /// 'İ' lowercases to 'i' and a combining dot; the word must hash the same read from
+    /// the text and from its normal form (found by the property test below).
+    #[test]
+    fn dotted_capital_i_hashes_as_its_normal_form() {
+        for t in ["İ", "İsmail", "DİYARBAKIR İL"] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            word_hashes(t, &mut a);
+            word_hashes(&normalize(t), &mut b);
+            assert_eq!(a, b, "{t}");
+        }
+        assert_eq!(normalize("İsmail"), "ismail");
     }
 
     proptest! {
