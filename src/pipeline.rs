@@ -204,6 +204,10 @@ fn par_tables(n: usize, job: &(dyn Fn(usize) -> Vec<(u32, u32)> + Sync)) -> Vec<
     (0..n).into_par_iter().map(job).collect()
 }
 
+fn par_buckets(n: usize, job: &(dyn Fn(usize) -> Vec<(u64, u32)> + Sync)) -> Vec<Vec<(u64, u32)>> {
+    (0..n).into_par_iter().map(job).collect()
+}
+
 /// The dedup entry of a processed document (`None`: it takes no part).
 fn entry(doc: &Doc) -> Option<Entry> {
     (!doc.text.is_empty()).then_some(Entry {
@@ -372,7 +376,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 .iter()
                 .filter_map(|m| m.as_ref().and_then(|m| m.sig.as_ref()))
                 .collect();
-            strip::Counts::build_with(&sigs, &|p| p.par_sort_unstable(), &par_tables)
+            strip::Counts::build_with(&sigs, &par_buckets, &par_tables)
         });
         phases.lap("repetition_counts");
         let detail = cfg.removed_lines;

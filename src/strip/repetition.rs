@@ -69,22 +69,30 @@ pub struct Counts {
     pub clusters: u32,
 }
 
-/// Sorts the (line hash, cluster) pairs of [`Counts::build_with`].
-pub type PairSort<'a> = &'a dyn Fn(&mut [(u64, u32)]);
+/// Runs `n` bucket jobs of [`Counts::build_with`] (in any order, possibly in parallel) and
+/// returns their results in job order.
+pub type BucketRunner<'a> =
+    &'a (dyn Fn(usize, &(dyn Fn(usize) -> Vec<(u64, u32)> + Sync)) -> Vec<Vec<(u64, u32)>> + Sync);
+
+/// Number of buckets the (line hash, cluster) pairs are split into by the hash's top bits,
+/// so that each is sorted on its own, in cache, and buckets in parallel.
+const BUCKET_BITS: u32 = 8;
 
 impl Counts {
     /// Counts lines per content cluster over the whole corpus (see the module docs).
     pub fn build<S: std::borrow::Borrow<Signature>>(sigs: &[S]) -> Counts {
-        Counts::build_with(sigs, &|p| p.sort_unstable(), &|n, job| {
-            (0..n).map(job).collect()
-        })
+        Counts::build_with(
+            sigs,
+            &|n, job| (0..n).map(job).collect(),
+            &|n, job| (0..n).map(job).collect(),
+        )
     }
 
-    /// [`Counts::build`] with the caller's sort of the (line, cluster) pairs and runner of
-    /// dedup's table jobs (the pipeline passes parallel ones; the result is the same).
+    /// [`Counts::build`] with the caller's runners of the bucket jobs and of dedup's table
+    /// jobs (the pipeline passes parallel ones; the result is the same).
     pub fn build_with<S: std::borrow::Borrow<Signature>>(
         sigs: &[S],
-        sort: PairSort<'_>,
+        buckets: BucketRunner<'_>,
         tables: dedup::TableRunner<'_>,
     ) -> Counts {
         let entries: Vec<Option<Entry>> = sigs
@@ -107,31 +115,54 @@ impl Counts {
             keep: crate::config::KeepRule::First,
         };
         let dups = dedup::dedup_with(&entries, dedup::Bands::NONE, &params, tables);
-        let mut pairs: Vec<(u64, u32)> =
-            Vec::with_capacity(sigs.iter().map(|s| s.borrow().lines.len()).sum());
-        let mut clusters = 0;
-        for (i, (s, d)) in sigs.iter().map(|s| s.borrow()).zip(&dups).enumerate() {
-            let c = d.map_or(i, |d| d.of);
-            if d.is_none() {
-                clusters += 1;
+        let cluster_of = |i: usize| u32::try_from(dups[i].map_or(i, |d| d.of)).unwrap_or(u32::MAX);
+        let clusters = dups.iter().filter(|d| d.is_none()).count() as u32;
+        // The (line hash, cluster) pairs, placed by a counting sort on the hash's top bits.
+        let bucket = |h: u64| (h >> (64 - BUCKET_BITS)) as usize;
+        let mut start = vec![0usize; (1 << BUCKET_BITS) + 1];
+        for s in sigs {
+            for &h in &s.borrow().lines {
+                start[bucket(h) + 1] += 1;
             }
-            let c = u32::try_from(c).unwrap_or(u32::MAX);
-            pairs.extend(s.lines.iter().map(|&h| (h, c)));
         }
-        sort(&mut pairs);
-        pairs.dedup();
+        for b in 1..start.len() {
+            start[b] += start[b - 1];
+        }
+        let mut next = start.clone();
+        let mut pairs = vec![(0u64, 0u32); start[1 << BUCKET_BITS]];
+        for (i, s) in sigs.iter().enumerate() {
+            let c = cluster_of(i);
+            for &h in &s.borrow().lines {
+                let b = bucket(h);
+                pairs[next[b]] = (h, c);
+                next[b] += 1;
+            }
+        }
+        // Per bucket: sort, drop repeated pairs (a line twice in one cluster), and keep the
+        // hashes held by two clusters or more, with their count.
+        let counted = buckets(1 << BUCKET_BITS, &|b| {
+            let mut p = pairs[start[b]..start[b + 1]].to_vec();
+            p.sort_unstable();
+            p.dedup();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < p.len() {
+                let h = p[i].0;
+                let mut j = i + 1;
+                while j < p.len() && p[j].0 == h {
+                    j += 1;
+                }
+                if j - i >= 2 {
+                    out.push((h, u32::try_from(j - i).unwrap_or(u32::MAX)));
+                }
+                i = j;
+            }
+            out
+        });
         let mut map = FastMap::default();
-        let mut i = 0;
-        while i < pairs.len() {
-            let h = pairs[i].0;
-            let mut j = i + 1;
-            while j < pairs.len() && pairs[j].0 == h {
-                j += 1;
-            }
-            if j - i >= 2 {
-                map.insert(h, u32::try_from(j - i).unwrap_or(u32::MAX));
-            }
-            i = j;
+        map.reserve(counted.iter().map(Vec::len).sum());
+        for (h, n) in counted.into_iter().flatten() {
+            map.insert(h, n);
         }
         Counts { map, clusters }
     }
