@@ -222,6 +222,7 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     let dist = ctx.prose_dist[i];
     let run = ctx.short_run[i];
     let rep = ctx.repeats.get(i).copied().unwrap_or(1).max(1);
+    let ln_rep = if rep == 1 { 0.0 } else { (rep as f32).ln() };
     let short = is_short_nonsentence(l) as u8 as f32;
     let letters = l.letters.max(1) as f32;
     let before = ctx.first_prose.is_none_or(|f| i < f);
@@ -255,7 +256,7 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
         b(before),
         b(after),
         ctx.prose_share,
-        (rep as f32).ln(),
+        ln_rep,
         b(rep >= 3),
         b(list_marker(l.text)),
         b(l.text.ends_with([':', '：'])),
@@ -267,7 +268,7 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
         b(l.words >= 30),
         b(heads),
         short * ctx.prose_share,
-        (rep as f32).ln() * short,
+        ln_rep * short,
         b(!before && !after),
     ]
 }
@@ -349,16 +350,15 @@ impl Model {
     fn repeat_contributions(&self, rep: u32, short: bool) -> [(usize, f32); 3] {
         let ln = (rep as f32).ln();
         let b = |x: bool| x as u8 as f32;
-        let mut c = [
+        // In feature order (a test checks it).
+        [
             (REPEATED_LOG, self.weights[REPEATED_LOG] * ln),
             (REPEATED_3, self.weights[REPEATED_3] * b(rep >= 3)),
             (
                 REPEATED_X_SHORT,
                 self.weights[REPEATED_X_SHORT] * (ln * b(short)),
             ),
-        ];
-        c.sort_by_key(|c| c.0);
-        c
+        ]
     }
 
     /// The feature (index, contribution) that pushed the score down the most; `(0, 0.0)`
@@ -390,12 +390,10 @@ impl Model {
         if rep <= 1 {
             return alone;
         }
-        let [a, b, c] = self.repeat_contributions(rep, short);
-        let mut cands = [alone, a, b, c];
-        cands.sort_by_key(|c| c.0);
+        // The smallest negative contribution, the first feature on a tie.
         let mut best = (0, 0.0f32);
-        for (k, c) in cands {
-            if c < best.1 {
+        for (k, c) in std::iter::once(alone).chain(self.repeat_contributions(rep, short)) {
+            if c < best.1 || c == best.1 && c < 0.0 && k < best.0 {
                 best = (k, c);
             }
         }
@@ -481,6 +479,39 @@ mod tests {
                     }
                 }
                 assert_eq!(ctx.short_run[i], run, "run {i} of {doc:?}");
+            }
+        }
+    }
+
+    /// Scoring a line alone and adding what repetition contributes gives the score and the
+    /// blamed feature of the full feature vector with the corpus counts.
+    #[test]
+    fn repetition_added_afterwards_equals_full_features() {
+        assert!(REPEATED_LOG < REPEATED_3 && REPEATED_3 < REPEATED_X_SHORT);
+        let m = model().expect("shipped model");
+        let texts = [
+            "Home",
+            "Share this",
+            "Follow us on Twitter and Facebook",
+            "This is a long sentence that ends the way prose ends, with a period.",
+            "Copyright 2024 Example Media",
+        ];
+        let lines: Vec<Line> = texts.iter().map(|t| Line::new(1, t, 0)).collect();
+        let prose: Vec<bool> = lines.iter().map(Line::is_prose).collect();
+        let ones = vec![1; lines.len()];
+        let alone = DocContext::new(&lines, &ones, &prose, true);
+        for rep in [1, 2, 3, 7, 40, 1000] {
+            let reps = vec![rep; lines.len()];
+            let full = DocContext::new(&lines, &reps, &prose, true);
+            for i in 0..lines.len() {
+                let (xa, xf) = (features(&alone, i), features(&full, i));
+                let short = is_short_nonsentence(&lines[i]);
+                let added = m.score(&xa) + m.repeat_terms(rep, short);
+                assert!((added - m.score(&xf)).abs() < 1e-4, "{rep} {i}");
+                let blamed = m.most_negative_with_repeats(m.most_negative(&xa), rep, short);
+                let direct = m.most_negative(&xf);
+                assert_eq!(blamed.0, direct.0, "{rep} {i}");
+                assert!((blamed.1 - direct.1).abs() < 1e-6, "{rep} {i}");
             }
         }
     }
