@@ -177,8 +177,8 @@ pub fn label_value(line: &Line) -> bool {
     };
     let label = t[..colon].trim();
     let value = t[colon..].trim_start_matches([':', '：']).trim();
-    let label_words: Vec<&str> = label.split_whitespace().collect();
-    if label_words.is_empty() || label_words.len() > 3 || label.chars().count() > 30 {
+    let label_words = label.split_whitespace().count();
+    if label_words == 0 || label_words > 3 || label.len() > 30 && label.chars().count() > 30 {
         return false;
     }
     if !label.chars().next().is_some_and(char::is_alphabetic)
@@ -196,7 +196,7 @@ pub fn label_value(line: &Line) -> bool {
     if value.is_empty() {
         return true;
     }
-    let meta = label_words.iter().any(|w| has(&lower_word(w), META));
+    let meta = label.split_whitespace().any(|w| has(&lower_word(w), META));
     meta || value.chars().any(|c| c.is_ascii_digit())
 }
 
