@@ -11,8 +11,9 @@
 //!    a page are a listing's, and stay).
 //! 3. Corpus repetition ([`repetition`]): a short line held by [`REPEATED_MIN`] or more
 //!    unrelated documents is `repeated` (site chrome). Copies of one article count once.
-//! 4. Context rules: a widget header after the body ends it (`widget_block`); a name line
-//!    followed by a paragraph opening with the same name closes the article (`author_bio`).
+//! 4. Context rules: a widget header after the body ends it (`widget_block`); so do two
+//!    comment headers or more ("Cindy says", `comment_thread`); a name line followed by a
+//!    paragraph opening with the same name closes the article (`author_bio`).
 //! 5. The line model ([`model`]): logistic regression over the line's features and its
 //!    neighbours' (a short line next to prose is a headline; a short line in a run of short
 //!    lines is a menu). A removal is named `model:<group>` after the feature group that
@@ -132,6 +133,8 @@ pub struct Measured<'a> {
     base: Vec<f32>,
     /// Per line: a widget header ([`rules::widget_header`]).
     widget: Vec<bool>,
+    /// Indexes of the comment headers ([`rules::comment_header`]), in order.
+    comments: Vec<u32>,
     /// Per line: the feature that pushed the alone score down the most, and by how much
     /// ([`model::Model::most_negative`]): what a model removal is named after.
     blame: Vec<(u8, f32)>,
@@ -214,11 +217,16 @@ pub fn measure(text: &str) -> Measured<'_> {
         }
     }
     let widget = lines.iter().map(rules::widget_header).collect();
+    let comments = (0..lines.len())
+        .filter(|&i| rules::comment_header(&lines[i]))
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect();
     Measured {
         lines,
         words,
         lang,
         widget,
+        comments,
         rules,
         base,
         blame,
@@ -298,11 +306,26 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         before += l.words;
     }
 
+    // A comment thread: two comment headers or more ("Cindy says", "by jdoe ( 12 ) writes:"),
+    // the first after the body has started; it runs to the end of the page (the comments,
+    // then the reply form and the footer). Unlike a widget header, it ends the body however
+    // much text follows: comments may outweigh the article.
+    if m.comments.len() >= 2 {
+        let first = m.comments[0] as usize;
+        if (0..first).any(|j| lines[j].is_prose() && !gone(&verdict, j)) {
+            for v in verdict.iter_mut().skip(first) {
+                if v.rule.is_none() {
+                    v.rule = Some("comment_thread");
+                }
+            }
+        }
+    }
+
     // Author box: a name line, then a paragraph opening with that name, after the body has
     // started and with no paragraph of the body after it (it closes the article).
     let body_end = verdict
         .iter()
-        .position(|v| v.rule == Some("widget_block"))
+        .position(|v| matches!(v.rule, Some("widget_block" | "comment_thread")))
         .unwrap_or(lines.len());
     let first_prose = lines.iter().position(Line::is_prose).unwrap_or(body_end);
     let last_body_prose = (0..body_end)
@@ -627,6 +650,21 @@ mod tests {
         assert_eq!(kept, format!("Title of a story\n{PARA}\n{PARA}\n{PARA}"));
         assert_eq!(gone.len(), 3);
         assert!(gone.iter().all(|(r, _)| *r == "widget_block"));
+    }
+
+    /// Comments outweighing the article still go; one "X says" line alone does not start a
+    /// thread, nor do headers before the body.
+    #[test]
+    fn comment_thread_after_the_body() {
+        let comment = "I tried this last weekend with my children and it worked better than any of the other recipes we had tried before.";
+        let text = format!("A story\n{PARA}\n{PARA}\nRosa Klein says:\n{comment}\n{comment}\n{comment}\nmarco_77 says:\n{comment}\n{comment}");
+        let (kept, gone) = run(&text);
+        assert_eq!(kept, format!("A story\n{PARA}\n{PARA}"));
+        assert!(gone.iter().any(|(r, _)| *r == "comment_thread"), "{gone:?}");
+        let one = format!("A story\n{PARA}\nRosa Klein says:\n{comment}\n{PARA}");
+        assert!(run(&one).0.contains(comment), "{one}");
+        let before = format!("Rosa Klein says:\nmarco_77 says:\n{PARA}\n{comment}");
+        assert!(run(&before).0.contains(comment));
     }
 
     #[test]

@@ -487,7 +487,7 @@ mod tests {
     /// blamed feature of the full feature vector with the corpus counts.
     #[test]
     fn repetition_added_afterwards_equals_full_features() {
-        assert!(REPEATED_LOG < REPEATED_3 && REPEATED_3 < REPEATED_X_SHORT);
+        const _: () = assert!(REPEATED_LOG < REPEATED_3 && REPEATED_3 < REPEATED_X_SHORT);
         let m = model().expect("shipped model");
         let texts = [
             "Home",
@@ -503,9 +503,9 @@ mod tests {
         for rep in [1, 2, 3, 7, 40, 1000] {
             let reps = vec![rep; lines.len()];
             let full = DocContext::new(&lines, &reps, &prose, true);
-            for i in 0..lines.len() {
+            for (i, line) in lines.iter().enumerate() {
                 let (xa, xf) = (features(&alone, i), features(&full, i));
-                let short = is_short_nonsentence(&lines[i]);
+                let short = is_short_nonsentence(line);
                 let added = m.score(&xa) + m.repeat_terms(rep, short);
                 assert!((added - m.score(&xf)).abs() < 1e-4, "{rep} {i}");
                 let blamed = m.most_negative_with_repeats(m.most_negative(&xa), rep, short);

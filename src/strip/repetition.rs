@@ -81,11 +81,9 @@ const BUCKET_BITS: u32 = 8;
 impl Counts {
     /// Counts lines per content cluster over the whole corpus (see the module docs).
     pub fn build<S: std::borrow::Borrow<Signature>>(sigs: &[S]) -> Counts {
-        Counts::build_with(
-            sigs,
-            &|n, job| (0..n).map(job).collect(),
-            &|n, job| (0..n).map(job).collect(),
-        )
+        Counts::build_with(sigs, &|n, job| (0..n).map(job).collect(), &|n, job| {
+            (0..n).map(job).collect()
+        })
     }
 
     /// [`Counts::build`] with the caller's runners of the bucket jobs and of dedup's table

@@ -301,7 +301,11 @@ pub fn widget_header(line: &Line) -> bool {
     use super::features::letters_key;
     use std::sync::OnceLock;
     // Keys of the headers, and of their first words: most lines fail on the first word.
-    type Headers = (FastMap<u64, ()>, FastMap<u64, ()>, [u64; PREFIXES.div_ceil(64)]);
+    type Headers = (
+        FastMap<u64, ()>,
+        FastMap<u64, ()>,
+        [u64; PREFIXES.div_ceil(64)],
+    );
     static HEADERS: OnceLock<Headers> = OnceLock::new();
     if line.words == 0 || line.words > 6 || line.chars > 60 {
         return false;
@@ -372,6 +376,104 @@ fn first_lettered_token(text: &str) -> &str {
                 || !ascii && tok.chars().any(|c| !c.is_ascii() && c.is_alphanumeric())
         })
         .map_or("", |(tok, _)| tok)
+}
+
+/// Verbs that close a comment's header line: "Cindy says", "by jdoe ( 1234 ) writes:",
+/// "Maria dice:", "Peter schreibt:". Not "said"/"wrote": forums quote earlier posts with them
+/// inside the content.
+const COMMENT_VERBS: &[&str] = &[
+    "says",
+    "writes",
+    "dice",
+    "sagt",
+    "schreibt",
+    "zegt",
+    "schrijft",
+    "diz",
+    "pisze",
+    "пишет",
+    "говорит",
+];
+
+/// The header of a comment in a thread: a name (capitalised words, or one user name, with an
+/// optional "by" and a user number in brackets) followed by a verb of saying, on a short line
+/// of its own. One is not enough to call a thread (see `decide`).
+#[inline]
+pub fn comment_header(line: &Line) -> bool {
+    // Most lines fail on their length or on their last byte (before a colon): every verb
+    // ends in s, e, t, z or 'т' (whose second byte is 0x82).
+    let last = match line.text.as_bytes() {
+        [.., b, b':'] => *b,
+        [.., b] => *b,
+        [] => return false,
+    };
+    line.words >= 2
+        && line.words <= 8
+        && line.chars <= 70
+        && !line.sentence
+        && (matches!(last | 0x20, b's' | b'e' | b't' | b'z' | b' ') || last == 0x82 || last == 0x9A)
+        && comment_header_named(line)
+}
+
+/// [`comment_header`] past its byte checks.
+fn comment_header_named(line: &Line) -> bool {
+    let text = line.text.trim_end_matches([':', ' ', '：']);
+    let Some((name, verb)) = text.rsplit_once(' ') else {
+        return false;
+    };
+    if !COMMENT_VERBS
+        .iter()
+        .any(|v| v.len() == verb.len() && v.eq_ignore_ascii_case(verb))
+    {
+        return false;
+    }
+    let name = name.trim_end();
+    let name = name
+        .strip_prefix("by ")
+        .or_else(|| name.strip_prefix("By "))
+        .unwrap_or(name);
+    let tokens: Vec<&str> = name
+        .split_whitespace()
+        .filter(|t| !t.chars().all(|c| c.is_ascii_digit() || "()#".contains(c)))
+        .collect();
+    match tokens.as_slice() {
+        [] => false,
+        // A user name or a first name, not a stopword ("She says"). Other common words
+        // pass ("Everyone says"): one such line is not a thread, two rarely follow a body.
+        [one] => {
+            one.chars().next().is_some_and(char::is_alphanumeric)
+                && super::lexicon::entry(&lower_word(one)).langs == 0
+        }
+        many => {
+            let capitalised = |t: &&str| t.chars().next().is_some_and(char::is_uppercase);
+            // Name particles ("Jan de Vries", "Ana dos Santos") inside the name.
+            let particle = |t: &&str| {
+                matches!(
+                    *t,
+                    "de" | "da"
+                        | "di"
+                        | "do"
+                        | "dos"
+                        | "das"
+                        | "del"
+                        | "der"
+                        | "den"
+                        | "van"
+                        | "von"
+                        | "la"
+                        | "le"
+                        | "du"
+                        | "y"
+                        | "e"
+                        | "bin"
+                        | "al"
+                )
+            };
+            many.len() <= 4
+                && capitalised(&many[0])
+                && many[1..].iter().all(|t| capitalised(t) || particle(t))
+        }
+    }
 }
 
 /// A short name line: two to four capitalised words, no digits or punctuation ("Emad
@@ -578,6 +680,33 @@ mod tests {
         )));
         assert!(name_line(&l("Maria Gonzalez")));
         assert!(!name_line(&l("Rouhani urges cooperation")));
+    }
+
+    #[test]
+    fn comment_headers() {
+        for s in [
+            "Anonymous says:",
+            "Mary-Jane O'Neil says",
+            "by kdawson ( 48230 ) writes:",
+            "webmaster_77 says:",
+            "Giulia Bianchi dice:",
+            "Peter Müller schreibt:",
+            "Jan de Vries zegt:",
+            "Анна пишет:",
+        ] {
+            assert!(comment_header(&l(s)), "{s}");
+        }
+        for s in [
+            "What the minister says",
+            "She says",
+            "Er sagt:",
+            "The report says the economy grew by two percent last year.",
+            "Dr. Smith said:",
+            "Tom wrote:",
+            "says",
+        ] {
+            assert!(!comment_header(&l(s)), "{s}");
+        }
     }
 
     /// The widget headers in other cases and with the decorations `letters_key` ignores.
