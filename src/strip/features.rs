@@ -36,9 +36,9 @@ pub struct Line<'a> {
     /// Ends like a sentence.
     pub sentence: bool,
     /// Lexicon flags of the first word.
-    pub first_flags: u8,
+    pub first_flags: u16,
     /// Union of the lexicon flags of all words.
-    pub any_flags: u8,
+    pub any_flags: u16,
     /// Hash of the line's normalized words (the fingerprint's: lowercase, digits folded to
     /// `0`, punctuation dropped): equal for lines that differ in case, spacing, punctuation
     /// or numbers.
@@ -52,6 +52,8 @@ pub struct Line<'a> {
     pub wrapped: bool,
     /// Holds a colon (`:` or the full-width `：`): the `Label: value` shape is possible.
     pub colon: bool,
+    /// Holds the copyright sign `©` (a legal notice is possible).
+    pub copyright: bool,
 }
 
 /// ASCII byte classes, one table lookup per byte.
@@ -366,6 +368,7 @@ impl<'a> Line<'a> {
         }
         let mut unspaced = 0u32;
         let mut colon = false;
+        let mut copyright = false;
         let mut first = true;
         let mut tokens = 0u32;
         let mut i = 0;
@@ -443,6 +446,7 @@ impl<'a> Line<'a> {
                 } else {
                     pure = false;
                     colon |= c == '：';
+                    copyright |= c == '©';
                     end_word!();
                     l.symbols += 1;
                 }
@@ -496,6 +500,7 @@ impl<'a> Line<'a> {
         }
         l.hash = hash;
         l.colon = colon;
+        l.copyright = copyright;
         l.first_word = u32::try_from(first_word).unwrap_or(u32::MAX);
         l.end_word = u32::try_from(words.len()).unwrap_or(u32::MAX);
         l

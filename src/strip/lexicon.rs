@@ -644,15 +644,36 @@ pub const BYLINE_OPENERS: &[&str] = &[
 ];
 
 /// Bit flags: which lists a word is in.
-pub const MONTH: u8 = 1;
-pub const WEEKDAY: u8 = 2;
-pub const RELATIVE_TIME: u8 = 4;
-pub const FILLER: u8 = 8;
-pub const META: u8 = 16;
-pub const FORM: u8 = 32;
-pub const BYLINE: u8 = 64;
+pub const MONTH: u16 = 1;
+pub const WEEKDAY: u16 = 2;
+pub const RELATIVE_TIME: u16 = 4;
+pub const FILLER: u16 = 8;
+pub const META: u16 = 16;
+pub const FORM: u16 = 32;
+pub const BYLINE: u16 = 64;
 /// Words without which a line is no comment form ("comment", "reply", "email", …).
-pub const FORM_KEY: u8 = 128;
+pub const FORM_KEY: u16 = 128;
+
+/// Words without which a line is no legal notice ([`super::rules::legal_notice`]): cookie
+/// banners, copyright lines, consent lines of sign-up forms.
+pub const LEGAL: u16 = 256;
+
+/// The key words of legal notices ("all rights reserved" in several languages).
+pub const LEGAL_WORDS: &[&str] = &[
+    "cookie",
+    "cookies",
+    "copyright",
+    "reserved",
+    "reservados",
+    "réservés",
+    "vorbehalten",
+    "riservati",
+    "voorbehouden",
+    "zastrzeżone",
+    "защищены",
+    "agree",
+    "consent",
+];
 
 /// The key words of comment forms.
 pub const FORM_KEYS: &[&str] = &[
@@ -674,7 +695,7 @@ pub const FORM_KEYS: &[&str] = &[
 /// A word's entry: which lists it is in, and which languages have it as a stopword.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Entry {
-    pub flags: u8,
+    pub flags: u16,
     /// Bit `i` set: a stopword of [`STOPWORD_LANGS`]`[i]`.
     pub langs: u64,
 }
@@ -736,6 +757,7 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
             (FORM_WORDS, FORM),
             (BYLINE_OPENERS, BYLINE),
             (FORM_KEYS, FORM_KEY),
+            (LEGAL_WORDS, LEGAL),
         ] {
             for w in list {
                 m.entry(w.as_bytes()).or_default().flags |= flag;
@@ -788,7 +810,7 @@ impl HashedLexicon {
             entries: Vec::new(),
             shift: 64 - bits,
         };
-        let mut index: FastMap<(u8, u64), u32> = FastMap::default();
+        let mut index: FastMap<(u16, u64), u32> = FastMap::default();
         // Sorted, so that the table does not depend on the map's iteration order.
         let mut words: Vec<(&&[u8], &Entry)> = m.iter().collect();
         words.sort_by_key(|(w, _)| **w);
@@ -880,7 +902,7 @@ pub fn entry_bytes(word: &[u8]) -> Entry {
 pub const MAX_WORD: usize = 32;
 
 /// Which of the lists (bit flags above) hold a lowercase word.
-pub fn flags(word: &str) -> u8 {
+pub fn flags(word: &str) -> u16 {
     entry(word).flags
 }
 

@@ -16,7 +16,7 @@ fn lower_word(w: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn has(w: &str, flag: u8) -> bool {
+fn has(w: &str, flag: u16) -> bool {
     flags(w) & flag != 0
 }
 
@@ -378,6 +378,103 @@ fn first_lettered_token(text: &str) -> &str {
         .map_or("", |(tok, _)| tok)
 }
 
+/// "All rights reserved" in the languages of [`LEGAL_WORDS`].
+const RIGHTS_RESERVED: &[&str] = &[
+    "all rights reserved",
+    "todos los derechos reservados",
+    "todos os direitos reservados",
+    "tous droits réservés",
+    "alle rechte vorbehalten",
+    "tutti i diritti riservati",
+    "alle rechten voorbehouden",
+    "wszelkie prawa zastrzeżone",
+    "все права защищены",
+];
+
+/// What cookie banners say ("This website uses cookies", "Accept all cookies", "Cookie
+/// settings"), and not what an article about cookies says.
+const COOKIE_PHRASES: &[&str] = &[
+    "we use cookies",
+    "uses cookies",
+    "use of cookies",
+    "accept cookies",
+    "accept all cookies",
+    "cookie settings",
+    "cookie policy",
+    "cookie preferences",
+    "cookie consent",
+    "necessary cookies",
+    "functional cookies",
+    "non-essential cookies",
+    "analytics cookies",
+    "essential cookies",
+    "utilizamos cookies",
+    "usamos cookies",
+    "utilisons des cookies",
+    "verwenden cookies",
+    "utilizziamo i cookie",
+    "gebruiken cookies",
+];
+
+/// A legal notice: a copyright line ("© 2025 Example Media. All rights reserved.",
+/// "Copyright 2019 Jane Doe"), a cookie banner, or the consent line of a sign-up form ("By
+/// clicking Subscribe, you agree to our Terms", "I agree to receive emails"). Prose about
+/// copyright or cookies stays: a copyright line starts with the sign or the word and a year,
+/// or says all rights are reserved; a cookie banner uses a banner's phrases. The consent
+/// forms are English only.
+#[inline]
+pub fn legal_notice(line: &Line) -> bool {
+    (line.any_flags & LEGAL != 0 || line.copyright)
+        && line.words > 0
+        && line.words <= 60
+        && legal_notice_worded(line)
+}
+
+/// [`legal_notice`] past its flag checks.
+fn legal_notice_worded(line: &Line) -> bool {
+    let low = line.text.to_lowercase();
+    if line.words <= 25 {
+        // "Copyright" or "(c)" followed by the sign or a year: "Copyright © 2025",
+        // "Copyright 2019–2025", "(c) 1993"; not "Copyright law in Europe".
+        let notice = |rest: &str| {
+            let next = rest.trim_start_matches([':', ' ']);
+            next.starts_with(['©', '1', '2']) && {
+                let d = next.trim_start_matches('©').trim_start();
+                d.len() >= 4 && d.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                    || next.starts_with('©')
+            } || next.starts_with("(c)")
+        };
+        if low.starts_with('©')
+            || RIGHTS_RESERVED.iter().any(|p| low.contains(p))
+            || low.strip_prefix("copyright").is_some_and(notice)
+            || low.strip_prefix("(c)").is_some_and(notice)
+        {
+            return true;
+        }
+    }
+    if COOKIE_PHRASES.iter().any(|p| low.contains(p)) {
+        return true;
+    }
+    // Consent: "By clicking …, you agree", "I agree to the terms".
+    let mut words = low.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some("by"), Some(verb)) if verb.trim_end_matches([',', ':']).ends_with("ing") => {
+            low.contains("agree") || low.contains("consent")
+        }
+        (Some("i"), Some("agree" | "consent")) => [
+            "terms",
+            "privacy",
+            "policy",
+            "communications",
+            "receive",
+            "contact",
+        ]
+        .iter()
+        .any(|w| low.contains(w)),
+        _ => false,
+    }
+}
+
 /// Verbs that close a comment's header line: "Cindy says", "by jdoe ( 1234 ) writes:",
 /// "Maria dice:", "Peter schreibt:". Not "said"/"wrote": forums quote earlier posts with them
 /// inside the content.
@@ -680,6 +777,35 @@ mod tests {
         )));
         assert!(name_line(&l("Maria Gonzalez")));
         assert!(!name_line(&l("Rouhani urges cooperation")));
+    }
+
+    #[test]
+    fn legal_notices() {
+        for s in [
+            "© 2024 Northwind Traders Ltd.",
+            "Copyright 2019–2025 Fabrikam, Inc.",
+            "COPYRIGHT © CONTOSO GROUP",
+            "Contoso Pharma. All Rights Reserved.",
+            "© Wide World Importers. Todos los derechos reservados.",
+            "Tous droits réservés - Le Petit Quotidien 2023",
+            "This site uses cookies to analyse traffic and remember your preferences.",
+            "Cookie-Einstellungen: Wir verwenden Cookies, um Inhalte zu personalisieren.",
+            "By subscribing, you agree to our Terms of Use and acknowledge our Privacy Notice.",
+            "I agree to receive marketing emails from Tailspin Toys.",
+        ] {
+            assert!(legal_notice(&l(s)), "{s}");
+        }
+        for s in [
+            "Copyright law in Europe changed in 2019, when the directive was adopted.",
+            "Copyright Complexity in a Fragmented World",
+            "Bake the cookies for twelve minutes, until the edges are golden.",
+            "Browsers will stop supporting third-party cookies next year, the company said.",
+            "The photographer, © notwithstanding, shared the image with the museum's visitors and staff.",
+            "By midnight, the two sides agreed to a ceasefire.",
+            "I agree with the minister on this point.",
+        ] {
+            assert!(!legal_notice(&l(s)), "{s}");
+        }
     }
 
     #[test]
