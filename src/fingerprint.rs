@@ -347,15 +347,32 @@ const SPREAD: [u64; 256] = {
     t
 };
 
-/// Bit counts of a stream of feature hashes, accumulated 8 at a time: byte p of a feature
-/// looks up [`SPREAD`] and adds 8 packed byte counters at once; the packed counters are
-/// flushed into wide ones every 255 features, before a byte can overflow.
+/// Bit counts of a stream of feature hashes. Features are taken sixteen at a time through
+/// a carry-save adder tree (Harley and Seal's population count, applied bit-parallel to the 64
+/// positions, as in Muła, Kurz and Lemire, "Faster Population Counts Using AVX2
+/// Instructions", 2018): the tree keeps the running counts' low four bits as bit planes
+/// (ones, twos, fours, eights) and yields one word of sixteens per block, which [`SPREAD`]
+/// adds into 8 packed byte counters at once; those are flushed into wide counters every 255
+/// blocks, before a byte can overflow. About 6 operations a feature instead of 24 for 8
+/// table lookups each. Exact: `finish` equals the textbook count (a property test).
 #[derive(Clone)]
 struct BitCounts {
     wide: [u32; 64],
+    /// Byte counters of the sixteens words (each unit is 16 features).
     packed: [u64; 8],
-    pending: u32,
+    blocks: u32,
+    /// Carry-save residue of the counts: ones, twos, fours, eights.
+    planes: [u64; 4],
+    buf: [u64; 16],
+    nbuf: usize,
     n: u32,
+}
+
+/// Carry-save adder: the (carry, sum) bit planes of a + b + c.
+#[inline(always)]
+fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
+    let u = a ^ b;
+    ((a & b) | (u & c), u ^ c)
 }
 
 impl BitCounts {
@@ -363,33 +380,75 @@ impl BitCounts {
         BitCounts {
             wide: [0; 64],
             packed: [0; 8],
-            pending: 0,
+            blocks: 0,
+            planes: [0; 4],
+            buf: [0; 16],
+            nbuf: 0,
             n: 0,
         }
     }
     #[inline]
     fn add(&mut self, h: u64) {
-        for (p, acc) in self.packed.iter_mut().enumerate() {
-            *acc += SPREAD[(h >> (8 * p)) as usize & 0xff];
-        }
-        self.pending += 1;
+        self.buf[self.nbuf] = h;
+        self.nbuf += 1;
         self.n += 1;
-        if self.pending == 255 {
+        if self.nbuf == 16 {
+            self.block();
+            self.nbuf = 0;
+        }
+    }
+    /// Adds the sixteen buffered features.
+    #[inline]
+    fn block(&mut self) {
+        let x = &self.buf;
+        let [mut ones, mut twos, mut fours, mut eights] = self.planes;
+        let (twos_a, o) = csa(ones, x[0], x[1]);
+        let (twos_b, o) = csa(o, x[2], x[3]);
+        let (fours_a, t) = csa(twos, twos_a, twos_b);
+        let (twos_a, o) = csa(o, x[4], x[5]);
+        let (twos_b, o) = csa(o, x[6], x[7]);
+        let (fours_b, t) = csa(t, twos_a, twos_b);
+        let (eights_a, f) = csa(fours, fours_a, fours_b);
+        let (twos_a, o) = csa(o, x[8], x[9]);
+        let (twos_b, o) = csa(o, x[10], x[11]);
+        let (fours_a, t) = csa(t, twos_a, twos_b);
+        let (twos_a, o) = csa(o, x[12], x[13]);
+        let (twos_b, o) = csa(o, x[14], x[15]);
+        let (fours_b, t) = csa(t, twos_a, twos_b);
+        let (eights_b, f) = csa(f, fours_a, fours_b);
+        let (sixteens, e) = csa(eights, eights_a, eights_b);
+        (ones, twos, fours, eights) = (o, t, f, e);
+        self.planes = [ones, twos, fours, eights];
+        for (p, acc) in self.packed.iter_mut().enumerate() {
+            *acc += SPREAD[(sixteens >> (8 * p)) as usize & 0xff];
+        }
+        self.blocks += 1;
+        if self.blocks == 255 {
             self.flush();
         }
     }
     fn flush(&mut self) {
         for (p, acc) in self.packed.iter_mut().enumerate() {
             for j in 0..8 {
-                self.wide[8 * p + j] += ((*acc >> (8 * j)) & 0xff) as u32;
+                self.wide[8 * p + j] += 16 * ((*acc >> (8 * j)) & 0xff) as u32;
             }
             *acc = 0;
         }
-        self.pending = 0;
+        self.blocks = 0;
     }
     /// Bit i set when more than half of the features had it set.
     fn finish(mut self) -> u64 {
         self.flush();
+        for (k, plane) in self.planes.iter().enumerate() {
+            for (i, w) in self.wide.iter_mut().enumerate() {
+                *w += (((plane >> i) & 1) as u32) << k;
+            }
+        }
+        for h in &self.buf[..self.nbuf] {
+            for (i, w) in self.wide.iter_mut().enumerate() {
+                *w += ((h >> i) & 1) as u32;
+            }
+        }
         let mut out = 0u64;
         for (i, &c) in self.wide.iter().enumerate() {
             if 2 * u64::from(c) > u64::from(self.n) {
@@ -677,6 +736,32 @@ mod tests {
             prop_assert_eq!(
                 simhash_of_hashes(hs.iter().copied()),
                 simhash_of_hashes_naive(hs.iter().copied())
+            );
+        }
+    }
+
+    /// Past the 255-block flush of the packed counters, with biased bits (so that counts sit
+    /// near half for some bits and far from it for others).
+    #[test]
+    fn long_streams_equal_naive() {
+        let mut x = 0x1234_5678_9ABC_DEF0u64;
+        for n in [4079, 4080, 4081, 9000, 20_017] {
+            let hs: Vec<u64> = (0..n)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    if i % 3 == 0 {
+                        x | 0xFF00
+                    } else {
+                        x & !0xF0
+                    }
+                })
+                .collect();
+            assert_eq!(
+                simhash_of_hashes(hs.iter().copied()),
+                simhash_of_hashes_naive(hs.iter().copied()),
+                "{n}"
             );
         }
     }
