@@ -280,6 +280,15 @@ fn decode_into(
 fn decode_seq(enc: &[u8], word: &[Ch], i: usize, bit: u16, lossy: bool) -> Option<(char, usize)> {
     let byte = |c: char| enc.get((c as u32).wrapping_sub(0x80) as usize).copied();
     let b0 = byte(word[i].c)?;
+    // Two-byte sequences, the most common, without the general loop: every lead byte in
+    // 0xC2..=0xDF takes any continuation byte.
+    if b0 < 0xE0 {
+        if let Some(ch) = word.get(i + 1).filter(|ch| ch.cont & bit != 0) {
+            let b1 = byte(ch.c)?;
+            let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
+            return Some((char::from_u32(cp)?, 2));
+        }
+    }
     let len = match b0 {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
@@ -378,6 +387,9 @@ const REPLACEMENT: u32 = 1 << 12;
 const CJK: u32 = 1 << 13;
 /// A letter that is not ASCII.
 const NON_ASCII_LETTER: u32 = 1 << 14;
+/// A character some rule of [`badness_of`] scores on its own account, not only as a letter
+/// after a letter: class Bad or Rare, glue punctuation, `?`, U+FFFD, a combining mark.
+const SCORED: u32 = 1 << 15;
 
 fn info_slow(c: char) -> u32 {
     let k = class_slow(c);
@@ -400,6 +412,13 @@ fn info_slow(c: char) -> u32 {
         | flag(c == '\u{FFFD}', REPLACEMENT)
         | flag(matches!(script, 7 | 8), CJK)
         | flag(letter && !c.is_ascii(), NON_ASCII_LETTER)
+        | flag(
+            matches!(k, Class::Bad | Class::Rare)
+                || is_glue_punct(c)
+                || matches!(c, '?' | '\u{FFFD}')
+                || (0x300..=0x36F).contains(&(c as u32)),
+            SCORED,
+        )
         | script << 16
 }
 
@@ -604,6 +623,11 @@ impl Ch {
 
 /// [`badness`] of characters already looked up. Each rule reads the flags of the previous,
 /// current and next character (a missing neighbour counts as a space).
+///
+/// Most characters are letters, which only the rules for a letter after a letter can score;
+/// the other rules are read only for characters flagged [`SCORED`]. (A space needs no rule of
+/// its own: it is no letter, so the rules for a letter after a letter skip the character after
+/// it, and it ends a run of capitals.)
 fn badness_of(w: &[Ch]) -> u32 {
     const NONE: u32 = SPACE | Class::Other as u32;
     const BAD: u32 = Class::Bad as u32;
@@ -616,52 +640,50 @@ fn badness_of(w: &[Ch]) -> u32 {
     let mut pf = NONE;
     for (i, ch) in w.iter().enumerate() {
         let f = ch.f;
-        let nf = w.get(i + 1).map_or(NONE, |n| n.f);
         let k = f & CLASS;
-        if k == BAD {
-            score += 2;
-        } else if k == RARE && (pf | nf) & GLUED_TO != 0 {
-            // A rare symbol touching a non-ASCII letter or another rare symbol.
-            // (Typographic dashes and quotes count as glue too: MacRoman turns every
-            // Cyrillic lead byte into `–` or `—`.)
-            score += 1;
-        }
-        if pf & nf & LETTER != 0 && f & (GLUE | QMARK) != 0
-            || f & REPLACEMENT != 0 && (pf | nf) & LETTER != 0
-        {
-            score += 1;
-        }
-        if f & SPACE != 0 {
-            upper_run = 0;
-            upper_non_ascii = false;
-            pf = f;
-            continue;
-        }
-        if pf & SPACE == 0 {
-            if pf & f & LETTER != 0 {
-                // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
-                let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
-                if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
-                    score += 1;
-                }
-                let pk = pf & CLASS;
-                if pk == LOWER && k == UPPER && f & ASCII == 0 {
-                    score += 1;
-                }
-                // An accented capital glued to a letter that single-byte encodings keep among
-                // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
-                if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
-                    score += 1;
-                }
-                if k == LOWER && f & ASCII == 0 && upper_run >= 2 && upper_non_ascii {
+        if f & SCORED != 0 {
+            let nf = w.get(i + 1).map_or(NONE, |n| n.f);
+            if k == BAD {
+                score += 2;
+            } else if k == RARE && (pf | nf) & GLUED_TO != 0 {
+                // A rare symbol touching a non-ASCII letter or another rare symbol.
+                // (Typographic dashes and quotes count as glue too: MacRoman turns every
+                // Cyrillic lead byte into `–` or `—`.)
+                score += 1;
+            }
+            if pf & nf & LETTER != 0 && f & (GLUE | QMARK) != 0
+                || f & REPLACEMENT != 0 && (pf | nf) & LETTER != 0
+            {
+                score += 1;
+            }
+            // A combining mark after no letter (a space is none), or an uncommon one.
+            if f & MARK != 0 {
+                if pf & LETTER == 0 {
+                    score += 2;
+                } else if f & COMMON_MARK == 0 {
                     score += 1;
                 }
             }
-            if f & MARK != 0 && (pf & LETTER == 0 || f & COMMON_MARK == 0) {
-                score += if pf & LETTER != 0 { 1 } else { 2 };
+        }
+        // A letter after a letter; two ASCII letters score nothing.
+        if pf & f & LETTER != 0 && (pf & f & ASCII) == 0 {
+            // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
+            let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
+            if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
+                score += 1;
             }
-        } else if f & MARK != 0 {
-            score += 2;
+            let pk = pf & CLASS;
+            if pk == LOWER && k == UPPER && f & ASCII == 0 {
+                score += 1;
+            }
+            // An accented capital glued to a letter that single-byte encodings keep among
+            // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
+            if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
+                score += 1;
+            }
+            if k == LOWER && f & ASCII == 0 && upper_run >= 2 && upper_non_ascii {
+                score += 1;
+            }
         }
         if k == UPPER {
             upper_run += 1;
