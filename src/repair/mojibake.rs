@@ -55,6 +55,8 @@ struct Tables {
     /// so that looking one up is one load. (All blocks at once would cost ~9M instructions a
     /// process, for blocks that text seldom needs.)
     look: [OnceLock<Box<[Look; 256]>>; (TABLE_END / 256) as usize],
+    /// [`info`] of each ASCII character.
+    ascii: [u32; 128],
 }
 
 /// [`info`], lead and continuation masks of one code point.
@@ -125,6 +127,7 @@ fn tables() -> &'static Tables {
             cont,
             any,
             look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
+            ascii: std::array::from_fn(|b| info(char::from(b as u8))),
         }
     })
 }
@@ -839,13 +842,23 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     // line: a line garbled in one encoding is made only of that encoding's characters, so
     // the others need no trying.
     let mut line_mask = u16::MAX;
-    s.chs.extend(line.chars().map(|c| {
-        let ch = Ch::new(t, c);
-        if ch.f & ASCII == 0 && c != '\u{FFFD}' {
-            line_mask &= idx(c).map_or(0, |i| t.any[i]);
-        }
-        ch
-    }));
+    s.chs.reserve(line.len());
+    for c in line.chars() {
+        let ch = if c.is_ascii() {
+            Ch {
+                c,
+                f: t.ascii[c as usize],
+                lead: 0,
+                cont: 0,
+            }
+        } else {
+            if c != '\u{FFFD}' {
+                line_mask &= idx(c).map_or(0, |i| t.any[i]);
+            }
+            Ch::new(t, c)
+        };
+        s.chs.push(ch);
+    }
     pieces(line, &s.chs, &mut s.pieces);
     // First the pieces that could be mojibake at all, with their own badness. When none reads
     // badly, no reading can be strictly better and the line stays as it is: the common case
