@@ -55,8 +55,10 @@ struct Tables {
     /// so that looking one up is one load. (All blocks at once would cost ~9M instructions a
     /// process, for blocks that text seldom needs.)
     look: [OnceLock<Box<[Look; 256]>>; (TABLE_END / 256) as usize],
-    /// [`info`] of each ASCII character.
-    ascii: [u32; 128],
+    /// The same for U+0000..U+07FF, built with the tables: ASCII, and the two-byte range of
+    /// UTF-8 that most decoded characters are in (Latin, Greek, Cyrillic, Hebrew, Arabic),
+    /// looked up without the block's `OnceLock`.
+    low: Vec<Look>,
 }
 
 /// [`info`], lead and continuation masks of one code point.
@@ -121,13 +123,24 @@ fn tables() -> &'static Tables {
                 }
             }
         }
+        let low = (0..0x800)
+            .map(|cp| {
+                let c = char::from_u32(cp).unwrap_or('\0');
+                let (lead, cont) = idx(c).map_or((0, 0), |i| (lead[i], cont[i]));
+                Look {
+                    f: info(c),
+                    lead,
+                    cont,
+                }
+            })
+            .collect();
         Tables {
             encode,
             lead,
             cont,
             any,
             look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
-            ascii: std::array::from_fn(|b| info(char::from(b as u8))),
+            low,
         }
     })
 }
@@ -243,16 +256,19 @@ fn decode_into(
     };
     let start = out.len();
     out.extend_from_slice(word);
-    let mut w = start + i;
+    // The reading so far is `dst[..w]`; `w <= i` throughout.
+    let dst = &mut out[start..];
+    let mut w = i;
     let (d, len) = first;
-    out[w] = Ch::new(t, d);
+    dst[w] = Ch::new(t, d);
     w += 1;
     i += len;
     let mut n_fixed = 1;
+    let lossy = e == 0 && wild;
     while let Some(ch) = word.get(i) {
         if ch.lead & bit != 0 {
-            if let Some((d, len)) = decode_seq(enc, word, i, bit, e == 0 && wild) {
-                out[w] = Ch::new(t, d);
+            if let Some((d, len)) = decode_seq(enc, word, i, bit, lossy) {
+                dst[w] = Ch::new(t, d);
                 w += 1;
                 i += len;
                 n_fixed += 1;
@@ -261,11 +277,11 @@ fn decode_into(
         }
         kept |= ch.f;
         kept_not |= !ch.f;
-        out[w] = *ch;
+        dst[w] = *ch;
         w += 1;
         i += 1;
     }
-    out.truncate(w);
+    out.truncate(start + w);
     Some(Decoded {
         n: n_fixed,
         full: kept & NON_ASCII_LETTER == 0,
@@ -601,6 +617,14 @@ impl Ch {
     #[inline]
     fn new(t: &Tables, c: char) -> Ch {
         let cp = c as u32;
+        if let Some(l) = t.low.get(cp as usize) {
+            return Ch {
+                c,
+                f: l.f,
+                lead: l.lead,
+                cont: l.cont,
+            };
+        }
         match t.look.get((cp >> 8) as usize) {
             Some(block) => {
                 let l = block.get_or_init(|| look_block(t, cp & !0xFF))[(cp & 0xFF) as usize];
@@ -847,7 +871,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
         let ch = if c.is_ascii() {
             Ch {
                 c,
-                f: t.ascii[c as usize],
+                f: t.low[c as usize].f,
                 lead: 0,
                 cont: 0,
             }
