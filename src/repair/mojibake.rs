@@ -295,7 +295,7 @@ fn decode_into(
 /// first layer) a space stands for a no-break space and `?` or U+FFFD for a lost byte, which
 /// is filled in with the first of [`LOST`] that gives a [`common`] character, else U+FFFD
 /// when any fits at all.
-#[inline]
+#[inline(always)]
 fn decode_seq(enc: &[u8], word: &[Ch], i: usize, bit: u16, lossy: bool) -> Option<(char, usize)> {
     let byte = |c: char| enc.get((c as u32).wrapping_sub(0x80) as usize).copied();
     let b0 = byte(word[i].c)?;
