@@ -50,6 +50,23 @@ struct Tables {
     cont: Vec<u16>,
     /// Per code point (minus 0x80): bit e set when the char has a byte in e at all.
     any: Vec<u16>,
+    /// Per code point below [`TABLE_END`], ASCII included, in blocks of 256 built the first
+    /// time a character of the block is looked up: what a [`Ch`] holds besides the character,
+    /// so that looking one up is one load. (All blocks at once would cost ~9M instructions a
+    /// process, for blocks that text seldom needs.)
+    look: [OnceLock<Box<[Look; 256]>>; (TABLE_END / 256) as usize],
+    /// The same for U+0000..U+07FF, built with the tables: ASCII, and the two-byte range of
+    /// UTF-8 that most decoded characters are in (Latin, Greek, Cyrillic, Hebrew, Arabic),
+    /// looked up without the block's `OnceLock`.
+    low: Vec<Look>,
+}
+
+/// [`info`], lead and continuation masks of one code point.
+#[derive(Clone, Copy, Default)]
+struct Look {
+    f: u32,
+    lead: u16,
+    cont: u16,
 }
 
 fn upper_half(name: &str) -> Vec<char> {
@@ -106,11 +123,24 @@ fn tables() -> &'static Tables {
                 }
             }
         }
+        let low = (0..0x800)
+            .map(|cp| {
+                let c = char::from_u32(cp).unwrap_or('\0');
+                let (lead, cont) = idx(c).map_or((0, 0), |i| (lead[i], cont[i]));
+                Look {
+                    f: info(c),
+                    lead,
+                    cont,
+                }
+            })
+            .collect();
         Tables {
             encode,
             lead,
             cont,
             any,
+            look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
+            low,
         }
     })
 }
@@ -121,15 +151,6 @@ fn idx(c: char) -> Option<usize> {
     (0x80..TABLE_END)
         .contains(&cp)
         .then(|| (cp - 0x80) as usize)
-}
-
-#[inline]
-fn encode(t: &Tables, e: usize, c: char) -> Option<u8> {
-    if c.is_ascii() {
-        return Some(c as u8);
-    }
-    let b = t.encode[e][idx(c)?];
-    (b != 0).then_some(b)
 }
 
 /// Per code point from 0x80 to [`TABLE_END`]: the candidate encodings in which the
@@ -181,20 +202,6 @@ pub(super) fn seq_len(lead: u8, second: u8) -> Option<usize> {
 /// strictly lost them, leaving `?` or U+FFFD in their place.
 const LOST: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
-/// Byte of `c` in encoding `e` when it can continue a UTF-8 sequence, including the two
-/// stand-ins of damaged pipelines: an ASCII space for a no-break space (0xA0), and `?` or
-/// U+FFFD for a lost byte (`None` inside means "one of [`LOST`]").
-#[inline]
-fn cont_byte(t: &Tables, e: usize, c: char, wild: bool) -> Option<Option<u8>> {
-    match c {
-        ' ' if e == 0 && wild => Some(Some(0xA0)),
-        '?' | '\u{FFFD}' if e == 0 && wild => Some(None),
-        _ => encode(t, e, c)
-            .filter(|b| (0x80..=0xBF).contains(b))
-            .map(Some),
-    }
-}
-
 /// Characters a lost byte most likely stood for: letters of the common alphabets and the
 /// typographic quotes. Among several fits the first in code point order is taken.
 fn common(c: char) -> bool {
@@ -217,7 +224,9 @@ struct Decoded {
 /// returns `None`, leaving `out` as it was, when there is none.
 ///
 /// Characters outside a sequence are copied with what was already looked up about them;
-/// only decoded characters are looked up anew.
+/// only decoded characters are looked up anew. The word is copied whole once and then
+/// compacted in place (a reading is never longer than its word), so a run of kept
+/// characters costs no call of its own.
 fn decode_into(
     t: &Tables,
     word: &[Ch],
@@ -226,39 +235,53 @@ fn decode_into(
     out: &mut Vec<Ch>,
 ) -> Option<Decoded> {
     let bit = 1u16 << e;
-    let mut n_fixed = 0;
+    let enc: &[u8] = &t.encode[e];
     // Flags of the characters kept as they were, or-ed, and their negations or-ed.
     let mut kept = 0u32;
     let mut kept_not = 0u32;
-    let mut run = 0;
     let mut i = 0;
-    while i < word.len() {
+    // Up to the first sequence nothing is written.
+    let first = loop {
+        let ch = word.get(i)?;
         // `lead` has the bit for bytes 0xC2..=0xF4 only: a character on 0xF5..=0xFF can
         // never start a well-formed sequence, so skipping it here changes nothing.
-        if word[i].lead & bit != 0 {
-            if let Some((d, len)) = decode_seq(t, word, i, e, wild) {
-                for ch in &word[run..i] {
-                    kept |= ch.f;
-                    kept_not |= !ch.f;
-                }
-                out.extend_from_slice(&word[run..i]);
-                out.push(Ch::new(t, d));
-                n_fixed += 1;
+        if ch.lead & bit != 0 {
+            if let Some(found) = decode_seq(enc, word, i, bit, e == 0 && wild) {
+                break found;
+            }
+        }
+        kept |= ch.f;
+        kept_not |= !ch.f;
+        i += 1;
+    };
+    let start = out.len();
+    out.extend_from_slice(word);
+    // The reading so far is `dst[..w]`; `w <= i` throughout.
+    let dst = &mut out[start..];
+    let mut w = i;
+    let (d, len) = first;
+    dst[w] = Ch::new(t, d);
+    w += 1;
+    i += len;
+    let mut n_fixed = 1;
+    let lossy = e == 0 && wild;
+    while let Some(ch) = word.get(i) {
+        if ch.lead & bit != 0 {
+            if let Some((d, len)) = decode_seq(enc, word, i, bit, lossy) {
+                dst[w] = Ch::new(t, d);
+                w += 1;
                 i += len;
-                run = i;
+                n_fixed += 1;
                 continue;
             }
         }
-        i += 1;
-    }
-    if n_fixed == 0 {
-        return None;
-    }
-    for ch in &word[run..] {
         kept |= ch.f;
         kept_not |= !ch.f;
+        dst[w] = *ch;
+        w += 1;
+        i += 1;
     }
-    out.extend_from_slice(&word[run..]);
+    out.truncate(start + w);
     Some(Decoded {
         n: n_fixed,
         full: kept & NON_ASCII_LETTER == 0,
@@ -266,13 +289,25 @@ fn decode_into(
     })
 }
 
-/// The character that the sequence of encoding `e` starting at `word[i]` (a lead character
-/// in `e`) stands for, and its length in characters; `None` when it is not a well-formed
-/// sequence. A lost byte (see [`cont_byte`]) is filled in with the first of [`LOST`] that
-/// gives a [`common`] character, else U+FFFD when any fits at all.
-#[inline]
-fn decode_seq(t: &Tables, word: &[Ch], i: usize, e: usize, wild: bool) -> Option<(char, usize)> {
-    let b0 = encode(t, e, word[i].c)?;
+/// The character that the sequence starting at `word[i]` (a lead character in the encoding
+/// whose byte table is `enc` and whose mask bit is `bit`) stands for, and its length in
+/// characters; `None` when it is not a well-formed sequence. With `lossy` (Windows-1252 on the
+/// first layer) a space stands for a no-break space and `?` or U+FFFD for a lost byte, which
+/// is filled in with the first of [`LOST`] that gives a [`common`] character, else U+FFFD
+/// when any fits at all.
+#[inline(always)]
+fn decode_seq(enc: &[u8], word: &[Ch], i: usize, bit: u16, lossy: bool) -> Option<(char, usize)> {
+    let byte = |c: char| enc.get((c as u32).wrapping_sub(0x80) as usize).copied();
+    let b0 = byte(word[i].c)?;
+    // Two-byte sequences, the most common, without the general loop: every lead byte in
+    // 0xC2..=0xDF takes any continuation byte.
+    if b0 < 0xE0 {
+        if let Some(ch) = word.get(i + 1).filter(|ch| ch.cont & bit != 0) {
+            let b1 = byte(ch.c)?;
+            let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
+            return Some((char::from_u32(cp)?, 2));
+        }
+    }
     let len = match b0 {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
@@ -280,36 +315,33 @@ fn decode_seq(t: &Tables, word: &[Ch], i: usize, e: usize, wild: bool) -> Option
     };
     let rest = word.get(i + 1..i + len)?;
     let mut bytes = [b0, 0, 0, 0];
-    let mut lost_at = None;
+    let mut lost_at = 0;
     for (k, ch) in rest.iter().enumerate() {
-        match cont_byte(t, e, ch.c, wild)? {
-            Some(b) => bytes[k + 1] = b,
-            None if lost_at.is_none() => lost_at = Some(k + 1),
-            None => return None,
+        bytes[k + 1] = if ch.cont & bit != 0 {
+            byte(ch.c)?
+        } else if lossy && ch.c == ' ' {
+            0xA0
+        } else if lossy && matches!(ch.c, '?' | '\u{FFFD}') && lost_at == 0 {
+            lost_at = k + 1;
+            0
+        } else {
+            return None;
+        };
+    }
+    if lost_at == 0 {
+        return Some((utf8_char(&bytes[..len])?, len));
+    }
+    let mut any = false;
+    for &b in &LOST {
+        bytes[lost_at] = b;
+        if let Some(d) = utf8_char(&bytes[..len]) {
+            if common(d) {
+                return Some((d, len));
+            }
+            any = true;
         }
     }
-    let d = match lost_at {
-        None => utf8_char(&bytes[..len])?,
-        Some(k) => {
-            let mut any = false;
-            let mut found = None;
-            for &b in &LOST {
-                bytes[k] = b;
-                if let Some(d) = utf8_char(&bytes[..len]) {
-                    any = true;
-                    if common(d) {
-                        found = Some(d);
-                        break;
-                    }
-                }
-            }
-            if !any {
-                return None;
-            }
-            found.unwrap_or('\u{FFFD}')
-        }
-    };
-    Some((d, len))
+    any.then_some(('\u{FFFD}', len))
 }
 
 /// The character of one UTF-8 sequence whose bytes after the first are all in 0x80..=0xBF
@@ -374,6 +406,9 @@ const REPLACEMENT: u32 = 1 << 12;
 const CJK: u32 = 1 << 13;
 /// A letter that is not ASCII.
 const NON_ASCII_LETTER: u32 = 1 << 14;
+/// A character some rule of [`badness_of`] scores on its own account, not only as a letter
+/// after a letter: class Bad or Rare, glue punctuation, `?`, U+FFFD, a combining mark.
+const SCORED: u32 = 1 << 15;
 
 fn info_slow(c: char) -> u32 {
     let k = class_slow(c);
@@ -396,6 +431,13 @@ fn info_slow(c: char) -> u32 {
         | flag(c == '\u{FFFD}', REPLACEMENT)
         | flag(matches!(script, 7 | 8), CJK)
         | flag(letter && !c.is_ascii(), NON_ASCII_LETTER)
+        | flag(
+            matches!(k, Class::Bad | Class::Rare)
+                || is_glue_punct(c)
+                || matches!(c, '?' | '\u{FFFD}')
+                || (0x300..=0x36F).contains(&(c as u32)),
+            SCORED,
+        )
         | script << 16
 }
 
@@ -558,21 +600,61 @@ struct Ch {
     cont: u16,
 }
 
-impl Ch {
-    #[inline]
-    fn new(t: &Tables, c: char) -> Ch {
+/// [`Tables::look`] for the block of 256 code points from `base`.
+fn look_block(t: &Tables, base: u32) -> Box<[Look; 256]> {
+    Box::new(std::array::from_fn(|k| {
+        let c = char::from_u32(base + k as u32).unwrap_or('\0');
         let (lead, cont) = idx(c).map_or((0, 0), |i| (t.lead[i], t.cont[i]));
-        Ch {
-            c,
+        Look {
             f: info(c),
             lead,
             cont,
+        }
+    }))
+}
+
+impl Ch {
+    #[inline]
+    fn new(t: &Tables, c: char) -> Ch {
+        let cp = c as u32;
+        if let Some(l) = t.low.get(cp as usize) {
+            return Ch {
+                c,
+                f: l.f,
+                lead: l.lead,
+                cont: l.cont,
+            };
+        }
+        match t.look.get((cp >> 8) as usize) {
+            Some(block) => {
+                let l = block.get_or_init(|| look_block(t, cp & !0xFF))[(cp & 0xFF) as usize];
+                Ch {
+                    c,
+                    f: l.f,
+                    lead: l.lead,
+                    cont: l.cont,
+                }
+            }
+            None => {
+                let (lead, cont) = idx(c).map_or((0, 0), |i| (t.lead[i], t.cont[i]));
+                Ch {
+                    c,
+                    f: info(c),
+                    lead,
+                    cont,
+                }
+            }
         }
     }
 }
 
 /// [`badness`] of characters already looked up. Each rule reads the flags of the previous,
 /// current and next character (a missing neighbour counts as a space).
+///
+/// Most characters are letters, which only the rules for a letter after a letter can score;
+/// the other rules are read only for characters flagged [`SCORED`]. (A space needs no rule of
+/// its own: it is no letter, so the rules for a letter after a letter skip the character after
+/// it, and it ends a run of capitals.)
 fn badness_of(w: &[Ch]) -> u32 {
     const NONE: u32 = SPACE | Class::Other as u32;
     const BAD: u32 = Class::Bad as u32;
@@ -585,52 +667,50 @@ fn badness_of(w: &[Ch]) -> u32 {
     let mut pf = NONE;
     for (i, ch) in w.iter().enumerate() {
         let f = ch.f;
-        let nf = w.get(i + 1).map_or(NONE, |n| n.f);
         let k = f & CLASS;
-        if k == BAD {
-            score += 2;
-        } else if k == RARE && (pf | nf) & GLUED_TO != 0 {
-            // A rare symbol touching a non-ASCII letter or another rare symbol.
-            // (Typographic dashes and quotes count as glue too: MacRoman turns every
-            // Cyrillic lead byte into `–` or `—`.)
-            score += 1;
-        }
-        if pf & nf & LETTER != 0 && f & (GLUE | QMARK) != 0
-            || f & REPLACEMENT != 0 && (pf | nf) & LETTER != 0
-        {
-            score += 1;
-        }
-        if f & SPACE != 0 {
-            upper_run = 0;
-            upper_non_ascii = false;
-            pf = f;
-            continue;
-        }
-        if pf & SPACE == 0 {
-            if pf & f & LETTER != 0 {
-                // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
-                let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
-                if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
-                    score += 1;
-                }
-                let pk = pf & CLASS;
-                if pk == LOWER && k == UPPER && f & ASCII == 0 {
-                    score += 1;
-                }
-                // An accented capital glued to a letter that single-byte encodings keep among
-                // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
-                if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
-                    score += 1;
-                }
-                if k == LOWER && f & ASCII == 0 && upper_run >= 2 && upper_non_ascii {
+        if f & SCORED != 0 {
+            let nf = w.get(i + 1).map_or(NONE, |n| n.f);
+            if k == BAD {
+                score += 2;
+            } else if k == RARE && (pf | nf) & GLUED_TO != 0 {
+                // A rare symbol touching a non-ASCII letter or another rare symbol.
+                // (Typographic dashes and quotes count as glue too: MacRoman turns every
+                // Cyrillic lead byte into `–` or `—`.)
+                score += 1;
+            }
+            if pf & nf & LETTER != 0 && f & (GLUE | QMARK) != 0
+                || f & REPLACEMENT != 0 && (pf | nf) & LETTER != 0
+            {
+                score += 1;
+            }
+            // A combining mark after no letter (a space is none), or an uncommon one.
+            if f & MARK != 0 {
+                if pf & LETTER == 0 {
+                    score += 2;
+                } else if f & COMMON_MARK == 0 {
                     score += 1;
                 }
             }
-            if f & MARK != 0 && (pf & LETTER == 0 || f & COMMON_MARK == 0) {
-                score += if pf & LETTER != 0 { 1 } else { 2 };
+        }
+        // A letter after a letter; two ASCII letters score nothing.
+        if pf & f & LETTER != 0 && (pf & f & ASCII) == 0 {
+            // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
+            let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
+            if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
+                score += 1;
             }
-        } else if f & MARK != 0 {
-            score += 2;
+            let pk = pf & CLASS;
+            if pk == LOWER && k == UPPER && f & ASCII == 0 {
+                score += 1;
+            }
+            // An accented capital glued to a letter that single-byte encodings keep among
+            // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
+            if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
+                score += 1;
+            }
+            if k == LOWER && f & ASCII == 0 && upper_run >= 2 && upper_non_ascii {
+                score += 1;
+            }
         }
         if k == UPPER {
             upper_run += 1;
@@ -658,18 +738,18 @@ pub fn fix_changed(line: &str) -> Option<(String, u32)> {
     let run = |s: &mut Scratch| {
         let mut cur: Option<String> = None;
         let mut total = 0;
-        for layer in 0..4 {
+        for _ in 0..4 {
             let text = cur.as_deref().unwrap_or(line);
-            // `fix_once` makes the test of `may_have_mojibake` itself, but after a fix the
-            // separate walk is cheaper than splitting the line again.
-            if layer > 0 && !may_have_mojibake(text) {
-                break;
-            }
-            let Some((next, n)) = fix_once(text, s) else {
+            let Some(fixed) = fix_once(text, s) else {
                 break;
             };
-            total += n;
-            cur = Some(next);
+            total += fixed.n;
+            cur = Some(fixed.text);
+            // What `may_have_mojibake` would say of the new text, found while writing it:
+            // without a pair no further layer can decode anything.
+            if !fixed.has_pair {
+                break;
+            }
         }
         s.release();
         cur.map(|c| (c, total))
@@ -684,10 +764,10 @@ pub fn fix_changed(line: &str) -> Option<(String, u32)> {
 /// a `Vec<char>` per reading was ~15% of the time on garbled lines).
 #[derive(Default)]
 struct Scratch {
-    /// Byte ranges of the line's pieces.
-    pieces: Vec<(usize, usize)>,
-    /// The characters of every word (piece that may be mojibake), one after the other.
-    word_chs: Vec<Ch>,
+    /// The line's characters, looked up.
+    chs: Vec<Ch>,
+    /// The line's pieces: character range and byte range.
+    pieces: Vec<Piece>,
     words: Vec<Word>,
     /// The characters of every kept reading, one after the other.
     readings: Vec<Ch>,
@@ -699,8 +779,8 @@ struct Scratch {
 
 impl Scratch {
     fn clear(&mut self) {
+        self.chs.clear();
         self.pieces.clear();
-        self.word_chs.clear();
         self.words.clear();
         self.readings.clear();
         self.deeper.clear();
@@ -710,21 +790,29 @@ impl Scratch {
     /// Gives back the memory of an exceptionally long line.
     fn release(&mut self) {
         const KEEP: usize = 1 << 16;
-        if self.word_chs.capacity() > KEEP || self.readings.capacity() > KEEP {
+        if self.chs.capacity() > KEEP || self.readings.capacity() > KEEP {
             *self = Scratch::default();
         }
     }
 }
 
+/// A piece of a line ([`pieces`]): its characters in [`Scratch::chs`] and its bytes in the
+/// line.
+#[derive(Clone, Copy)]
+struct Piece {
+    chs: (usize, usize),
+    bytes: (usize, usize),
+}
+
 /// A piece of the line that may be mojibake.
 struct Word {
     piece: usize,
-    /// Its characters in [`Scratch::word_chs`].
-    chs: (usize, usize),
     /// Encodings to try.
     encs: u16,
     /// Its own badness.
     base: u32,
+    /// It holds a lead/continuation pair.
+    pair: bool,
     /// Its kept readings in [`Scratch::cands`].
     cands: (usize, usize),
 }
@@ -740,6 +828,15 @@ struct Choice {
     all: bool,
 }
 
+/// A line that one pass changed.
+struct Fixed {
+    text: String,
+    /// Sequences decoded.
+    n: u32,
+    /// [`may_have_mojibake`] of `text`.
+    has_pair: bool,
+}
+
 /// True when some character of `w` can lead a sequence of encoding `e` and the next one
 /// continue it: what a non-"wild" decoding in `e` needs to find anything.
 #[inline]
@@ -749,16 +846,44 @@ fn has_pair(w: &[Ch], e: usize) -> bool {
         .any(|p| p[0].lead & bit != 0 && p[1].cont & bit != 0)
 }
 
+/// [`has_pair`] in any encoding.
+#[inline]
+fn has_any_pair(w: &[Ch]) -> bool {
+    w.windows(2).any(|p| p[0].lead & p[1].cont != 0)
+}
+
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
 /// lead character stays inside, since it may stand for a no-break space) is decoded in every
 /// candidate encoding, and one layer deeper; the reading with the lowest badness wins if it
 /// is lower than the word's own. Then the encoding that won most often in the line is applied
 /// to the words it decodes whole, as long as they do not read worse: a line garbled one way
 /// is garbled that way throughout, even where a word alone would look plausible both ways.
-fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
+fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     let t = tables();
     s.clear();
-    pieces(line, &mut s.pieces);
+    // Every character is looked up once, here; pieces, pairs and the line's encodings are
+    // read from what was looked up. Encodings that can hold every non-ASCII character of the
+    // line: a line garbled in one encoding is made only of that encoding's characters, so
+    // the others need no trying.
+    let mut line_mask = u16::MAX;
+    s.chs.reserve(line.len());
+    for c in line.chars() {
+        let ch = if c.is_ascii() {
+            Ch {
+                c,
+                f: t.low[c as usize].f,
+                lead: 0,
+                cont: 0,
+            }
+        } else {
+            if c != '\u{FFFD}' {
+                line_mask &= idx(c).map_or(0, |i| t.any[i]);
+            }
+            Ch::new(t, c)
+        };
+        s.chs.push(ch);
+    }
+    pieces(line, &s.chs, &mut s.pieces);
     // First the pieces that could be mojibake at all, with their own badness. When none reads
     // badly, no reading can be strictly better and the line stays as it is: the common case
     // for clean non-ASCII text, decided without decoding anything.
@@ -766,49 +891,39 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
     // Some piece holds a lead/continuation pair ([`may_have_mojibake`]; pieces split only
     // on ASCII, which no pair spans, so this is the test for the whole line).
     let mut any_pair = false;
-    for (p, &(a, b)) in s.pieces.iter().enumerate() {
-        let piece = &line[a..b];
-        if piece.is_ascii() {
-            continue;
-        }
+    for (p, piece) in s.pieces.iter().enumerate() {
+        let chs = &s.chs[piece.chs.0..piece.chs.1];
         // Encodings in which some character can lead a sequence and the next continue it,
         // or (Windows-1252) a lead followed by a stand-in for a lost byte or a no-break space.
         // Most pieces of a clean line have none, and are not looked up any further.
         let mut encs = 0u16;
+        let mut pair = 0u16;
         let mut prev_lead = 0u16;
-        for c in piece.chars() {
-            let (lead, cont) = idx(c).map_or((0, 0), |i| (t.lead[i], t.cont[i]));
-            encs |= prev_lead & cont;
-            any_pair |= prev_lead & cont != 0;
-            if matches!(c, ' ' | '?' | '\u{FFFD}') {
+        for ch in chs {
+            pair |= prev_lead & ch.cont;
+            if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
                 encs |= prev_lead & 1;
             }
-            prev_lead = lead;
+            prev_lead = ch.lead;
         }
+        encs |= pair;
+        any_pair |= pair != 0;
         if encs == 0 {
             continue;
         }
-        let start = s.word_chs.len();
-        s.word_chs.extend(piece.chars().map(|c| Ch::new(t, c)));
-        let base = badness_of(&s.word_chs[start..]);
+        let base = badness_of(chs);
         any_bad |= base > 0;
         s.words.push(Word {
             piece: p,
-            chs: (start, s.word_chs.len()),
             encs,
             base,
+            pair: pair != 0,
             cands: (0, 0),
         });
     }
     if !any_bad || !any_pair {
         return None;
     }
-    // Encodings that can hold every non-ASCII character of the line: a line garbled in one
-    // encoding is made only of that encoding's characters, so the others need no trying.
-    let line_mask = line
-        .chars()
-        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
-        .fold(u16::MAX, |m, c| m & idx(c).map_or(0, |i| t.any[i]));
     for w in s.words.iter_mut() {
         if w.encs & line_mask != 0 {
             w.encs &= line_mask;
@@ -819,7 +934,8 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
     let mut strict = [false; N_ENC];
     for w in s.words.iter_mut() {
         let (encs, base) = (w.encs, w.base);
-        let word = &s.word_chs[w.chs.0..w.chs.1];
+        let piece = s.pieces[w.piece];
+        let word = &s.chs[piece.chs.0..piece.chs.1];
         let c0 = s.cands.len();
         for e in 0..N_ENC {
             if encs & (1 << e) == 0 {
@@ -889,13 +1005,12 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
         .max_by_key(|&e| (wins[e], std::cmp::Reverse(e)));
     let mut out = String::with_capacity(line.len());
     let mut total = 0;
-    let mut words = s.words.iter().peekable();
-    for (p, &(a, b)) in s.pieces.iter().enumerate() {
-        let piece = &line[a..b];
-        let Some(w) = words.next_if(|w| w.piece == p) else {
-            out.push_str(piece);
-            continue;
-        };
+    // The line up to here is in `out`.
+    let mut copied = 0;
+    // Pieces are separated by ASCII whitespace, which no pair spans, so the output holds a
+    // pair when one of its pieces does.
+    let mut has_pair = false;
+    for w in &s.words {
         let (base, cands) = (w.base, &s.cands[w.cands.0..w.cands.1]);
         let best = cands.first().filter(|b| b.badness < base);
         // The line's encoding, when it reads about as well as the word's own best.
@@ -909,51 +1024,70 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<(String, u32)> {
         });
         match line_enc.or(best) {
             Some(c) => {
-                out.extend(s.readings[c.chars.0..c.chars.1].iter().map(|ch| ch.c));
+                let piece = s.pieces[w.piece];
+                let reading = &s.readings[c.chars.0..c.chars.1];
+                out.push_str(&line[copied..piece.bytes.0]);
+                out.extend(reading.iter().map(|ch| ch.c));
+                copied = piece.bytes.1;
+                has_pair |= has_any_pair(reading);
                 total += c.n;
             }
-            None => out.push_str(piece),
+            None => has_pair |= w.pair,
         }
     }
-    (total > 0).then_some((out, total))
+    if total == 0 {
+        return None;
+    }
+    out.push_str(&line[copied..]);
+    Some(Fixed {
+        text: out,
+        n: total,
+        has_pair,
+    })
 }
 
 /// Splits a line into pieces that are decided on their own: runs of whitespace, and words.
 /// A single space after a character that may lead a sequence in Windows-1252 is kept inside
-/// the word, together with the word after it. The pieces' byte ranges go to `out`.
-fn pieces(line: &str, out: &mut Vec<(usize, usize)>) {
-    let t = tables();
-    let lead = |c: Option<char>| c.and_then(idx).is_some_and(|i| t.lead[i] & 1 != 0);
-    let ends_with_lead = |w: &str| {
-        let mut cs = w.chars().rev();
-        lead(cs.next()) || lead(cs.next())
-    };
-    let b = line.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let mut j = i;
-        if b[i].is_ascii_whitespace() {
-            while j < b.len() && b[j].is_ascii_whitespace() {
+/// the word, together with the word after it. `chs` are the line's characters.
+fn pieces(line: &str, chs: &[Ch], out: &mut Vec<Piece>) {
+    // ASCII whitespace, as `u8::is_ascii_whitespace`.
+    let ws = |ch: &Ch| matches!(ch.c, ' ' | '\t' | '\n' | '\x0C' | '\r');
+    let lead = |ch: &Ch| ch.lead & 1 != 0;
+    let (mut i, mut bi) = (0, 0);
+    while i < chs.len() {
+        let (mut j, mut bj) = (i, bi);
+        if ws(&chs[i]) {
+            // Whitespace is ASCII: one byte a character.
+            while j < chs.len() && ws(&chs[j]) {
                 j += 1;
             }
+            bj += j - i;
         } else {
             loop {
-                while j < b.len() && !b[j].is_ascii_whitespace() {
+                while j < chs.len() && !ws(&chs[j]) {
+                    bj += chs[j].c.len_utf8();
                     j += 1;
                 }
-                if j < b.len() && b[j] == b' ' && ends_with_lead(&line[i..j]) {
+                // The word so far ends with a lead character, or one before the last.
+                let ends_with_lead = lead(&chs[j - 1]) || (j - 1 > i && lead(&chs[j - 2]));
+                if j < chs.len() && chs[j].c == ' ' && ends_with_lead {
                     j += 1;
-                    if j < b.len() && !b[j].is_ascii_whitespace() {
+                    bj += 1;
+                    if j < chs.len() && !ws(&chs[j]) {
                         continue;
                     }
                 }
                 break;
             }
         }
-        // Whitespace is ASCII, so i and j are char boundaries.
-        out.push((i, j));
+        out.push(Piece {
+            chs: (i, j),
+            bytes: (bi, bj),
+        });
         i = j;
+        bi = bj;
     }
+    debug_assert_eq!(bi, line.len());
 }
 
 #[cfg(test)]

@@ -5,6 +5,29 @@
 use super::*;
 
 #[inline]
+fn encode(t: &Tables, e: usize, c: char) -> Option<u8> {
+    if c.is_ascii() {
+        return Some(c as u8);
+    }
+    let b = t.encode[e][idx(c)?];
+    (b != 0).then_some(b)
+}
+
+/// Byte of `c` in encoding `e` when it can continue a UTF-8 sequence, including the two
+/// stand-ins of damaged pipelines: an ASCII space for a no-break space (0xA0), and `?` or
+/// U+FFFD for a lost byte (`None` inside means "one of [`LOST`]").
+#[inline]
+fn cont_byte(t: &Tables, e: usize, c: char, wild: bool) -> Option<Option<u8>> {
+    match c {
+        ' ' if e == 0 && wild => Some(Some(0xA0)),
+        '?' | '\u{FFFD}' if e == 0 && wild => Some(None),
+        _ => encode(t, e, c)
+            .filter(|b| (0x80..=0xBF).contains(b))
+            .map(Some),
+    }
+}
+
+#[inline]
 fn is_letter(c: char) -> bool {
     info(c) & LETTER != 0
 }
