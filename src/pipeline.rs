@@ -103,6 +103,37 @@ fn read_source<T: Send>(
     cfg: &Config,
     f: &(dyn Fn(Item) -> T + Sync),
 ) -> (u64, Vec<T>) {
+    // A plain JSONL file: each chunk is parsed (in parallel) while the next one is read.
+    if let Some(chunks) = read::JsonlChunks::open(src, cfg.format) {
+        let mut chunks = match chunks {
+            Ok(c) => c,
+            Err(r) => return (0, vec![f(Err(r))]),
+        };
+        let mut items = Vec::new();
+        let mut next = chunks.next_chunk();
+        loop {
+            let (first, bytes) = match next {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                // As when the file is read whole: a file that cannot be read is one rejection.
+                Err(r) => return (0, vec![f(Err(r))]),
+            };
+            let name = &chunks.name.clone();
+            let (parsed, following) = rayon::join(
+                || {
+                    let lines: Vec<(usize, &[u8])> = read::jsonl_lines(&bytes).collect();
+                    lines
+                        .par_iter()
+                        .map(|(n, line)| f(read::jsonl_doc(name, first - 1 + n, line, cfg)))
+                        .collect::<Vec<T>>()
+                },
+                || chunks.next_chunk(),
+            );
+            items.extend(parsed);
+            next = following;
+        }
+        return (chunks.bytes, items);
+    }
     match read::load(src, cfg.format) {
         Err(r) => (0, vec![f(Err(r))]),
         Ok(l) if l.jsonl => {

@@ -143,6 +143,91 @@ pub fn load(src: &Source, format: Format) -> Result<Loaded, Rejection> {
     Ok(Loaded { name, bytes, jsonl })
 }
 
+/// An uncompressed JSONL file read a chunk of whole lines at a time, so that the pipeline
+/// parses one chunk while the next is read (the file is never held whole).
+pub struct JsonlChunks {
+    file: std::fs::File,
+    /// The start of a line that the last chunk cut.
+    carry: Vec<u8>,
+    /// Number of the first line of the next chunk (1-based).
+    next_line: usize,
+    eof: bool,
+    /// Bytes read so far.
+    pub bytes: u64,
+    pub name: String,
+    /// Bytes read a chunk (more when one line is longer).
+    chunk: u64,
+}
+
+/// Bytes read a chunk by default.
+const CHUNK: u64 = 8 << 20;
+
+impl JsonlChunks {
+    /// The chunked reader of `src` when it is a plain (not compressed) JSONL file; `None`
+    /// for any other source, which [`load`] reads whole.
+    pub fn open(src: &Source, format: Format) -> Option<Result<JsonlChunks, Rejection>> {
+        let Source::File(p) = src else { return None };
+        let name = src.name();
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".gz") || lower.ends_with(".zst") {
+            return None;
+        }
+        let jsonl = match format {
+            Format::Text => false,
+            Format::Jsonl => true,
+            Format::Auto => lower.ends_with(".jsonl") || lower.ends_with(".ndjson"),
+        };
+        if !jsonl {
+            return None;
+        }
+        Some(
+            std::fs::File::open(p)
+                .map(|file| JsonlChunks {
+                    file,
+                    carry: Vec::new(),
+                    next_line: 1,
+                    eof: false,
+                    bytes: 0,
+                    name: name.clone(),
+                    chunk: CHUNK,
+                })
+                .map_err(|e| unreadable(&name, &e.to_string())),
+        )
+    }
+
+    /// The next chunk of whole lines and the number of its first line, for
+    /// [`jsonl_lines`] (whose numbers then start at that line); `None` after the last.
+    pub fn next_chunk(&mut self) -> Result<Option<(usize, Vec<u8>)>, Rejection> {
+        let mut buf = std::mem::take(&mut self.carry);
+        let cut = loop {
+            if self.eof {
+                break buf.len();
+            }
+            let before = buf.len();
+            (&mut self.file)
+                .take(self.chunk)
+                .read_to_end(&mut buf)
+                .map_err(|e| unreadable(&self.name, &e.to_string()))?;
+            self.bytes += (buf.len() - before) as u64;
+            if buf.len() == before {
+                self.eof = true;
+                continue;
+            }
+            if let Some(k) = memchr::memrchr(b'\n', &buf[before..]) {
+                break before + k + 1;
+            }
+        };
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        self.carry = buf[cut..].to_vec();
+        buf.truncate(cut);
+        let first = self.next_line;
+        self.next_line += memchr::memchr_iter(b'\n', &buf).count();
+        Ok(Some((first, buf)))
+    }
+}
+
 /// A plain-text source is one document; its id is its path.
 pub fn text_doc(loaded: Loaded) -> RawDoc {
     RawDoc {
@@ -241,6 +326,32 @@ pub fn jsonl_doc(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chunks of any size give the lines and numbers of the whole file: blank lines, CRLF,
+    /// lines longer than a chunk, no newline at the end.
+    #[test]
+    fn chunks_give_the_lines_of_the_whole_file() {
+        let dir = std::env::temp_dir().join(format!("thresh-chunks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.jsonl");
+        let text = "{\"a\":1}\n\n{\"b\":22}\r\n   \n{\"long\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n{\"c\":3}\n\n{\"d\":4}";
+        std::fs::write(&path, text).unwrap();
+        let whole: Vec<(usize, Vec<u8>)> = jsonl_lines(text.as_bytes())
+            .map(|(n, l)| (n, l.to_vec()))
+            .collect();
+        for size in [1, 2, 3, 5, 7, 8, 13, 64, 1 << 20] {
+            let src = Source::File(path.clone());
+            let mut c = JsonlChunks::open(&src, Format::Auto).unwrap().unwrap();
+            c.chunk = size;
+            let mut got = Vec::new();
+            while let Some((first, bytes)) = c.next_chunk().unwrap() {
+                got.extend(jsonl_lines(&bytes).map(|(n, l)| (first - 1 + n, l.to_vec())));
+            }
+            assert_eq!(got, whole, "chunk {size}");
+            assert_eq!(c.bytes, text.len() as u64);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn jsonl_line_with_extras_and_numeric_id() {
