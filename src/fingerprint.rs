@@ -401,7 +401,7 @@ impl BitCounts {
     #[inline]
     fn block(&mut self) {
         let x = &self.buf;
-        let [mut ones, mut twos, mut fours, mut eights] = self.planes;
+        let [ones, twos, fours, eights] = self.planes;
         let (twos_a, o) = csa(ones, x[0], x[1]);
         let (twos_b, o) = csa(o, x[2], x[3]);
         let (fours_a, t) = csa(twos, twos_a, twos_b);
@@ -417,8 +417,7 @@ impl BitCounts {
         let (fours_b, t) = csa(t, twos_a, twos_b);
         let (eights_b, f) = csa(f, fours_a, fours_b);
         let (sixteens, e) = csa(eights, eights_a, eights_b);
-        (ones, twos, fours, eights) = (o, t, f, e);
-        self.planes = [ones, twos, fours, eights];
+        self.planes = [o, t, f, e];
         for (p, acc) in self.packed.iter_mut().enumerate() {
             *acc += SPREAD[(sixteens >> (8 * p)) as usize & 0xff];
         }

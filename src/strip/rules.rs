@@ -438,11 +438,11 @@ fn legal_notice_worded(line: &Line) -> bool {
         // "Copyright 2019–2025", "(c) 1993"; not "Copyright law in Europe".
         let notice = |rest: &str| {
             let next = rest.trim_start_matches([':', ' ']);
-            next.starts_with(['©', '1', '2']) && {
-                let d = next.trim_start_matches('©').trim_start();
-                d.len() >= 4 && d.as_bytes()[..4].iter().all(u8::is_ascii_digit)
-                    || next.starts_with('©')
-            } || next.starts_with("(c)")
+            let year = next
+                .as_bytes()
+                .get(..4)
+                .is_some_and(|d| matches!(d[0], b'1' | b'2') && d.iter().all(u8::is_ascii_digit));
+            year || next.starts_with('©') || next.starts_with("(c)")
         };
         if low.starts_with('©')
             || RIGHTS_RESERVED.iter().any(|p| low.contains(p))
