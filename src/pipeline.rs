@@ -368,7 +368,14 @@ impl Phases {
 
 fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut phases = Phases::default();
-    let (mut done, bytes_in) = read_all(cfg, &|it: Item| it.and_then(|raw| prepare(raw, cfg)));
+    let ((mut done, bytes_in), ()) = rayon::join(
+        || read_all(cfg, &|it: Item| it.and_then(|raw| prepare(raw, cfg))),
+        || {
+            if cfg.strip {
+                strip::warm_up();
+            }
+        },
+    );
     phases.lap("read_decode_repair");
     msgs.progress_total(done.len() as u64);
 

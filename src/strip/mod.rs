@@ -165,6 +165,14 @@ pub struct Measured<'a> {
     blame: Vec<(u8, f32)>,
 }
 
+/// Builds the tables strip reads (word lists, the model, character classes) now rather than
+/// on first use: the pipeline calls it while it reads, so that no thread waits for another
+/// to build them in the middle of the strip phase.
+pub fn warm_up() {
+    let m = measure("Warm-up: don't wait, café.\nÉtat");
+    judge(&m, None);
+}
+
 /// Reads a text once: lines, words, line rules and the model's alone scores.
 pub fn measure(text: &str) -> Measured<'_> {
     let mut words = Vec::with_capacity(text.len() / 5);
