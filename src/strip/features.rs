@@ -7,6 +7,35 @@
 use super::lexicon::{self, STOPWORD_LANGS};
 use crate::fingerprint::WordHasher;
 
+/// `str::trim` with a shortcut: a line that starts and ends with a visible ASCII character
+/// (most lines) has nothing to trim, which is answered without decoding a character.
+#[inline]
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// `str::trim_start` with the same shortcut as [`trim`].
+#[inline]
+pub fn trim_start(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(f) if f.is_ascii_graphic() => s,
+        _ => s.trim_start(),
+    }
+}
+
+/// `str::trim_end` with the same shortcut as [`trim`].
+#[inline]
+pub fn trim_end(s: &str) -> &str {
+    match s.as_bytes().last() {
+        Some(l) if l.is_ascii_graphic() => s,
+        _ => s.trim_end(),
+    }
+}
+
 /// One non-blank line of a document and its shape.
 #[derive(Debug, Clone, Default)]
 pub struct Line<'a> {
@@ -104,7 +133,7 @@ pub fn ends_sentence(text: &str) -> bool {
     {
         return false;
     }
-    let t = text.trim_end().trim_end_matches(is_closer);
+    let t = trim_end(text).trim_end_matches(is_closer);
     t.ends_with([
         '.', '!', '?', '…', '。', '！', '？', '।', '؟', '۔', '｡', '።',
     ])
@@ -345,7 +374,7 @@ impl<'a> Line<'a> {
         words: &mut Vec<u64>,
         stop_masks: &mut Vec<u64>,
     ) -> Self {
-        let text = text.trim();
+        let text = trim(text);
         let mut l = Line {
             no,
             text,
@@ -540,6 +569,15 @@ mod tests {
             if let Some(c) = char::from_u32(u) {
                 assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{u:#x}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trims_equal_the_standard_ones(s in "[ \t\u{a0}\u{2003}a.\n]{0,12}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+            proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
+            proptest::prop_assert_eq!(trim_end(&s), s.trim_end());
         }
     }
 

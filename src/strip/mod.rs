@@ -189,10 +189,10 @@ pub fn measure(text: &str) -> Measured<'_> {
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
     for (i, end) in ends.enumerate() {
         let l = &text[start..end];
-        let t = l.trim_start();
+        let t = features::trim_start(l);
         let s = start + (l.len() - t.len());
         let indent = l.len() - t.len();
-        let t = t.trim_end();
+        let t = features::trim_end(t);
         start = end + 1;
         if !t.is_empty() {
             let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
