@@ -897,18 +897,8 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     let mut any_bad = false;
     for span in &s.spans {
         let c0 = s.chs.len();
-        for c in line[span.bytes.0..span.bytes.1].chars() {
-            s.chs.push(if c.is_ascii() {
-                Ch {
-                    c,
-                    f: t.low[c as usize].f,
-                    lead: 0,
-                    cont: 0,
-                }
-            } else {
-                Ch::new(t, c)
-            });
-        }
+        let text = &line[span.bytes.0..span.bytes.1];
+        s.chs.extend(text.chars().map(|c| Ch::new(t, c)));
         let base = badness_of(&s.chs[c0..]);
         any_bad |= base > 0;
         s.words.push(Word {
