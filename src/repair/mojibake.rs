@@ -846,6 +846,8 @@ struct Choice {
     n: u32,
     full: bool,
     all: bool,
+    /// It holds a lead/continuation pair ([`pair_mask`]), so a further pass may find more.
+    pair: bool,
 }
 
 /// A line that one pass changed.
@@ -857,19 +859,12 @@ struct Fixed {
     has_pair: bool,
 }
 
-/// True when some character of `w` can lead a sequence of encoding `e` and the next one
-/// continue it: what a non-"wild" decoding in `e` needs to find anything.
+/// The encodings in which some character of `w` can lead a sequence and the next one
+/// continue it: what a non-"wild" decoding needs to find anything. One pass for every
+/// encoding, without a branch a character.
 #[inline]
-fn has_pair(w: &[Ch], e: usize) -> bool {
-    let bit = 1u16 << e;
-    w.windows(2)
-        .any(|p| p[0].lead & bit != 0 && p[1].cont & bit != 0)
-}
-
-/// [`has_pair`] in any encoding.
-#[inline]
-fn has_any_pair(w: &[Ch]) -> bool {
-    w.windows(2).any(|p| p[0].lead & p[1].cont != 0)
+fn pair_mask(w: &[Ch]) -> u16 {
+    w.windows(2).fold(0, |m, p| m | p[0].lead & p[1].cont)
 }
 
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
@@ -940,12 +935,14 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                 n: d1.n,
                 full: d1.full,
                 all: d1.all,
+                pair: false,
             };
             // One layer deeper: in Windows-1252 when it reads no worse and decodes every
             // non-ASCII character, in the same encoding only when it reads better.
+            let mut pairs = pair_mask(&s.readings[cand.chars.0..cand.chars.1]);
             for e2 in [0, e] {
-                let chars = &s.readings[cand.chars.0..cand.chars.1];
-                if has_pair(chars, e2) {
+                if pairs & (1 << e2) != 0 {
+                    let chars = &s.readings[cand.chars.0..cand.chars.1];
                     s.deeper.clear();
                     if let Some(d2) = decode_into(t, chars, e2, false, &mut s.deeper) {
                         let b2 = badness_of(&s.deeper);
@@ -955,6 +952,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                             cand.chars.1 = s.readings.len();
                             cand.badness = b2;
                             cand.n += d2.n;
+                            pairs = pair_mask(&s.deeper);
                         }
                     }
                 }
@@ -963,6 +961,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                 }
             }
             if cand.badness < base || (cand.full && cand.badness <= base) {
+                cand.pair = pairs != 0;
                 s.cands.push(cand);
             } else {
                 s.readings.truncate(r0);
@@ -1016,7 +1015,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                 out.push_str(&line[copied..w.bytes.0]);
                 out.extend(reading.iter().map(|ch| ch.c));
                 copied = w.bytes.1;
-                has_pair |= has_any_pair(reading);
+                has_pair |= c.pair;
                 total += c.n;
             }
             None => has_pair |= w.pair,
