@@ -48,8 +48,9 @@ struct Tables {
     lead: Vec<u16>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a continuation byte.
     cont: Vec<u16>,
-    /// Per code point (minus 0x80): bit e set when the char has a byte in e at all.
-    any: Vec<u16>,
+    /// Per code point (minus 0x80): `lead`, `cont`, and the encodings in which the char has
+    /// a byte at all, together, for [`split`]'s one load a character.
+    masks: Vec<Masks>,
     /// Per code point below [`TABLE_END`], ASCII included, in blocks of 256 built the first
     /// time a character of the block is looked up: what a [`Ch`] holds besides the character,
     /// so that looking one up is one load. (All blocks at once would cost ~9M instructions a
@@ -59,6 +60,14 @@ struct Tables {
     /// UTF-8 that most decoded characters are in (Latin, Greek, Cyrillic, Hebrew, Arabic),
     /// looked up without the block's `OnceLock`.
     low: Vec<Look>,
+}
+
+/// Lead, continuation and "has a byte" masks of one code point.
+#[derive(Clone, Copy)]
+struct Masks {
+    lead: u16,
+    cont: u16,
+    any: u16,
 }
 
 /// [`info`], lead and continuation masks of one code point.
@@ -134,11 +143,18 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
+        let masks = (0..size)
+            .map(|i| Masks {
+                lead: lead[i],
+                cont: cont[i],
+                any: any[i],
+            })
+            .collect();
         Tables {
             encode,
             lead,
             cont,
-            any,
+            masks,
             look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
             low,
         }
@@ -764,10 +780,10 @@ pub fn fix_changed(line: &str) -> Option<(String, u32)> {
 /// a `Vec<char>` per reading was ~15% of the time on garbled lines).
 #[derive(Default)]
 struct Scratch {
-    /// The line's characters, looked up.
+    /// The characters of the line's words, looked up.
     chs: Vec<Ch>,
-    /// The line's pieces: character range and byte range.
-    pieces: Vec<Piece>,
+    /// The line's pieces that may be mojibake ([`split`]).
+    spans: Vec<Span>,
     words: Vec<Word>,
     /// The characters of every kept reading, one after the other.
     readings: Vec<Ch>,
@@ -780,7 +796,7 @@ struct Scratch {
 impl Scratch {
     fn clear(&mut self) {
         self.chs.clear();
-        self.pieces.clear();
+        self.spans.clear();
         self.words.clear();
         self.readings.clear();
         self.deeper.clear();
@@ -796,7 +812,8 @@ impl Scratch {
     }
 }
 
-/// A piece of a line ([`pieces`]): its characters in [`Scratch::chs`] and its bytes in the
+#[cfg(test)]
+/// A piece of a line ([`pieces`]): its characters in `chs` and its bytes in the
 /// line.
 #[derive(Clone, Copy)]
 struct Piece {
@@ -806,7 +823,10 @@ struct Piece {
 
 /// A piece of the line that may be mojibake.
 struct Word {
-    piece: usize,
+    /// Its bytes in the line.
+    bytes: (usize, usize),
+    /// Its characters in [`Scratch::chs`].
+    chs: (usize, usize),
     /// Encodings to try.
     encs: u16,
     /// Its own badness.
@@ -826,6 +846,8 @@ struct Choice {
     n: u32,
     full: bool,
     all: bool,
+    /// It holds a lead/continuation pair ([`pair_mask`]), so a further pass may find more.
+    pair: bool,
 }
 
 /// A line that one pass changed.
@@ -837,19 +859,12 @@ struct Fixed {
     has_pair: bool,
 }
 
-/// True when some character of `w` can lead a sequence of encoding `e` and the next one
-/// continue it: what a non-"wild" decoding in `e` needs to find anything.
+/// The encodings in which some character of `w` can lead a sequence and the next one
+/// continue it: what a non-"wild" decoding needs to find anything. One pass for every
+/// encoding, without a branch a character.
 #[inline]
-fn has_pair(w: &[Ch], e: usize) -> bool {
-    let bit = 1u16 << e;
-    w.windows(2)
-        .any(|p| p[0].lead & bit != 0 && p[1].cont & bit != 0)
-}
-
-/// [`has_pair`] in any encoding.
-#[inline]
-fn has_any_pair(w: &[Ch]) -> bool {
-    w.windows(2).any(|p| p[0].lead & p[1].cont != 0)
+fn pair_mask(w: &[Ch]) -> u16 {
+    w.windows(2).fold(0, |m, p| m | p[0].lead & p[1].cont)
 }
 
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
@@ -861,67 +876,36 @@ fn has_any_pair(w: &[Ch]) -> bool {
 fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     let t = tables();
     s.clear();
-    // Every character is looked up once, here; pieces, pairs and the line's encodings are
-    // read from what was looked up. Encodings that can hold every non-ASCII character of the
-    // line: a line garbled in one encoding is made only of that encoding's characters, so
-    // the others need no trying.
-    let mut line_mask = u16::MAX;
-    s.chs.reserve(line.len());
-    for c in line.chars() {
-        let ch = if c.is_ascii() {
-            Ch {
-                c,
-                f: t.low[c as usize].f,
-                lead: 0,
-                cont: 0,
-            }
-        } else {
-            if c != '\u{FFFD}' {
-                line_mask &= idx(c).map_or(0, |i| t.any[i]);
-            }
-            Ch::new(t, c)
-        };
-        s.chs.push(ch);
-    }
-    pieces(line, &s.chs, &mut s.pieces);
-    // First the pieces that could be mojibake at all, with their own badness. When none reads
-    // badly, no reading can be strictly better and the line stays as it is: the common case
-    // for clean non-ASCII text, decided without decoding anything.
-    let mut any_bad = false;
+    // One walk over the line's bytes finds the pieces that could be mojibake at all and the
+    // encodings that can hold every non-ASCII character of the line (a line garbled in one
+    // encoding is made only of that encoding's characters, so the others need no trying).
+    // Only those pieces' characters are looked up.
+    let (line_mask, any_pair) = split(t, line, &mut s.spans);
     // Some piece holds a lead/continuation pair ([`may_have_mojibake`]; pieces split only
     // on ASCII, which no pair spans, so this is the test for the whole line).
-    let mut any_pair = false;
-    for (p, piece) in s.pieces.iter().enumerate() {
-        let chs = &s.chs[piece.chs.0..piece.chs.1];
-        // Encodings in which some character can lead a sequence and the next continue it,
-        // or (Windows-1252) a lead followed by a stand-in for a lost byte or a no-break space.
-        // Most pieces of a clean line have none, and are not looked up any further.
-        let mut encs = 0u16;
-        let mut pair = 0u16;
-        let mut prev_lead = 0u16;
-        for ch in chs {
-            pair |= prev_lead & ch.cont;
-            if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
-                encs |= prev_lead & 1;
-            }
-            prev_lead = ch.lead;
-        }
-        encs |= pair;
-        any_pair |= pair != 0;
-        if encs == 0 {
-            continue;
-        }
-        let base = badness_of(chs);
+    if !any_pair {
+        return None;
+    }
+    // First the pieces with their own badness. When none reads badly, no reading can be
+    // strictly better and the line stays as it is: the common case for clean non-ASCII
+    // text, decided without decoding anything.
+    let mut any_bad = false;
+    for span in &s.spans {
+        let c0 = s.chs.len();
+        let text = &line[span.bytes.0..span.bytes.1];
+        s.chs.extend(text.chars().map(|c| Ch::new(t, c)));
+        let base = badness_of(&s.chs[c0..]);
         any_bad |= base > 0;
         s.words.push(Word {
-            piece: p,
-            encs,
+            bytes: span.bytes,
+            chs: (c0, s.chs.len()),
+            encs: span.encs,
             base,
-            pair: pair != 0,
+            pair: span.pair,
             cands: (0, 0),
         });
     }
-    if !any_bad || !any_pair {
+    if !any_bad {
         return None;
     }
     for w in s.words.iter_mut() {
@@ -934,8 +918,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     let mut strict = [false; N_ENC];
     for w in s.words.iter_mut() {
         let (encs, base) = (w.encs, w.base);
-        let piece = s.pieces[w.piece];
-        let word = &s.chs[piece.chs.0..piece.chs.1];
+        let word = &s.chs[w.chs.0..w.chs.1];
         let c0 = s.cands.len();
         for e in 0..N_ENC {
             if encs & (1 << e) == 0 {
@@ -952,12 +935,14 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                 n: d1.n,
                 full: d1.full,
                 all: d1.all,
+                pair: false,
             };
             // One layer deeper: in Windows-1252 when it reads no worse and decodes every
             // non-ASCII character, in the same encoding only when it reads better.
+            let mut pairs = pair_mask(&s.readings[cand.chars.0..cand.chars.1]);
             for e2 in [0, e] {
-                let chars = &s.readings[cand.chars.0..cand.chars.1];
-                if has_pair(chars, e2) {
+                if pairs & (1 << e2) != 0 {
+                    let chars = &s.readings[cand.chars.0..cand.chars.1];
                     s.deeper.clear();
                     if let Some(d2) = decode_into(t, chars, e2, false, &mut s.deeper) {
                         let b2 = badness_of(&s.deeper);
@@ -967,6 +952,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                             cand.chars.1 = s.readings.len();
                             cand.badness = b2;
                             cand.n += d2.n;
+                            pairs = pair_mask(&s.deeper);
                         }
                     }
                 }
@@ -975,6 +961,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                 }
             }
             if cand.badness < base || (cand.full && cand.badness <= base) {
+                cand.pair = pairs != 0;
                 s.cands.push(cand);
             } else {
                 s.readings.truncate(r0);
@@ -1024,12 +1011,11 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
         });
         match line_enc.or(best) {
             Some(c) => {
-                let piece = s.pieces[w.piece];
                 let reading = &s.readings[c.chars.0..c.chars.1];
-                out.push_str(&line[copied..piece.bytes.0]);
+                out.push_str(&line[copied..w.bytes.0]);
                 out.extend(reading.iter().map(|ch| ch.c));
-                copied = piece.bytes.1;
-                has_pair |= has_any_pair(reading);
+                copied = w.bytes.1;
+                has_pair |= c.pair;
                 total += c.n;
             }
             None => has_pair |= w.pair,
@@ -1046,6 +1032,135 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     })
 }
 
+/// A piece of a line that may be mojibake, as [`split`] finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    /// Its bytes in the line.
+    bytes: (usize, usize),
+    /// Encodings in which some character can lead a sequence and the next continue it, or
+    /// (Windows-1252) a lead is followed by a stand-in for a lost byte or a no-break space.
+    encs: u16,
+    /// It holds a lead/continuation pair.
+    pair: bool,
+}
+
+/// Cuts a line into pieces that are decided on their own, and keeps those that may be
+/// mojibake (`encs` not empty). Pieces are runs of whitespace, and words; a single space
+/// after a character that may lead a sequence in Windows-1252 (the word's last or one before
+/// last) is kept inside the word, together with the word after it. Whitespace pieces are
+/// never kept.
+///
+/// Returns the encodings that hold every non-ASCII character of the line but U+FFFD, and
+/// whether some piece holds a lead/continuation pair. Reads the bytes once, with the masks
+/// of [`Tables`], instead of looking every character up into a [`Ch`] (issue 3: most
+/// characters of a garbled line are not in a piece worth decoding). `pieces` in the tests is
+/// the straightforward version.
+fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
+    const NONE: Masks = Masks {
+        lead: 0,
+        cont: 0,
+        any: 0,
+    };
+    let b = line.as_bytes();
+    let masks = &t.masks[..];
+    let mut line_mask = u16::MAX;
+    let mut any_pair = false;
+    // The piece being read: its start (`usize::MAX` between pieces), `encs` and pair mask so
+    // far, the lead mask of its last character, whether its last (bit 0) and one-before-last
+    // (bit 1) characters lead in Windows-1252, and whether its last character is a space
+    // taken in after such a lead. All are zero between pieces.
+    let mut start = usize::MAX;
+    let (mut encs, mut pair, mut prev_lead) = (0u16, 0u16, 0u16);
+    let mut last2 = 0u16;
+    let mut took_space = false;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let (m, len) = match c {
+            b' ' | b'\t' | b'\n' | 0x0C | b'\r' => {
+                i += 1;
+                if start == usize::MAX {
+                    continue;
+                }
+                if c == b' ' && !took_space && last2 != 0 {
+                    encs |= prev_lead & 1;
+                    prev_lead = 0;
+                    last2 = last2 << 1 & 3;
+                    took_space = true;
+                    continue;
+                }
+                if encs | pair != 0 {
+                    out.push(Span {
+                        bytes: (start, i - 1),
+                        encs: encs | pair,
+                        pair: pair != 0,
+                    });
+                    any_pair |= pair != 0;
+                }
+                start = usize::MAX;
+                (encs, pair, prev_lead, last2, took_space) = (0, 0, 0, 0, false);
+                continue;
+            }
+            0..=0x7F => {
+                if c == b'?' {
+                    encs |= prev_lead & 1;
+                }
+                (NONE, 1)
+            }
+            // `line` is a `str`: every sequence is well formed and complete.
+            0xC0..=0xDF => {
+                let cp = u32::from(c & 0x1F) << 6 | u32::from(b.get(i + 1).map_or(0, |x| x & 0x3F));
+                let m = masks
+                    .get((cp as usize).wrapping_sub(0x80))
+                    .copied()
+                    .unwrap_or(NONE);
+                line_mask &= m.any;
+                (m, 2)
+            }
+            0xE0..=0xEF => {
+                let low = |k: usize| u32::from(b.get(i + k).map_or(0, |x| x & 0x3F));
+                let cp = u32::from(c & 0x0F) << 12 | low(1) << 6 | low(2);
+                let m = match masks.get((cp as usize).wrapping_sub(0x80)) {
+                    Some(&m) => {
+                        line_mask &= m.any;
+                        m
+                    }
+                    None => {
+                        if cp == 0xFFFD {
+                            encs |= prev_lead & 1;
+                        } else {
+                            line_mask = 0;
+                        }
+                        NONE
+                    }
+                };
+                (m, 3)
+            }
+            _ => {
+                line_mask = 0;
+                (NONE, 4)
+            }
+        };
+        if start == usize::MAX {
+            start = i;
+        }
+        took_space = false;
+        pair |= prev_lead & m.cont;
+        prev_lead = m.lead;
+        last2 = (last2 << 1 | m.lead & 1) & 3;
+        i += len;
+    }
+    if start != usize::MAX && encs | pair != 0 {
+        out.push(Span {
+            bytes: (start, b.len()),
+            encs: encs | pair,
+            pair: pair != 0,
+        });
+        any_pair |= pair != 0;
+    }
+    (line_mask, any_pair)
+}
+
+#[cfg(test)]
 /// Splits a line into pieces that are decided on their own: runs of whitespace, and words.
 /// A single space after a character that may lead a sequence in Windows-1252 is kept inside
 /// the word, together with the word after it. `chs` are the line's characters.
@@ -1251,6 +1366,68 @@ mod tests {
             })
     }
 
+    /// [`split`] as it was first written: every character looked up into a [`Ch`], the line
+    /// cut by [`pieces`], then each piece's masks from its characters.
+    fn split_ref(line: &str) -> (Vec<Span>, u16, bool) {
+        let t = tables();
+        let mut line_mask = u16::MAX;
+        let chs: Vec<Ch> = line
+            .chars()
+            .map(|c| {
+                if !c.is_ascii() && c != '\u{FFFD}' {
+                    line_mask &= idx(c).map_or(0, |i| t.masks[i].any);
+                }
+                Ch::new(t, c)
+            })
+            .collect();
+        let mut ps = Vec::new();
+        pieces(line, &chs, &mut ps);
+        let (mut spans, mut any_pair) = (Vec::new(), false);
+        for piece in ps {
+            let (mut encs, mut pair, mut prev_lead) = (0u16, 0u16, 0u16);
+            for ch in &chs[piece.chs.0..piece.chs.1] {
+                pair |= prev_lead & ch.cont;
+                if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
+                    encs |= prev_lead & 1;
+                }
+                prev_lead = ch.lead;
+            }
+            encs |= pair;
+            any_pair |= pair != 0;
+            if encs != 0 {
+                spans.push(Span {
+                    bytes: piece.bytes,
+                    encs,
+                    pair: pair != 0,
+                });
+            }
+        }
+        (spans, line_mask, any_pair)
+    }
+
+    fn split_new(line: &str) -> (Vec<Span>, u16, bool) {
+        let mut spans = Vec::new();
+        let (mask, pair) = split(tables(), line, &mut spans);
+        (spans, mask, pair)
+    }
+
+    #[test]
+    fn split_cuts_words() {
+        for s in [
+            "",
+            " ",
+            "a b",
+            "Ã Ã ",
+            "Ã  x",
+            "xÃ y z",
+            "Ã©\tÃ©\n",
+            "Ã?Ã\u{FFFD}",
+            "\u{1F600}Ã©",
+        ] {
+            assert_eq!(split_new(s), split_ref(s), "{s:?}");
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(3000))]
 
@@ -1259,6 +1436,17 @@ mod tests {
         #[test]
         fn same_as_reference(s in line()) {
             proptest::prop_assert_eq!(fix_changed(&s), reference::fix_changed_ref(&s));
+        }
+
+        /// The one-walk split gives the pieces, masks and pairs of the per-character one.
+        #[test]
+        fn split_same_as_pieces(s in line()) {
+            proptest::prop_assert_eq!(split_new(&s), split_ref(&s));
+        }
+
+        #[test]
+        fn split_same_as_pieces_on_any_chars(s in "[ \t\r\n\x0C?a-z\u{80}-\u{17f}\u{2013}-\u{2122}\u{400}-\u{45f}\u{2500}-\u{25a0}\u{2600}-\u{2610}\u{fffd}\u{1F600}]{0,40}") {
+            proptest::prop_assert_eq!(split_new(&s), split_ref(&s));
         }
 
         #[test]
