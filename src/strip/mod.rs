@@ -234,9 +234,8 @@ pub fn measure(text: &str) -> Measured<'_> {
         let ctx = model::DocContext::new(&lines, &ones, &prose, lang != 0);
         for i in 0..lines.len() {
             if rules[i].is_none() {
-                let x = model::features(&ctx, i);
-                base[i] = m.score(&x);
-                let (k, c) = m.most_negative(&x);
+                let (score, (k, c)) = m.score_and_blame(&model::features(&ctx, i));
+                base[i] = score;
                 blame[i] = (u8::try_from(k).unwrap_or(0), c);
             }
         }
