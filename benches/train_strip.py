@@ -25,7 +25,8 @@ the corpus repetition features (repeated_log, repeated_3, repeated_x_short), so 
 score stays "score judged alone + what repetition adds" (strip scores each line once, alone,
 and adds the repetition terms of the linear part). Trees are written padded to complete
 binary trees of depth --depth (3), each node with LightGBM's node value, so that thresh can
-attribute a score to features along the path (Saabas). Needs `pip install lightgbm`
+attribute a score to features along the path (Saabas). The trees judge every line but
+sentences of four words or more (`tree_lines`). Needs `pip install lightgbm`
 (training only; thresh reads the written text file).
 """
 import argparse
@@ -101,6 +102,14 @@ def fit(X, y, w, l2=1e-3, iters=30):
 
 
 REPEAT_FEATURES = ("repeated_log", "repeated_3", "repeated_x_short")
+
+
+def tree_lines(X, names):
+    """The lines the trees judge: all but sentences of four words or more (sentence = 1,
+    log_words = ln(1 + words) > 1.5), which the linear part alone scores, as in
+    strip/model.rs. On wcxb-dev the trees learn that the last lines of a page are chrome
+    (its footers); on text without chrome that would remove an article's last paragraph."""
+    return ~((X[:, names.index("sentence")] > 0.5) & (X[:, names.index("log_words")] > 1.5))
 
 
 def fit_trees(X, y, w, base, feats, a):
@@ -213,6 +222,8 @@ def main():
     ap.add_argument("--trees", type=int, default=3, help="boosted trees on top of the LR (0: none)")
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--learning-rate", type=float, default=0.5)
+    ap.add_argument("--tree-exclude", default="",
+                    help="comma-separated features the trees may not split on (besides the repetition ones)")
     ap.add_argument("--threshold", type=float, default=None,
                     help="write this threshold instead of the CV-best one (strip's guards restore "
                          "recall, so the bare model's best threshold is too low for thresh; 0 is shipped)")
@@ -239,7 +250,9 @@ def main():
     dom = {p: g.get("domain") or p for p, g in gt.items()}
     fold = np.array([zlib.crc32(dom.get(p, p).encode()) % a.folds for p in pid])
     train = ~hand & in_gt
-    tree_feats = [k for k, n in enumerate(names) if n != "bias" and n not in REPEAT_FEATURES]
+    excluded = set(REPEAT_FEATURES) | {"bias"} | set(filter(None, a.tree_exclude.split(",")))
+    tree_feats = [k for k, n in enumerate(names) if n not in excluded]
+    gated = tree_lines(X, names)
     oof_lr = np.zeros(len(rows))
     oof_trees = np.zeros(len(rows))
     for k in range(a.folds):
@@ -248,8 +261,9 @@ def main():
         beta = fit(X[tr], y[tr], w[tr])
         oof_lr[te] = X[te] @ beta
         if a.trees:
+            tr &= gated
             b = fit_trees(X[tr], y[tr], w[tr], X[tr] @ beta, tree_feats, a)
-            oof_trees[te] = oof_lr[te] + b.predict(X[te][:, tree_feats], raw_score=True)
+            oof_trees[te] = oof_lr[te] + gated[te] * b.predict(X[te][:, tree_feats], raw_score=True)
 
     keep_all = ~hand
     f_rules, p_rules, _ = page_f1(gt, pages, keep_all)
@@ -272,11 +286,12 @@ def main():
     beta = fit(X[train], y[train], w[train])
     trees = []
     if a.trees:
-        b = fit_trees(X[train], y[train], w[train], X[train] @ beta, tree_feats, a)
+        tg = train & gated
+        b = fit_trees(X[tg], y[tg], w[tg], X[tg] @ beta, tree_feats, a)
         trees = complete_trees(b, tree_feats, names, a.depth)
         # The written trees, evaluated as thresh does, give LightGBM's margins.
-        got = trees_margin(trees, X[train], names)
-        want = b.predict(X[train][:, tree_feats], raw_score=True)
+        got = trees_margin(trees, X[tg], names)
+        want = b.predict(X[tg][:, tree_feats], raw_score=True)
         err = np.abs(got - want).max()
         assert err < 1e-4, f"written trees differ from the booster by {err}"
         print(f"trees written as complete depth-{a.depth} trees (largest difference to LightGBM {err:.1e})")

@@ -8,7 +8,8 @@
 //! Saabas' attribution), so `thresh explain` can say which features pushed a line out, and
 //! the removal is named after the group of the feature that pushed hardest.
 //!
-//! The trees never split on the corpus repetition features, so a line's score is its score
+//! The trees judge every line but sentences of four words or more (`trees_judge`), and never
+//! split on the corpus repetition features, so a line's score is its score
 //! judged alone plus the linear repetition terms ([`Model::repeat_terms`]): strip scores a
 //! line once and adds what the corpus counts say (issue 4: the model must stay explainable
 //! per line and cheap; a few dozen tree nodes a line).
@@ -427,6 +428,9 @@ impl Model {
             *c = w * x;
         }
         let mut score = sum(c) - self.threshold;
+        if !trees_judge(x) {
+            return score;
+        }
         c[0] += self.roots;
         for t in &self.trees {
             let mut n = 0;
@@ -512,6 +516,18 @@ impl Model {
         v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(b.0)));
         v
     }
+}
+
+const SENTENCE: usize = feature_index("sentence");
+const LOG_WORDS: usize = feature_index("log_words");
+
+/// Whether the trees judge a line: all but sentences of four words or more (`log_words` is
+/// ln(1 + words)), which the linear part scores alone. On wcxb-dev the trees learn that the
+/// last lines of a page are chrome (its footers); on text without chrome that removed an
+/// article's last paragraph (the seeds). `benches/train_strip.py` trains them on the same
+/// lines (`tree_lines`).
+fn trees_judge(x: &[f32; N]) -> bool {
+    !(x[SENTENCE] > 0.5 && x[LOG_WORDS] > 1.5)
 }
 
 /// The sum of a vector, in four lanes (so that it compiles to vector additions): a fixed
