@@ -54,7 +54,7 @@ fn main() -> std::io::Result<()> {
             };
             write!(out, "{id}\t{}\t{rule}", l.no)?;
             for x in model::features(&ctx, i) {
-                write!(out, "\t{x:.4}")?;
+                write!(out, "\t{x}")?;
             }
             writeln!(out, "\t{}", l.text.replace('\t', " "))?;
         }

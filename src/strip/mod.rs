@@ -17,8 +17,9 @@
 //!    paragraph opening with the same name closes the article (`author_bio`).
 //! 5. The line model ([`model`]): logistic regression over the line's features and its
 //!    neighbours' (a short line next to prose is a headline; a short line in a run of short
-//!    lines is a menu). A removal is named `model:<group>` after the feature group that
-//!    pushed hardest. Guards against losing content: a sentence of four words or more
+//!    lines is a menu), plus three shallow boosted trees for lines other than sentences of
+//!    four words or more. A removal is named `model:<group>` after the feature group that
+//!    pushed hardest (tree paths credited to their split features). Guards against losing content: a sentence of four words or more
 //!    goes only under [`PROSE_MARGIN`]; the model keeps at least [`MODEL_MIN_KEEP`] of the
 //!    words it judged (kept lines marked `min_share`); a headline before a kept paragraph
 //!    stays (`headline`).
@@ -234,9 +235,8 @@ pub fn measure(text: &str) -> Measured<'_> {
         let ctx = model::DocContext::new(&lines, &ones, &prose, lang != 0);
         for i in 0..lines.len() {
             if rules[i].is_none() {
-                let x = model::features(&ctx, i);
-                base[i] = m.score(&x);
-                let (k, c) = m.most_negative(&x);
+                let (score, (k, c)) = m.score_and_blame(&model::features(&ctx, i));
+                base[i] = score;
                 blame[i] = (u8::try_from(k).unwrap_or(0), c);
             }
         }

@@ -1,8 +1,18 @@
-//! The line model: logistic regression over a line's shape and its neighbours, trained on
-//! wcxb-dev by `benches/train_strip.py` (cross-validated by domain) and shipped as data in
-//! `model.txt` (`name weight` a line). It judges the lines the hand rules leave; each
-//! decision is a sum of named contributions, so `thresh explain` can say which features
-//! pushed a line out, and the removal is named after the group that pushed hardest.
+//! The line model: logistic regression over a line's shape and its neighbours, plus a few
+//! shallow gradient-boosted trees on top that catch what a linear model cannot (where in the
+//! page a short line sits, given how much of the page is prose). Trained on wcxb-dev by
+//! `benches/train_strip.py` (cross-validated by domain) and shipped as data in `model.txt`
+//! (`name weight` a line, then the trees). It judges the lines the hand rules leave; each
+//! decision is a sum of named contributions (a weight times a feature, plus, for each tree,
+//! the change of node value at each split on the path, credited to the split's feature:
+//! Saabas' attribution), so `thresh explain` can say which features pushed a line out, and
+//! the removal is named after the group of the feature that pushed hardest.
+//!
+//! The trees judge every line but sentences of four words or more (`trees_judge`), and never
+//! split on the corpus repetition features, so a line's score is its score
+//! judged alone plus the linear repetition terms ([`Model::repeat_terms`]): strip scores a
+//! line once and adds what the corpus counts say (issue 4: the model must stay explainable
+//! per line and cheap; a few dozen tree nodes a line).
 
 use super::features::Line;
 use super::lexicon::{BYLINE, FORM, META, RELATIVE_TIME};
@@ -282,11 +292,39 @@ pub fn group(k: usize) -> &'static str {
     }
 }
 
-/// Weights and threshold, parsed once from `model.txt`.
+/// Depth of the boosted trees: each is a complete binary tree (training pads shallower
+/// leaves with splits that always go left).
+pub const TREE_DEPTH: usize = 3;
+const SPLITS: usize = (1 << TREE_DEPTH) - 1;
+const NODES: usize = 2 * SPLITS + 1;
+/// Node indexes are masked with these (array lengths minus one), so that the tree walk needs
+/// no bounds checks.
+const SPLIT_MASK: usize = SPLITS;
+const NODE_MASK: usize = NODES;
+
+/// A boosted tree in heap order: node `n`'s children are `2n + 1` (feature at most the
+/// threshold) and `2n + 2` (greater); nodes `SPLITS..` are leaves.
+#[derive(Debug, Clone)]
+pub struct Tree {
+    /// Per inner node (the last entry unused): the feature index, below [`N`].
+    feature: [u8; SPLITS + 1],
+    threshold: [f32; SPLITS + 1],
+    /// Per node (the last entry unused): its value (the root's at 0, the leaves' from
+    /// `SPLITS`).
+    value: [f32; NODES + 1],
+    /// Per node other than the root: its value minus its parent's, what the parent's split
+    /// feature contributes when the path goes through it.
+    delta: [f32; NODES + 1],
+}
+
+/// Weights, threshold and trees, parsed once from `model.txt`.
 pub struct Model {
     pub weights: [f32; N],
     /// Lines scoring below this are removed.
     pub threshold: f32,
+    pub trees: Vec<Tree>,
+    /// The sum of the trees' root values (credited to the bias).
+    roots: f32,
 }
 
 const MODEL_TXT: &str = include_str!("model.txt");
@@ -298,37 +336,113 @@ pub fn model() -> Option<&'static Model> {
     M.get_or_init(|| parse(MODEL_TXT)).as_ref()
 }
 
-/// Parses `name value` lines; every feature must be present, plus `threshold`.
+/// Parses `name value` lines (every feature must be present, plus `threshold`), then the
+/// trees: `tree`, followed by `split NODE FEATURE THRESHOLD VALUE` for each of its
+/// [`SPLITS`] inner nodes and `leaf NODE VALUE` for each leaf. A tree may not split on a
+/// repetition feature (see the module docs).
 pub fn parse(text: &str) -> Option<Model> {
     let mut weights = [f32::NAN; N];
     let mut threshold = None;
+    let mut trees: Vec<Tree> = Vec::new();
+    let feature = |name: &str| FEATURES.iter().position(|(f, _)| *f == name);
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (name, value) = line.split_once(char::is_whitespace)?;
-        let v: f32 = value.trim().parse().ok()?;
-        if name == "threshold" {
-            threshold = Some(v);
-        } else {
-            let k = FEATURES.iter().position(|(f, _)| *f == name)?;
-            weights[k] = v;
+        let mut parts = line.split_whitespace();
+        let name = parts.next()?;
+        let mut number = || parts.next()?.parse::<f32>().ok();
+        match name {
+            "tree" => trees.push(Tree {
+                feature: [0; SPLITS + 1],
+                threshold: [f32::NAN; SPLITS + 1],
+                value: [f32::NAN; NODES + 1],
+                delta: [0.0; NODES + 1],
+            }),
+            "split" => {
+                let tree = trees.last_mut()?;
+                let n: usize = parts.next()?.parse().ok()?;
+                let k = feature(parts.next()?)?;
+                if n >= SPLITS || [REPEATED_LOG, REPEATED_3, REPEATED_X_SHORT].contains(&k) {
+                    return None;
+                }
+                tree.feature[n] = u8::try_from(k).ok()?;
+                tree.threshold[n] = parts.next()?.parse().ok()?;
+                tree.value[n] = parts.next()?.parse().ok()?;
+            }
+            "leaf" => {
+                let tree = trees.last_mut()?;
+                let n: usize = parts.next()?.parse().ok()?;
+                if !(SPLITS..NODES).contains(&n) {
+                    return None;
+                }
+                tree.value[n] = parts.next()?.parse().ok()?;
+            }
+            "threshold" => threshold = Some(number()?),
+            _ => weights[feature(name)?] = number()?,
         }
     }
     if weights.iter().any(|w| w.is_nan()) {
         return None;
     }
+    for t in &mut trees {
+        if t.value[..NODES]
+            .iter()
+            .chain(&t.threshold[..SPLITS])
+            .any(|v| v.is_nan())
+        {
+            return None;
+        }
+        for n in 1..NODES {
+            t.delta[n] = t.value[n] - t.value[(n - 1) / 2];
+        }
+    }
     Some(Model {
         weights,
         threshold: threshold?,
+        roots: trees.iter().map(|t| t.value[0]).sum(),
+        trees,
     })
 }
 
 impl Model {
     /// The score (log-odds of content, minus the threshold) of a feature vector.
     pub fn score(&self, x: &[f32; N]) -> f32 {
-        self.weights.iter().zip(x).map(|(w, x)| w * x).sum::<f32>() - self.threshold
+        self.score_and_blame(x).0
+    }
+
+    /// The score and [`Model::most_negative`] of a feature vector, in one pass.
+    pub fn score_and_blame(&self, x: &[f32; N]) -> (f32, (usize, f32)) {
+        let mut c = [0f32; N];
+        let score = self.scored(x, &mut c);
+        (score, most_negative_of(&c))
+    }
+
+    /// The score, and each feature's contribution to it: weight × value, plus, for every
+    /// tree, the change of node value at each split on the feature along the path. The trees'
+    /// root values count as the bias's.
+    #[inline(always)]
+    fn scored(&self, x: &[f32; N], c: &mut [f32; N]) -> f32 {
+        for ((c, w), x) in c.iter_mut().zip(&self.weights).zip(x) {
+            *c = w * x;
+        }
+        let mut score = sum(c) - self.threshold;
+        if !trees_judge(x) {
+            return score;
+        }
+        c[0] += self.roots;
+        for t in &self.trees {
+            let mut n = 0;
+            for _ in 0..TREE_DEPTH {
+                let k = usize::from(t.feature[n & SPLIT_MASK]);
+                let right = x[k] > t.threshold[n & SPLIT_MASK];
+                n = 2 * n + 1 + usize::from(right);
+                c[k] += t.delta[n & NODE_MASK];
+            }
+            score += t.value[n & NODE_MASK];
+        }
+        score
     }
 
     /// The part of the score that corpus repetition adds to a line's score judged alone
@@ -364,18 +478,7 @@ impl Model {
     /// The feature (index, contribution) that pushed the score down the most; `(0, 0.0)`
     /// (the bias) when none did. The first such feature wins a tie.
     pub fn most_negative(&self, x: &[f32; N]) -> (usize, f32) {
-        // Branch-free: the smallest contribution first, then its first position.
-        let mut c = [0f32; N];
-        for ((c, w), x) in c.iter_mut().zip(&self.weights).zip(x) {
-            *c = w * x;
-        }
-        let min = c[1..].iter().fold(0f32, |m, &v| if v < m { v } else { m });
-        if min < 0.0 {
-            if let Some(k) = c[1..].iter().position(|&v| v == min) {
-                return (k + 1, min);
-            }
-        }
-        (0, 0.0)
+        self.score_and_blame(x).1
     }
 
     /// [`Model::most_negative`] of a line's features with corpus counts, from that of its
@@ -402,15 +505,74 @@ impl Model {
 
     /// The named contributions of a feature vector, largest magnitude first.
     pub fn contributions(&self, x: &[f32; N]) -> Vec<(&'static str, f32)> {
+        let mut c = [0f32; N];
+        self.scored(x, &mut c);
         let mut v: Vec<(&'static str, f32)> = FEATURES
             .iter()
-            .zip(self.weights.iter().zip(x))
-            .map(|((name, _), (w, x))| (*name, w * x))
+            .zip(c)
+            .map(|((name, _), c)| (*name, c))
             .filter(|(_, c)| c.abs() > 0.05)
             .collect();
         v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(b.0)));
         v
     }
+}
+
+const SENTENCE: usize = feature_index("sentence");
+const LOG_WORDS: usize = feature_index("log_words");
+
+/// Whether the trees judge a line: all but sentences of four words or more (`log_words` is
+/// ln(1 + words)), which the linear part scores alone. On wcxb-dev the trees learn that the
+/// last lines of a page are chrome (its footers); on text without chrome that removed an
+/// article's last paragraph (the seeds). `benches/train_strip.py` trains them on the same
+/// lines (`tree_lines`).
+fn trees_judge(x: &[f32; N]) -> bool {
+    !(x[SENTENCE] > 0.5 && x[LOG_WORDS] > 1.5)
+}
+
+/// The sum of a vector, in four lanes (so that it compiles to vector additions): a fixed
+/// order, so the same on every machine.
+fn sum(c: &[f32; N]) -> f32 {
+    let mut lanes = [0f32; 4];
+    let mut chunks = c.chunks_exact(4);
+    for ch in &mut chunks {
+        for (l, v) in lanes.iter_mut().zip(ch) {
+            *l += v;
+        }
+    }
+    let mut s = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+    for v in chunks.remainder() {
+        s += v;
+    }
+    s
+}
+
+/// The feature (index, contribution) with the smallest negative contribution other than the
+/// bias, the first on a tie; `(0, 0.0)` when none is negative. Not inlined: over the array
+/// in memory the minimum compiles to vector instructions.
+#[inline(never)]
+fn most_negative_of(c: &[f32; N]) -> (usize, f32) {
+    // Branch-free: the smallest contribution first (in four lanes, so that it compiles to
+    // vector minimums; the minimum does not depend on the order), then its first position.
+    // The bias is left out by starting from it as 0 (the fold starts from 0 anyway).
+    let mut lanes = [0f32; 4];
+    for (j, ch) in c.chunks_exact(4).enumerate() {
+        let mut v: [f32; 4] = [ch[0], ch[1], ch[2], ch[3]];
+        if j == 0 {
+            v[0] = 0.0;
+        }
+        lanes = std::array::from_fn(|q| if v[q] < lanes[q] { v[q] } else { lanes[q] });
+    }
+    let min = c[N / 4 * 4..]
+        .iter()
+        .chain(&lanes)
+        .fold(0f32, |m, &v| if v < m { v } else { m });
+    if min < 0.0 {
+        if let Some(k) = c[1..].iter().position(|&v| v == min) {
+            return (k + 1, min);
+        }
+    }
+    (0, 0.0)
 }
 
 #[cfg(test)]
@@ -514,6 +676,86 @@ mod tests {
                 assert!((blamed.1 - direct.1).abs() < 1e-6, "{rep} {i}");
             }
         }
+    }
+
+    /// A model text: every weight 0 but `log_words` 1, threshold 0.5, then `trees`.
+    fn text_with(trees: &str) -> String {
+        let mut t = String::new();
+        for (name, _) in FEATURES {
+            let w = if *name == "log_words" { 1.0 } else { 0.0 };
+            t.push_str(&format!("{name} {w}\n"));
+        }
+        t.push_str("threshold 0.5\n");
+        t.push_str(trees);
+        t
+    }
+
+    /// One tree: position > 0.8 at the root, then caps_ratio; its left half padded with
+    /// splits on `bias` (always left).
+    const TREE: &str = "tree
+split 0 position 0.8 0.1
+split 1 bias 1 0.4
+split 2 caps_ratio 0.5 -0.3
+split 3 bias 1 0.4
+split 4 bias 1 0.4
+split 5 caps_ratio 0.9 0.2
+split 6 bias 1 -0.6
+leaf 7 0.4
+leaf 8 0.4
+leaf 9 0.4
+leaf 10 0.4
+leaf 11 0.2
+leaf 12 0.2
+leaf 13 -0.6
+leaf 14 -0.6
+";
+
+    /// The score is the linear part plus the leaf reached; the contributions (Saabas) credit
+    /// each split's change of node value to its feature and add up to the score.
+    #[test]
+    fn trees_score_and_attribute_along_the_path() {
+        let m = parse(&text_with(TREE)).expect("model with a tree");
+        let (pos, caps, words) = (
+            feature_index("position"),
+            feature_index("caps_ratio"),
+            feature_index("log_words"),
+        );
+        let mut x = [0f32; N];
+        x[0] = 1.0;
+        x[words] = 2.0;
+        // Early in the page: the left branch, padded down to leaf 7.
+        x[pos] = 0.1;
+        assert!((m.score(&x) - (2.0 - 0.5 + 0.4)).abs() < 1e-6);
+        // Late in the page with many capitals: root (0.1) -> node 2 (-0.3: position -0.4) ->
+        // node 6 (-0.6: caps_ratio -0.3) -> leaf 14 (-0.6: bias, 0).
+        x[pos] = 0.9;
+        x[caps] = 0.7;
+        let score = m.score(&x);
+        assert!((score - (2.0 - 0.5 - 0.6)).abs() < 1e-6, "{score}");
+        let mut c = [0f32; N];
+        let s = m.scored(&x, &mut c);
+        assert!((c[pos] - (-0.3 - 0.1)).abs() < 1e-6, "{c:?}");
+        assert!((c[caps] - (-0.6 + 0.3)).abs() < 1e-6, "{c:?}");
+        assert!(
+            (c[0] - 0.1).abs() < 1e-6,
+            "the root value goes to the bias: {c:?}"
+        );
+        assert!((c.iter().sum::<f32>() - 0.5 - s).abs() < 1e-5);
+        assert_eq!(m.most_negative(&x), (pos, c[pos]));
+        assert_eq!(group(m.most_negative(&x).0), "model:position");
+    }
+
+    /// A tree may not read the repetition features (the score must stay "alone + repetition
+    /// terms"), and every node of a tree must be given.
+    #[test]
+    fn trees_on_repetition_or_incomplete_are_refused() {
+        assert!(parse(&text_with(
+            &TREE.replace("caps_ratio 0.9", "repeated_log 0.9")
+        ))
+        .is_none());
+        assert!(parse(&text_with(&TREE.replace("leaf 12 0.2\n", ""))).is_none());
+        assert!(parse(&text_with(&TREE.replace("split 3 ", "split 9 "))).is_none());
+        assert!(parse(&text_with("")).is_some_and(|m| m.trees.is_empty()));
     }
 
     #[test]
