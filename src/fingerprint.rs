@@ -233,8 +233,8 @@ pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
             out.extend(w.end());
             i += 1;
         } else if c != 0xFF {
-            w.byte(c);
-            i += 1;
+            // A run of ASCII letters and digits in one pass.
+            i = w.scan_ascii_run(bytes, i).0;
         } else {
             let Some(ch) = text[i..].chars().next() else {
                 break;

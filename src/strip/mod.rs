@@ -598,18 +598,44 @@ pub fn set(doc: &mut Doc, r: Rendered) {
 
 /// Keeps only the layout normalization of strip (trim, drop blank lines), removing nothing.
 pub fn normalize_only(doc: &mut Doc) {
-    let text: Vec<&str> = doc
-        .text
+    if let Some(text) = layout_normalized(&doc.text) {
+        doc.text = text;
+    }
+}
+
+/// The text with every line trimmed and blank lines dropped; `None` when that is the text
+/// as it is (most texts: checked in one pass, without building a copy).
+fn layout_normalized(text: &str) -> Option<String> {
+    let tidy = text
+        .split('\n')
+        .all(|l| !l.is_empty() && features::trim(l).len() == l.len());
+    if tidy {
+        return None;
+    }
+    let lines: Vec<&str> = text
         .split('\n')
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    doc.text = text.join("\n");
+    Some(lines.join("\n"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layout_normalization_trims_and_drops_blank_lines_only() {
+        let norm = |t: &str| layout_normalized(t).unwrap_or_else(|| t.to_string());
+        assert_eq!(layout_normalized("A line.\nAnother one"), None);
+        assert_eq!(
+            norm("  A line. \n\n\u{a0}Another one\n"),
+            "A line.\nAnother one"
+        );
+        assert_eq!(norm(""), "");
+        assert_eq!(norm("\n \n"), "");
+        assert_eq!(norm("x\t"), "x");
+    }
 
     fn run(text: &str) -> (String, Vec<(&'static str, String)>) {
         let a = analyze(text, None);
