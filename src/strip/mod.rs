@@ -19,7 +19,8 @@
 //!    neighbours' (a short line next to prose is a headline; a short line in a run of short
 //!    lines is a menu), plus three shallow boosted trees for lines other than sentences of
 //!    four words or more. A removal is named `model:<group>` after the feature group that
-//!    pushed hardest (tree paths credited to their split features). Guards against losing content: a sentence of four words or more
+//!    pushed hardest (tree paths credited to their split features). Guards against losing
+//!    content: a sentence of four words or more
 //!    goes only under [`PROSE_MARGIN`]; the model keeps at least [`MODEL_MIN_KEEP`] of the
 //!    words it judged (kept lines marked `min_share`); a headline before a kept paragraph
 //!    stays (`headline`).
@@ -614,7 +615,7 @@ fn layout_normalized(text: &str) -> Option<String> {
     }
     let lines: Vec<&str> = text
         .split('\n')
-        .map(str::trim)
+        .map(features::trim)
         .filter(|l| !l.is_empty())
         .collect();
     Some(lines.join("\n"))
