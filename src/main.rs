@@ -105,6 +105,10 @@ struct FingerprintArgs {
     /// MinHash rows per band (with --dedup minhash).
     #[arg(long, default_value_t = thresh::dedup::DEFAULT_ROWS)]
     rows: usize,
+    /// `exact` records each document's word 5-shingle set (4 bytes per shingle), which
+    /// `thresh dedup --verify exact` (the default) needs; `sketch` leaves them out.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
+    verify: VerifyArg,
 }
 
 #[derive(clap::Args)]
@@ -168,7 +172,16 @@ struct DedupArgs {
     /// Largest SimHash Hamming distance of a near-duplicate candidate.
     #[arg(long, default_value_t = thresh::dedup::DEFAULT_MAX_DISTANCE)]
     max_distance: u32,
-    /// Least estimated word 5-shingle Jaccard for a candidate to be a duplicate (0 to 1).
+    /// How a candidate is verified: `exact` compares the two documents' word 5-shingle sets
+    /// (memory: 4 bytes per shingle of every document); `sketch` compares 64-byte sketches.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
+    verify: VerifyArg,
+    /// Least exact word 5-shingle Jaccard for a candidate to be a duplicate (0 to 1;
+    /// --verify exact).
+    #[arg(long, default_value_t = thresh::dedup::DEFAULT_MIN_JACCARD)]
+    min_jaccard: f64,
+    /// Least estimated word 5-shingle Jaccard for a candidate to be a duplicate (0 to 1;
+    /// --verify sketch).
     #[arg(long, default_value_t = thresh::dedup::DEFAULT_MIN_SIMILARITY)]
     min_similarity: f64,
     /// MinHash LSH bands (with --dedup minhash).
@@ -188,6 +201,12 @@ enum DedupArg {
     Minhash,
     Exact,
     Off,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum VerifyArg {
+    Exact,
+    Sketch,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -305,6 +324,11 @@ fn config(inputs: Vec<PathBuf>, out: PathBuf, r: ReadArgs, d: &DedupArgs) -> thr
         id_field: r.id_field,
         dedup: dedup_mode(d.dedup),
         max_distance: d.max_distance,
+        verify: match d.verify {
+            VerifyArg::Exact => thresh::config::Verify::Exact,
+            VerifyArg::Sketch => thresh::config::Verify::Sketch,
+        },
+        min_jaccard: d.min_jaccard,
         min_similarity: d.min_similarity,
         bands: d.bands,
         rows: d.rows,
@@ -325,6 +349,8 @@ fn fingerprint(a: FingerprintArgs) -> anyhow::Result<()> {
     let d = DedupArgs {
         dedup: a.dedup,
         max_distance: thresh::dedup::DEFAULT_MAX_DISTANCE,
+        verify: a.verify,
+        min_jaccard: thresh::dedup::DEFAULT_MIN_JACCARD,
         min_similarity: thresh::dedup::DEFAULT_MIN_SIMILARITY,
         bands: a.bands,
         rows: a.rows,
@@ -368,8 +394,14 @@ fn dedup(a: DedupCmdArgs) -> anyhow::Result<()> {
     check.inputs = a.inputs.clone();
     check.validate()?;
     let msgs = Stderr { bar: None };
-    let s =
-        thresh::pipeline::dedup_run(&a.inputs, &cfg.dedup_params(), &a.out, cfg.threads, &msgs)?;
+    let s = thresh::pipeline::dedup_run(
+        &a.inputs,
+        &cfg.dedup_params(),
+        &cfg.dedup_check(),
+        &a.out,
+        cfg.threads,
+        &msgs,
+    )?;
     if !a.quiet {
         let sizes: Vec<String> = s
             .stats
