@@ -537,51 +537,40 @@ pub fn cluster(
             }
         }
     };
-    let edges = candidate_edges(entries, bands, p, &reps, &accept, runner);
+    let mut edges = candidate_edges(entries, bands, p, &reps, &accept, runner);
     // rank[i]: position in keep order.
     let mut rank = vec![u32::MAX; n];
     for (r, &i) in order.iter().enumerate() {
         rank[i as usize] = r as u32;
     }
-    // For each document, the accepted neighbours before it in keep order (compressed rows).
-    let mut start = vec![0u32; n + 1];
-    let later = |&(i, j): &(u32, u32)| {
-        if rank[i as usize] < rank[j as usize] {
-            (j, i)
+    // Each accepted pair as (rank of its later document in keep order, the earlier document),
+    // sorted, in place: the pass below meets each document's earlier neighbours together.
+    for e in edges.iter_mut() {
+        let (i, j) = *e;
+        *e = if rank[i as usize] < rank[j as usize] {
+            (rank[j as usize], i)
         } else {
-            (i, j)
-        }
-    };
-    for e in &edges {
-        start[later(e).0 as usize + 1] += 1;
+            (rank[i as usize], j)
+        };
     }
-    for x in 0..n {
-        start[x + 1] += start[x];
-    }
-    let mut fill = start.clone();
-    let mut earlier = vec![0u32; edges.len()];
-    for e in &edges {
-        let (u, v) = later(e);
-        earlier[fill[u as usize] as usize] = v;
-        fill[u as usize] += 1;
-    }
-    drop(edges);
+    edges.sort_unstable();
     // The leader pass, in keep order: leader[u] == u for a kept document.
     let mut leader: Vec<u32> = (0..n as u32).collect();
-    for &u in &order {
-        if rep_of[u as usize] != u {
-            continue;
+    let mut e = 0;
+    for (r, &u) in order.iter().enumerate() {
+        let mut best: Option<u32> = None;
+        while let Some(&(_, v)) = edges.get(e).filter(|x| x.0 == r as u32) {
+            if leader[v as usize] == v && best.is_none_or(|b| rank[v as usize] < rank[b as usize]) {
+                best = Some(v);
+            }
+            e += 1;
         }
-        let (s, e) = (start[u as usize] as usize, start[u as usize + 1] as usize);
-        let best = earlier[s..e]
-            .iter()
-            .copied()
-            .filter(|&v| leader[v as usize] == v)
-            .min_by_key(|&v| rank[v as usize]);
+        // Only representatives have pairs; the others follow theirs below.
         if let Some(v) = best {
             leader[u as usize] = v;
         }
     }
+    drop(edges);
     let sets = (check.verify == Verify::Exact).then_some(sets);
     (0..n as u32)
         .map(|i| {
