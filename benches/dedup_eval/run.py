@@ -32,7 +32,8 @@ from collections import Counter, defaultdict
 from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import UnionFind, jaccard, pair_key, read_jsonl, read_pairs, shingle_hashes, shingle_strings  # noqa: E402
+from common import (UnionFind, jaccard, pair_key, read_jsonl, read_pairs, shingle_hashes,  # noqa: E402
+                    shingle_hashes_from_words, shingle_strings, thresh_words)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CORPUS = os.path.join(HERE, "data", "corpus.jsonl")
@@ -54,6 +55,10 @@ class MethodResult:
         self.notes: List[str] = []
         self.extra: dict = {}
         self.ok = True
+        # (dropped id, duplicate_of id) of every duplicate decision (thresh-shaped outputs)
+        self.decisions: List[Tuple[str, str]] = []
+        # ids in the output (thresh-shaped outputs); None: one per predicted cluster, the first
+        self.kept: Optional[set] = None
 
 
 # --------------------------------------------------------------------------
@@ -99,10 +104,13 @@ def parse_thresh_output(outdir: str, ids: List[str], res: MethodResult) -> None:
                 if dup not in kept:
                     bad_ref += 1  # still union: chains are tolerated
                 uf.union(i, dup)
+                if reason in ("near_duplicate", "exact_duplicate"):
+                    res.decisions.append((i, dup))
     else:
         res.notes.append("no dropped.jsonl")
     for i in ids:
         res.labels[i] = uf.find(i)
+    res.kept = kept | (known - seen)  # missing ids count as kept (singletons)
     missing = len(known - seen)
     res.extra.update({"kept": len(kept), "dropped_reasons": dict(reasons), "missing_ids": missing,
                       "unknown_ids": unknown, "duplicate_of_not_kept_or_unknown": bad_ref})
@@ -156,6 +164,18 @@ def make_fake_thresh(args, docs: List[dict], g08: Dict[Tuple[str, str], float], 
     os.makedirs(outdir)
     if args.fake_from == "generator":
         label = {d["id"]: d["cluster"] for d in docs}
+    elif args.fake_from == "j08star":
+        # leader (star) clustering of the J>=0.8 graph in input order, thresh's rule
+        adj = defaultdict(list)
+        for a, b in g08:
+            adj[a].append(b)
+            adj[b].append(a)
+        rank = {d["id"]: r for r, d in enumerate(docs)}
+        label = {}
+        for d in docs:
+            u = d["id"]
+            lead = [v for v in adj[u] if rank[v] < rank[u] and label[v] == v]
+            label[u] = min(lead, key=rank.__getitem__) if lead else u
     else:  # connected components of the J>=0.8 graph
         uf = UnionFind()
         for a, b in g08:
@@ -299,6 +319,15 @@ class Scorer:
                     k = pair_key(m[x], m[y])
                     self.gen_pairs_j[k] = self.j(*k)
 
+    def j_thresh_words(self, a: str, b: str) -> float:
+        """J of the pair under thresh's normalization (for the disagreement count only)."""
+        if not hasattr(self, "_tw"):
+            self._tw: Dict[str, object] = {}
+        for x in (a, b):
+            if x not in self._tw:
+                self._tw[x] = shingle_hashes_from_words(thresh_words(self.text[x]))
+        return jaccard(self._tw[a], self._tw[b])
+
     def j(self, a: str, b: str) -> float:
         for x in (a, b):
             if x not in self._sh:
@@ -345,6 +374,32 @@ class Scorer:
                     w_08 += w
                     if k not in self.g08 and w == 1.0:
                         gt_missing += 1
+        # per decision: each dropped doc vs the copy it names in duplicate_of (same J as above)
+        dec_n = dec_08 = dec_slack = dec_gen = dec_tw08 = disagree = 0
+        for a, b in res.decisions:
+            k = pair_key(a, b)
+            jj = self.gen_pairs_j.get(k)
+            if jj is None:
+                jj = self.j(*k)
+            dec_n += 1
+            dec_08 += jj >= 0.8
+            dec_slack += jj >= self.slack
+            dec_gen += self.true[a] == self.true[b]
+            # the same pair under thresh's normalization (common.thresh_words)
+            tw = self.j_thresh_words(a, b) >= 0.8
+            dec_tw08 += tw
+            disagree += tw != (jj >= 0.8)
+        # removed-pair recall: J>=0.8 pairs of which at least one doc is gone from the output
+        # (a dedup that keeps no two near duplicates scores 1); kept = the output's ids, or the
+        # first doc (input order) of each predicted cluster for partition-only methods
+        if res.kept is not None:
+            kept = res.kept
+        else:
+            first: Dict[str, str] = {}
+            for i in self.ids:
+                first.setdefault(lab[i], i)
+            kept = set(first.values())
+        both_kept = sum(1 for a, b in self.g08 if a in kept and b in kept)
         gen_lo = [k for k, v in self.gen_pairs_j.items() if v < 0.8]
         found_gen_lo = sum(1 for a, b in gen_lo if lab[a] == lab[b])
 
@@ -366,6 +421,13 @@ class Scorer:
             "generator_recall_pairs_below_j08": div(found_gen_lo, len(gen_lo)),
             "generator_pairs_below_j08": len(gen_lo),
             "ground_truth_missing_pairs": gt_missing,
+            "removed_pair_recall_j08": 1 - div(both_kept, len(self.g08)),
+            "j08_pairs_both_kept": both_kept,
+            "decisions": {"n": dec_n, "precision_j08": div(dec_08, dec_n) if dec_n else None,
+                          "precision_j08_thresh_words": div(dec_tw08, dec_n) if dec_n else None,
+                          "normalization_disagreements_at_08": disagree,
+                          f"precision_j_ge_{self.slack}": div(dec_slack, dec_n) if dec_n else None,
+                          "same_generator_cluster": div(dec_gen, dec_n) if dec_n else None},
         }
 
 
@@ -388,7 +450,7 @@ def main() -> None:
     ap.add_argument("--max-distance", default=None,
                     help="passed to thresh as --max-distance K; a comma list (e.g. 3,8) runs thresh once per K")
     ap.add_argument("--thresh-args", default="", help="extra args appended to the thresh command (one string)")
-    ap.add_argument("--fake-from", choices=["generator", "j08"], default="generator",
+    ap.add_argument("--fake-from", choices=["generator", "j08", "j08star"], default="generator",
                     help="ground truth used by --method fake-thresh")
     ap.add_argument("--num-perm", type=int, default=128)
     ap.add_argument("--ds-threshold", type=float, default=0.8)
@@ -455,8 +517,9 @@ def main() -> None:
         f"{scorer.true_pairs} generator pairs, {len(g08)} pairs with J>=0.8.",
         "",
         f"| method | P (J≥0.8) | P (J≥{args.slack}) | R (J≥0.8) | P (gen) | R (gen) | R (gen, J<0.8) "
+        f"| dec P (J≥0.8) | dec P (J≥{args.slack}) | drops | R removed (J≥0.8) "
         "| pred pairs | max cluster | wall s | cpu s | docs/s | thresh speedup |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     out_json = {"corpus": corpus, "docs": n, "generator_pairs": scorer.true_pairs, "j08_pairs": len(g08),
                 "slack": args.slack, "methods": []}
@@ -466,16 +529,20 @@ def main() -> None:
         if r.ok and s is not None:
             speed = (r.seconds / thresh_secs) if (thresh_secs and r.seconds) else None
             entry["scores"] = s
+            dec = s["decisions"]
             entry["thresh_speedup"] = speed
             lines.append(
                 f"| {r.name} | {fmt(s['j08']['precision'])} | {fmt(s[f'precision_j_ge_{args.slack}'])} "
                 f"| {fmt(s['j08']['recall'])} | {fmt(s['generator']['precision'])} | {fmt(s['generator']['recall'])} "
-                f"| {fmt(s['generator_recall_pairs_below_j08'])} | {s['pred_pairs']} | {s['max_pred_cluster']} "
+                f"| {fmt(s['generator_recall_pairs_below_j08'])} "
+                f"| {fmt(dec['precision_j08'])} | {fmt(dec[f'precision_j_ge_{args.slack}'])} "
+                f"| {dec['n'] if dec['n'] else 'n/a'} | {fmt(s['removed_pair_recall_j08'])} "
+                f"| {s['pred_pairs']} | {s['max_pred_cluster']} "
                 f"| {fmt(r.seconds, 2) if r.seconds is not None else 'n/a'} "
                 f"| {fmt(r.cpu_seconds, 2) if r.cpu_seconds is not None else 'n/a'} "
                 f"| {fmt(n / r.seconds, 0) if r.seconds else 'n/a'} | {fmt(speed, 2) + '×' if speed else 'n/a'} |")
         else:
-            lines.append(f"| {r.name} | skipped | | | | | | | | | | | |")
+            lines.append(f"| {r.name} | skipped | | | | | | | | | | | | | | | |")
         out_json["methods"].append(entry)
     lines.append("")
     for r, s in results:
@@ -488,6 +555,11 @@ def main() -> None:
                 notes.append(f"{s['ground_truth_missing_pairs']} predicted pairs have J>=0.8 but are missing "
                              "from pairs_j08.tsv (ground-truth LSH miss)")
         notes.insert(0, r.params)
+        if s is not None and s["decisions"]["n"]:
+            dec = s["decisions"]
+            notes.append(f"decisions: {dec['n']}, J≥0.8 {fmt(dec['precision_j08'])} with the harness's words, "
+                         f"{fmt(dec['precision_j08_thresh_words'])} with thresh's (common.thresh_words); "
+                         f"{dec['normalization_disagreements_at_08']} decisions on which the two disagree at 0.8")
         if r.extra.get("dropped_reasons"):
             notes.append("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(r.extra["dropped_reasons"].items())))
         lines.append(f"- **{r.name}**: " + "; ".join(notes))
