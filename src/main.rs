@@ -26,18 +26,21 @@ struct Cli {
 enum Cmd {
     /// Clean files, folders or stdin into OUT/clean.jsonl, OUT/dropped.jsonl, OUT/report.json.
     ///
-    /// Holds the documents of a run in memory (about the size of the input text) and reads
-    /// each input once.
+    /// Holds the documents of a run in memory (about the size of the input text, plus each
+    /// document's word 5-shingle set for --verify exact: 4 bytes a shingle, about 0.7 × the
+    /// clean text) and reads each input once.
     Clean(CleanArgs),
     /// Fingerprint inputs into one signature file per input source in OUT (two-phase dedup).
     ///
     /// Runs decode, repair and strip like `clean` (give it the same cleaning options) and
-    /// writes, per document, about 110 bytes plus its id and source. Reads each input once
-    /// and holds one input source in memory at a time.
+    /// writes, per document, about 110 bytes plus its id and source, plus its word 5-shingle
+    /// set (4 bytes a shingle, about 4 bytes a word) unless --verify sketch. Reads each input
+    /// once and holds one input source in memory at a time.
     Fingerprint(FingerprintArgs),
     /// Cluster the signature files under SIG and write the drop list to OUT.
     ///
-    /// Holds every signature in memory (about 100 bytes a document, plus ids and sources).
+    /// Holds every signature in memory (about 100 bytes a document, plus ids and sources,
+    /// plus the shingle sets for --verify exact: 4 bytes a shingle).
     /// Apply the result with `thresh clean --drop-list OUT`: over the same inputs, its
     /// clean.jsonl and dropped.jsonl equal a single `thresh clean` run's.
     Dedup(DedupCmdArgs),
