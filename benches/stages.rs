@@ -6,7 +6,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use std::path::Path;
-use thresh::dedup::{dedup, Bands, Entry, Params};
+use thresh::dedup::{Bands, Entry, Params};
 use thresh::doc::{Changes, Doc, Fingerprint, Sketch};
 use thresh::{fingerprint, repair, strip};
 
@@ -210,20 +210,36 @@ fn bench_dedup(c: &mut Criterion) {
     }
     g.throughput(Throughput::Elements(n as u64));
     g.sample_size(10);
+    // Synthetic entries have no shingle sets: verified by sketches, leader clustering.
+    let sketch = thresh::dedup::Check {
+        verify: thresh::config::Verify::Sketch,
+        ..Default::default()
+    };
     for k in [6, 9] {
         let p = Params {
             max_distance: k,
             ..Params::default()
         };
         g.bench_function(format!("near_k{k}_200k_1thread"), |b| {
-            b.iter(|| black_box(dedup(&entries, Bands::NONE, &p)))
+            b.iter(|| {
+                black_box(thresh::dedup::cluster(
+                    &entries,
+                    Bands::NONE,
+                    thresh::dedup::Sets::NONE,
+                    &p,
+                    &sketch,
+                    &thresh::dedup::sequential,
+                ))
+            })
         });
         g.bench_function(format!("near_k{k}_200k_all_threads"), |b| {
             b.iter(|| {
                 black_box(thresh::pipeline::dedup_entries(
                     &entries,
                     Bands::NONE,
+                    thresh::dedup::Sets::NONE,
                     &p,
+                    &sketch,
                     0,
                 ))
             })

@@ -19,6 +19,18 @@ pub enum DedupMode {
     Off,
 }
 
+/// How a near-duplicate candidate is verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Verify {
+    /// Exact Jaccard of the two documents' word 5-shingle sets (`min_jaccard`); the sets cost
+    /// 4 bytes per distinct shingle of every document.
+    #[default]
+    Exact,
+    /// The 64-byte sketches' estimate (`min_similarity`); no sets kept.
+    Sketch,
+}
+
 /// How an input file is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -62,7 +74,13 @@ pub struct Config {
     pub dedup: DedupMode,
     /// Largest SimHash Hamming distance of a near-duplicate candidate.
     pub max_distance: u32,
-    /// Least estimated word 5-shingle Jaccard for a candidate to count as a near duplicate.
+    /// How candidates are verified.
+    pub verify: Verify,
+    /// Least exact word 5-shingle Jaccard for a candidate to count as a near duplicate
+    /// (`verify: exact`).
+    pub min_jaccard: f64,
+    /// Least estimated word 5-shingle Jaccard for a candidate to count as a near duplicate
+    /// (`verify: sketch`).
     pub min_similarity: f64,
     /// MinHash LSH bands and rows per band (`dedup: minhash`).
     pub bands: usize,
@@ -93,6 +111,8 @@ impl Default for Config {
             id_field: "id".into(),
             dedup: DedupMode::Near,
             max_distance: crate::dedup::DEFAULT_MAX_DISTANCE,
+            verify: Verify::Exact,
+            min_jaccard: crate::dedup::DEFAULT_MIN_JACCARD,
             min_similarity: crate::dedup::DEFAULT_MIN_SIMILARITY,
             bands: crate::dedup::DEFAULT_BANDS,
             rows: crate::dedup::DEFAULT_ROWS,
@@ -118,6 +138,14 @@ impl Config {
         }
     }
 
+    /// How dedup verifies candidates.
+    pub fn dedup_check(&self) -> crate::dedup::Check {
+        crate::dedup::Check {
+            verify: self.verify,
+            min_jaccard: self.min_jaccard,
+        }
+    }
+
     /// MinHash LSH shape when `dedup` is `minhash`.
     pub fn minhash(&self) -> Option<crate::fingerprint::MinHashParams> {
         (self.dedup == DedupMode::Minhash).then_some(crate::fingerprint::MinHashParams {
@@ -136,6 +164,12 @@ impl Config {
                 "--max-distance {} is too large (at most {})",
                 self.max_distance,
                 crate::dedup::MAX_SUPPORTED_DISTANCE
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.min_jaccard) {
+            return Err(crate::Error::Config(format!(
+                "--min-jaccard {} is not between 0 and 1",
+                self.min_jaccard
             )));
         }
         if !(0.0..=1.0).contains(&self.min_similarity) {

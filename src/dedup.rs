@@ -3,10 +3,14 @@
 //! each cluster is kept.
 //!
 //! Near duplicates, `--dedup near` (the default): a candidate pair has SimHash Hamming
-//! distance at most `k` (`--max-distance`) and is accepted when its sketches estimate a
-//! 5-shingle Jaccard of at least `--min-similarity` ([`crate::fingerprint::similarity`]).
-//! With `--dedup minhash`, candidates are pairs that share a MinHash LSH band instead
-//! (datatrove's scheme), verified the same way.
+//! distance at most `k` (`--max-distance`). With `--dedup minhash`, candidates are pairs that
+//! share a MinHash LSH band instead (datatrove's scheme). Either way a candidate is a
+//! duplicate only once verified ([`Check`]): by default (`--verify exact`) the exact Jaccard
+//! of the two documents' word 5-shingle sets ([`crate::fingerprint::jaccard`], sets of 32-bit
+//! shingle hashes, 4 bytes per shingle) must be at least `--min-jaccard` (0.8); the 64-byte
+//! sketches' estimate ([`crate::fingerprint::similarity`]) first rules out pairs far below it
+//! ([`PREFILTER_MARGIN`]). `--verify sketch` accepts on the estimate alone
+//! (`--min-similarity`) and keeps no sets.
 //!
 //! All pairs within `k` bits are found without comparing all pairs (Manku, Jain, Das Sarma
 //! 2007): the 64 bits are cut into `b > k` blocks; two fingerprints within `k` bits agree
@@ -18,26 +22,38 @@
 //! the first table whose blocks it agrees on, so tables can run in any order or in parallel
 //! ([`dedup_with`] takes the runner; [`crate::pipeline`] passes a parallel one).
 //!
-//! Clusters are the connected components of accepted pairs (union-find), so A~B and B~C put
-//! A, B and C together. Keep rule, documented and deterministic: by default the first
-//! document of the cluster in input order is kept; with [`KeepRule::Longest`], the one with
-//! the longest clean text, ties going to the earlier. Every other member is dropped as a
-//! duplicate of the kept one, with the Hamming distance and estimated similarity between the
-//! two. The result depends only on the fingerprints and their order, never on threads.
+//! Clusters, [`cluster`] (issue 5: every dropped document must be a near duplicate of the
+//! document kept for it, not of a neighbour of a neighbour): leader (star) clustering in keep
+//! order. By default the keep order is input order; with [`KeepRule::Longest`] the longest
+//! clean text first, ties in input order. Exact duplicates follow the first of their group in
+//! that order; every other document joins the earliest kept document in keep order it was
+//! verified against, or, if there is none, is kept itself. So a chain A~B~C whose A and C are
+//! not alike keeps C (B is dropped for A), where connected components would drop C for A.
+//! Every dropped document names its kept copy, the Hamming distance and the exact Jaccard
+//! (or the sketch estimate with `--verify sketch`) between the two. The result depends only
+//! on the fingerprints, their order and the options, never on threads. [`dedup`] (connected
+//! components, sketch check only) remains for strip's content clusters, which want chains.
 
-use crate::config::{DedupMode, KeepRule};
+use crate::config::{DedupMode, KeepRule, Verify};
 use crate::doc::Sketch;
-use crate::fingerprint::{distance, similarity};
+use crate::fingerprint::{distance, jaccard, jaccard_at_least, similarity};
 
 /// Default largest SimHash distance for a candidate pair, chosen from measurements on the
 /// labelled corpus of `benches/dedup_eval` (BENCHMARKS.md, "Dedup"): word 5-shingle Jaccard
 /// 0.8 puts two SimHashes about 10 bits apart on average; 9 is the smallest k that finds 0.95
 /// of the J ≥ 0.8 pairs (k=8: 0.92, k=9: 0.96, k=10: 0.98). The index cost grows fast with k
 /// (715 tables at 10 million fingerprints for k=9, 84 for k=6), so for tens of millions of
-/// documents `--dedup minhash` is the scalable choice. The sketch check keeps the precision.
+/// documents `--dedup minhash` is the scalable choice. The check on candidates keeps the
+/// precision; with exact verification and leader clustering, k=9 leaves 3.6 % of the J ≥ 0.8
+/// pairs both kept (k=12: 0.4 %).
 pub const DEFAULT_MAX_DISTANCE: u32 = 9;
-/// Default least estimated 5-shingle Jaccard for a candidate to count as a duplicate.
+/// Default least estimated 5-shingle Jaccard for a candidate to count as a duplicate, when
+/// candidates are verified by their sketches alone (`--verify sketch`).
 pub const DEFAULT_MIN_SIMILARITY: f64 = 0.7;
+/// Default least exact word 5-shingle Jaccard for a candidate to count as a near duplicate
+/// (`--verify exact`, the default): the usual definition of a near duplicate (Broder 1997;
+/// datatrove's and the eval's 0.8).
+pub const DEFAULT_MIN_JACCARD: f64 = 0.8;
 /// Largest distance the index supports.
 pub const MAX_SUPPORTED_DISTANCE: u32 = 16;
 /// Default MinHash LSH shape of `--dedup minhash` (datatrove's: 14 bands × 8 rows).
@@ -51,7 +67,8 @@ pub struct Duplicate {
     pub of: usize,
     /// SimHash distance to the kept document.
     pub distance: u32,
-    /// Estimated 5-shingle Jaccard similarity to the kept document (1 for exact duplicates).
+    /// Word 5-shingle Jaccard similarity to the kept document: exact with [`Verify::Exact`],
+    /// estimated from the sketches with [`Verify::Sketch`] (1 for exact duplicates).
     pub similarity: f64,
     /// Same normalized text as the kept document.
     pub exact: bool,
@@ -392,7 +409,10 @@ impl Bands<'_> {
     }
 }
 
-/// Clusters the entries and returns, for each, `Some` when it is a dropped duplicate.
+/// Clusters the entries by connected components of accepted pairs (sketch check only) and
+/// returns, for each, `Some` when it is a dropped duplicate. Chains join: A~B and B~C put A and
+/// C together. Strip's content clusters (`strip::repetition`) want exactly that; the pipeline's
+/// dedup uses [`cluster`] (exact verification, no chaining).
 pub fn dedup(entries: &[Option<Entry>], bands: Bands<'_>, p: &Params) -> Vec<Option<Duplicate>> {
     dedup_with(entries, bands, p, &sequential)
 }
@@ -404,131 +424,312 @@ pub fn dedup_with(
     p: &Params,
     runner: TableRunner<'_>,
 ) -> Vec<Option<Duplicate>> {
+    let order = keep_order(entries, p.keep);
+    let (reps, rep_of) = exact_groups(entries, &order, p.mode);
+    let accept = |i: u32, j: u32| -> bool {
+        match (&entries[i as usize], &entries[j as usize]) {
+            (Some(a), Some(b)) => {
+                p.min_similarity <= 0.0 || similarity(&a.sketch, &b.sketch) >= p.min_similarity
+            }
+            _ => false,
+        }
+    };
+    let edges = candidate_edges(entries, bands, p, &reps, &accept, runner);
     let n = entries.len();
     let mut uf = UnionFind::new(n);
-    if p.mode != DedupMode::Off {
-        // Exact duplicates: equal normalized-text hashes. Only the first of each exact group
-        // goes on to the near index.
-        let mut by_exact: Vec<(u64, u32)> = entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| e.map(|e| (e.exact, i as u32)))
-            .collect();
-        by_exact.sort_unstable();
-        let mut reps: Vec<u32> = Vec::new();
-        for (a, &(h, i)) in by_exact.iter().enumerate() {
-            match a.checked_sub(1).map(|b| by_exact[b]) {
-                Some((hp, ip)) if hp == h => uf.union(i, ip),
-                _ => reps.push(i),
-            }
-        }
-        reps.sort_unstable();
-        let accept = |i: u32, j: u32| -> bool {
-            match (&entries[i as usize], &entries[j as usize]) {
-                (Some(a), Some(b)) => {
-                    p.min_similarity <= 0.0 || similarity(&a.sketch, &b.sketch) >= p.min_similarity
-                }
-                _ => false,
-            }
-        };
-        let results = match p.mode {
-            DedupMode::Near => {
-                let plan = Plan::new(reps.len(), p.max_distance);
-                let hs: Vec<u64> = reps
-                    .iter()
-                    .map(|&i| entries[i as usize].map_or(0, |e| e.simhash))
-                    .collect();
-                let job = |t: usize| {
-                    let mut out = Vec::new();
-                    table_pairs(&plan, plan.tables[t], &hs, &reps, |i, j, _| {
-                        if accept(i, j) {
-                            out.push((i, j));
-                        }
-                    });
-                    out
-                };
-                runner(plan.tables.len(), &job)
-            }
-            DedupMode::Minhash => {
-                let job = |band: usize| {
-                    // (band hash, document) packed in a u64: sorting groups equal hashes.
-                    let mut v: Vec<u64> = reps
-                        .iter()
-                        .filter_map(|&i| {
-                            let h = *bands.of(i).get(band)?;
-                            Some(u64::from(h) << 32 | u64::from(i))
-                        })
-                        .collect();
-                    v.sort_unstable();
-                    let mut out = Vec::new();
-                    let mut s = 0;
-                    while s < v.len() {
-                        let mut e = s + 1;
-                        while e < v.len() && v[e] >> 32 == v[s] >> 32 {
-                            e += 1;
-                        }
-                        for a in s..e {
-                            for b in a + 1..e {
-                                let (i, j) = (v[a] as u32, v[b] as u32);
-                                let (bi, bj) = (bands.of(i), bands.of(j));
-                                // Reported by the first band the pair shares.
-                                let first = (0..band).all(|x| bi.get(x) != bj.get(x));
-                                if first && accept(i, j) {
-                                    out.push((i, j));
-                                }
-                            }
-                        }
-                        s = e;
-                    }
-                    out
-                };
-                runner(bands.per_doc, &job)
-            }
-            DedupMode::Exact | DedupMode::Off => Vec::new(),
-        };
-        for edges in results {
-            for (i, j) in edges {
-                uf.union(i, j);
-            }
-        }
+    for i in 0..n as u32 {
+        uf.union(i, rep_of[i as usize]);
     }
-    assign(entries, &mut uf, p.keep)
-}
-
-/// The kept member of each cluster and what every other member duplicates.
-fn assign(entries: &[Option<Entry>], uf: &mut UnionFind, keep: KeepRule) -> Vec<Option<Duplicate>> {
-    let n = entries.len();
-    let mut keeper: Vec<u32> = (0..n as u32).collect();
-    if keep == KeepRule::Longest {
-        let len = |x: u32| entries[x as usize].map_or(0, |e| e.len);
-        for i in 0..n as u32 {
-            let r = uf.find(i) as usize;
-            if len(i) > len(keeper[r]) {
-                keeper[r] = i;
-            }
+    for &(i, j) in &edges {
+        uf.union(i, j);
+    }
+    // The kept member of a component: the first of it in keep order.
+    let mut keeper: Vec<u32> = vec![u32::MAX; n];
+    for &i in &order {
+        let r = uf.find(i) as usize;
+        if keeper[r] == u32::MAX {
+            keeper[r] = i;
         }
     }
     (0..n as u32)
         .map(|i| {
-            let e = entries[i as usize]?;
             let kept = keeper[uf.find(i) as usize];
-            if kept == i {
-                return None;
-            }
-            let k = entries[kept as usize]?;
-            let exact = e.exact == k.exact;
-            Some(Duplicate {
-                of: kept as usize,
-                distance: distance(e.simhash, k.simhash),
-                similarity: if exact {
-                    1.0
-                } else {
-                    rounded(similarity(&e.sketch, &k.sketch))
-                },
-                exact,
-            })
+            duplicate(entries, i, kept, None)
         })
         .collect()
+}
+
+/// How [`cluster`] verifies a candidate pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Check {
+    pub verify: Verify,
+    /// Least exact word 5-shingle Jaccard of an accepted pair ([`Verify::Exact`]); 0 accepts
+    /// every candidate.
+    pub min_jaccard: f64,
+}
+
+impl Default for Check {
+    fn default() -> Self {
+        Check {
+            verify: Verify::Exact,
+            min_jaccard: DEFAULT_MIN_JACCARD,
+        }
+    }
+}
+
+/// Every entry's word 5-shingle set (sorted, deduplicated 32-bit shingle hashes,
+/// [`crate::fingerprint::shingle_set`]), in entry order; what [`Verify::Exact`] compares.
+#[derive(Debug, Clone, Copy)]
+pub struct Sets<'a>(pub &'a [&'a [u32]]);
+
+impl Sets<'_> {
+    /// No sets ([`Verify::Sketch`]).
+    pub const NONE: Sets<'static> = Sets(&[]);
+    fn of(&self, i: u32) -> &[u32] {
+        self.0.get(i as usize).copied().unwrap_or(&[])
+    }
+}
+
+/// The estimated similarity below which [`Verify::Exact`] does not compute the exact one:
+/// `min_jaccard − 0.3`. The sketch's standard error is at most 0.0625 (64 bins, at J = 0.5),
+/// so a pair at the threshold falls below this with probability under 10⁻⁵; what it rejects
+/// are the chance SimHash neighbours, without reading their sets.
+pub const PREFILTER_MARGIN: f64 = 0.3;
+
+/// Clusters the entries without chaining and returns, for each, `Some` when it is a dropped
+/// duplicate: the dedup of the pipeline.
+///
+/// Candidates (SimHash index or MinHash bands, as [`dedup`]) are accepted when `check` verifies
+/// them: with [`Verify::Exact`], the exact Jaccard of the two documents' word 5-shingle sets
+/// (`sets`) is at least `check.min_jaccard` (the sketch estimate first rules out pairs
+/// [`PREFILTER_MARGIN`] below it); with [`Verify::Sketch`], the sketch estimate is at least
+/// `p.min_similarity`.
+///
+/// Leader (star) clustering, so that every dropped document was verified against the document
+/// kept for it (no chain A~B~C drops C for an A it is not like): documents are taken in keep
+/// order (input order; with [`KeepRule::Longest`], longest clean text first, ties in input
+/// order). Exact duplicates follow the first of their group in that order. A document joins
+/// the earliest kept document (a leader) in keep order it was accepted with; if none, it is kept
+/// and becomes a leader. The result depends only on the entries, their order and the options,
+/// never on threads (the accepted pairs are a set; the pass over them is sequential).
+///
+/// With [`Verify::Exact`], an entry without a set in `sets` (or with an empty one) is never a
+/// near duplicate: give every entry its set ([`crate::pipeline`] does).
+pub fn cluster(
+    entries: &[Option<Entry>],
+    bands: Bands<'_>,
+    sets: Sets<'_>,
+    p: &Params,
+    check: &Check,
+    runner: TableRunner<'_>,
+) -> Vec<Option<Duplicate>> {
+    let n = entries.len();
+    let order = keep_order(entries, p.keep);
+    let (reps, rep_of) = exact_groups(entries, &order, p.mode);
+    let accept = |i: u32, j: u32| -> bool {
+        let (Some(a), Some(b)) = (&entries[i as usize], &entries[j as usize]) else {
+            return false;
+        };
+        match check.verify {
+            Verify::Sketch => {
+                p.min_similarity <= 0.0 || similarity(&a.sketch, &b.sketch) >= p.min_similarity
+            }
+            Verify::Exact => {
+                let t = check.min_jaccard;
+                t <= 0.0
+                    || (similarity(&a.sketch, &b.sketch) >= t - PREFILTER_MARGIN
+                        && jaccard_at_least(sets.of(i), sets.of(j), t))
+            }
+        }
+    };
+    let mut edges = candidate_edges(entries, bands, p, &reps, &accept, runner);
+    // rank[i]: position in keep order.
+    let mut rank = vec![u32::MAX; n];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    // Each accepted pair as (rank of its later document in keep order, the earlier document),
+    // sorted, in place: the pass below meets each document's earlier neighbours together.
+    for e in edges.iter_mut() {
+        let (i, j) = *e;
+        *e = if rank[i as usize] < rank[j as usize] {
+            (rank[j as usize], i)
+        } else {
+            (rank[i as usize], j)
+        };
+    }
+    edges.sort_unstable();
+    // The leader pass, in keep order: leader[u] == u for a kept document.
+    let mut leader: Vec<u32> = (0..n as u32).collect();
+    let mut e = 0;
+    for (r, &u) in order.iter().enumerate() {
+        let mut best: Option<u32> = None;
+        while let Some(&(_, v)) = edges.get(e).filter(|x| x.0 == r as u32) {
+            if leader[v as usize] == v && best.is_none_or(|b| rank[v as usize] < rank[b as usize]) {
+                best = Some(v);
+            }
+            e += 1;
+        }
+        // Only representatives have pairs; the others follow theirs below.
+        if let Some(v) = best {
+            leader[u as usize] = v;
+        }
+    }
+    drop(edges);
+    let sets = (check.verify == Verify::Exact).then_some(sets);
+    (0..n as u32)
+        .map(|i| {
+            let kept = leader[rep_of[i as usize] as usize];
+            duplicate(entries, i, kept, sets)
+        })
+        .collect()
+}
+
+/// Documents that take part, in keep order: input order, or longest first (ties in input
+/// order) with [`KeepRule::Longest`].
+fn keep_order(entries: &[Option<Entry>], keep: KeepRule) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..entries.len() as u32)
+        .filter(|&i| entries[i as usize].is_some())
+        .collect();
+    if keep == KeepRule::Longest {
+        let len = |x: u32| entries[x as usize].map_or(0, |e| e.len);
+        order.sort_by_key(|&i| (std::cmp::Reverse(len(i)), i));
+    }
+    order
+}
+
+/// Exact duplicates (equal normalized-text hashes): each group's first member in keep order
+/// represents it. Returns the representatives in input order (the only ones the near index
+/// sees) and each document's representative (itself when it takes no part, or with
+/// [`DedupMode::Off`]).
+fn exact_groups(entries: &[Option<Entry>], order: &[u32], mode: DedupMode) -> (Vec<u32>, Vec<u32>) {
+    let n = entries.len();
+    let mut rep_of: Vec<u32> = (0..n as u32).collect();
+    if mode == DedupMode::Off {
+        return (Vec::new(), rep_of);
+    }
+    // (exact hash, rank) sorted: the first of each run of equal hashes is the earliest in
+    // keep order.
+    let mut by_exact: Vec<(u64, u32, u32)> = order
+        .iter()
+        .enumerate()
+        .filter_map(|(r, &i)| entries[i as usize].map(|e| (e.exact, r as u32, i)))
+        .collect();
+    by_exact.sort_unstable();
+    let mut reps = Vec::new();
+    let mut cur: Option<(u64, u32)> = None;
+    for &(h, _, i) in &by_exact {
+        match cur {
+            Some((hc, rep)) if hc == h => rep_of[i as usize] = rep,
+            _ => {
+                cur = Some((h, i));
+                reps.push(i);
+            }
+        }
+    }
+    reps.sort_unstable();
+    (reps, rep_of)
+}
+
+/// The accepted candidate pairs `(i, j)`, `i < j`, among `reps`, sorted: SimHash index pairs
+/// within `p.max_distance` ([`DedupMode::Near`]) or pairs sharing a MinHash band
+/// ([`DedupMode::Minhash`]); each reported once.
+fn candidate_edges(
+    entries: &[Option<Entry>],
+    bands: Bands<'_>,
+    p: &Params,
+    reps: &[u32],
+    accept: &(dyn Fn(u32, u32) -> bool + Sync),
+    runner: TableRunner<'_>,
+) -> Vec<(u32, u32)> {
+    let results = match p.mode {
+        DedupMode::Near => {
+            let plan = Plan::new(reps.len(), p.max_distance);
+            let hs: Vec<u64> = reps
+                .iter()
+                .map(|&i| entries[i as usize].map_or(0, |e| e.simhash))
+                .collect();
+            let job = |t: usize| {
+                let mut out = Vec::new();
+                table_pairs(&plan, plan.tables[t], &hs, reps, |i, j, _| {
+                    if accept(i, j) {
+                        out.push((i, j));
+                    }
+                });
+                out
+            };
+            runner(plan.tables.len(), &job)
+        }
+        DedupMode::Minhash => {
+            let job = |band: usize| {
+                // (band hash, document) packed in a u64: sorting groups equal hashes.
+                let mut v: Vec<u64> = reps
+                    .iter()
+                    .filter_map(|&i| {
+                        let h = *bands.of(i).get(band)?;
+                        Some(u64::from(h) << 32 | u64::from(i))
+                    })
+                    .collect();
+                v.sort_unstable();
+                let mut out = Vec::new();
+                let mut s = 0;
+                while s < v.len() {
+                    let mut e = s + 1;
+                    while e < v.len() && v[e] >> 32 == v[s] >> 32 {
+                        e += 1;
+                    }
+                    for a in s..e {
+                        for b in a + 1..e {
+                            let (i, j) = (v[a] as u32, v[b] as u32);
+                            let (bi, bj) = (bands.of(i), bands.of(j));
+                            // Reported by the first band the pair shares.
+                            let first = (0..band).all(|x| bi.get(x) != bj.get(x));
+                            if first && accept(i, j) {
+                                out.push((i.min(j), i.max(j)));
+                            }
+                        }
+                    }
+                    s = e;
+                }
+                out
+            };
+            runner(bands.per_doc, &job)
+        }
+        DedupMode::Exact | DedupMode::Off => Vec::new(),
+    };
+    let mut edges: Vec<(u32, u32)> = results.into_iter().flatten().collect();
+    edges.sort_unstable();
+    edges
+}
+
+/// Entry `i`'s fate when `kept` is the document kept for it: `None` when it is kept itself
+/// (or takes no part). The similarity reported is the exact Jaccard when `sets` are given,
+/// else the sketch estimate (1 for exact duplicates).
+fn duplicate(
+    entries: &[Option<Entry>],
+    i: u32,
+    kept: u32,
+    sets: Option<Sets<'_>>,
+) -> Option<Duplicate> {
+    let e = entries[i as usize]?;
+    if kept == i {
+        return None;
+    }
+    let k = entries[kept as usize]?;
+    let exact = e.exact == k.exact;
+    let similarity = if exact {
+        1.0
+    } else if let Some(s) = sets {
+        rounded(jaccard(s.of(i), s.of(kept)))
+    } else {
+        rounded(similarity(&e.sketch, &k.sketch))
+    };
+    Some(Duplicate {
+        of: kept as usize,
+        distance: distance(e.simhash, k.simhash),
+        similarity,
+        exact,
+    })
 }
 
 /// Similarity as written to `dropped.jsonl`: two decimals.
@@ -722,6 +923,173 @@ mod tests {
         );
         assert_eq!(d[1].map(|x| x.of), Some(0));
         assert_eq!(d[2], None);
+    }
+
+    /// Entries at SimHash distance ≤ 1 of each other with equal sketches (so only the sets
+    /// decide), the sets `lo..hi` given.
+    fn with_sets(ranges: &[(u32, u32)], lens: &[u64]) -> (Vec<Option<Entry>>, Vec<Vec<u32>>) {
+        let entries = (0..ranges.len())
+            .map(|i| e(1 << (i % 2), 100 + i as u64, lens[i]))
+            .collect();
+        let sets = ranges.iter().map(|&(lo, hi)| (lo..hi).collect()).collect();
+        (entries, sets)
+    }
+
+    fn exact_check(t: f64) -> Check {
+        Check {
+            verify: Verify::Exact,
+            min_jaccard: t,
+        }
+    }
+
+    fn run_cluster(
+        entries: &[Option<Entry>],
+        sets: &[Vec<u32>],
+        keep: KeepRule,
+        t: f64,
+    ) -> Vec<Option<(usize, f64)>> {
+        let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
+        cluster(
+            entries,
+            Bands::NONE,
+            Sets(&views),
+            &params(DedupMode::Near, 3, keep),
+            &exact_check(t),
+            &sequential,
+        )
+        .iter()
+        .map(|d| d.map(|d| (d.of, d.similarity)))
+        .collect()
+    }
+
+    /// A ~ B and B ~ C at J ≥ 0.8 but A and C only 0.786 alike: C must not be dropped for A
+    /// (components would chain it there), and, B being dropped, C is kept.
+    #[test]
+    fn a_chain_does_not_drop_c_for_a() {
+        let (entries, sets) = with_sets(&[(0, 100), (5, 105), (12, 112)], &[10, 10, 10]);
+        let j = |a: usize, b: usize| jaccard(&sets[a], &sets[b]);
+        assert!(j(0, 1) >= 0.8 && j(1, 2) >= 0.8 && j(0, 2) < 0.8);
+        let got = run_cluster(&entries, &sets, KeepRule::First, 0.8);
+        assert_eq!(got, vec![None, Some((0, 0.9)), None]);
+        // Connected components (strip's content clusters) do chain.
+        assert_eq!(
+            dedup(
+                &entries,
+                Bands::NONE,
+                &params(DedupMode::Near, 3, KeepRule::First)
+            )[2]
+            .map(|d| d.of),
+            Some(0)
+        );
+    }
+
+    /// C verifies against two kept documents A and B (which do not verify against each
+    /// other): it joins the earlier in keep order: A in input order, B when B is longer.
+    #[test]
+    fn joins_the_earliest_leader_in_keep_order() {
+        let (entries, sets) = with_sets(&[(0, 100), (15, 115), (7, 107)], &[20, 30, 10]);
+        let j = |a: usize, b: usize| jaccard(&sets[a], &sets[b]);
+        assert!(j(0, 1) < 0.8 && j(0, 2) >= 0.8 && j(1, 2) >= 0.8);
+        let first = run_cluster(&entries, &sets, KeepRule::First, 0.8);
+        assert_eq!(first, vec![None, None, Some((0, 0.87))]);
+        let longest = run_cluster(&entries, &sets, KeepRule::Longest, 0.8);
+        assert_eq!(longest, vec![None, None, Some((1, 0.85))]);
+    }
+
+    /// An exact twin of a dropped document is dropped for the same kept one (not for its
+    /// twin), and counts as a near duplicate of it.
+    #[test]
+    fn exact_twin_of_a_follower_follows_the_leader() {
+        let (mut entries, mut sets) = with_sets(&[(0, 100), (5, 105)], &[10, 10]);
+        entries.push(entries[1]);
+        sets.push(sets[1].clone());
+        let d = {
+            let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
+            cluster(
+                &entries,
+                Bands::NONE,
+                Sets(&views),
+                &params(DedupMode::Near, 3, KeepRule::First),
+                &exact_check(0.8),
+                &sequential,
+            )
+        };
+        assert_eq!(d[1].map(|d| (d.of, d.exact)), Some((0, false)));
+        assert_eq!(d[2].map(|d| (d.of, d.exact)), Some((0, false)));
+    }
+
+    #[test]
+    fn exact_verification_decides_not_the_sketch() {
+        // Equal sketches, sets 0.739 alike: kept apart at 0.8, joined at 0.7.
+        let (entries, sets) = with_sets(&[(0, 100), (15, 115)], &[10, 10]);
+        assert_eq!(run_cluster(&entries, &sets, KeepRule::First, 0.8)[1], None);
+        assert_eq!(
+            run_cluster(&entries, &sets, KeepRule::First, 0.7)[1],
+            Some((0, 0.74))
+        );
+        // Equal sets but unrelated sketches: the pre-filter rejects without reading the sets.
+        let (mut entries, sets) = with_sets(&[(0, 100), (0, 100)], &[10, 10]);
+        for (x, v) in entries.iter_mut().flatten().zip([7u8, 9]) {
+            x.sketch = Sketch([v; SKETCH_BINS]);
+        }
+        assert_eq!(run_cluster(&entries, &sets, KeepRule::First, 0.8)[1], None);
+        // No sets (or empty ones): nothing is a near duplicate.
+        let none = vec![Vec::new(), Vec::new()];
+        assert_eq!(run_cluster(&entries, &none, KeepRule::First, 0.8)[1], None);
+    }
+
+    /// Tables run in reverse order (as a parallel runner may finish them).
+    fn reversed(n: usize, job: &(dyn Fn(usize) -> Vec<(u32, u32)> + Sync)) -> Vec<Vec<(u32, u32)>> {
+        (0..n).rev().map(job).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Every drop is verified against the document kept for it; no two kept documents
+        /// verify against each other (among the candidates); the runner's order does not
+        /// matter.
+        #[test]
+        fn leaders_are_verified_and_final(
+            docs in proptest::collection::vec((0u32..40, 60u32..100, any::<u8>(), 1u64..50), 1..40),
+            t in 0.5f64..0.95,
+            longest in any::<bool>(),
+        ) {
+            let entries: Vec<Option<Entry>> = docs
+                .iter()
+                .map(|&(lo, _, flip, len)| e(u64::from(flip % 4), u64::from(lo) << 8 | u64::from(flip % 3), len))
+                .collect();
+            let sets: Vec<Vec<u32>> = docs
+                .iter()
+                .map(|&(lo, w, flip, _)| (lo..lo + w).filter(|x| x % 7 != u32::from(flip % 7)).collect())
+                .collect();
+            // Exact twins must have equal sets: give each exact hash the set of its first.
+            let mut sets = sets;
+            for i in 0..entries.len() {
+                if let Some(f) = (0..i).find(|&f| entries[f].map(|x| x.exact) == entries[i].map(|x| x.exact)) {
+                    sets[i] = sets[f].clone();
+                }
+            }
+            let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
+            let keep = if longest { KeepRule::Longest } else { KeepRule::First };
+            let p = params(DedupMode::Near, 3, keep);
+            let c = exact_check(t);
+            let a = cluster(&entries, Bands::NONE, Sets(&views), &p, &c, &sequential);
+            let b = cluster(&entries, Bands::NONE, Sets(&views), &p, &c, &reversed);
+            prop_assert_eq!(&a, &b);
+            for (i, d) in a.iter().enumerate() {
+                if let Some(d) = d {
+                    prop_assert!(a[d.of].is_none(), "kept for {} is itself dropped", i);
+                    prop_assert!(d.exact || jaccard(&sets[i], &sets[d.of]) >= t);
+                }
+            }
+            for i in 0..a.len() {
+                for j in i + 1..a.len() {
+                    if a[i].is_none() && a[j].is_none() {
+                        prop_assert!(jaccard(&sets[i], &sets[j]) < t, "kept {} and {} verify", i, j);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -132,6 +132,8 @@ pub struct Fingerprint {
     pub sketch: Sketch,
     /// MinHash LSH band hashes (`--dedup minhash` only; empty otherwise).
     pub bands: Vec<u32>,
+    /// Word 5-shingle set: sorted, deduplicated 32-bit shingle hashes (exact verification).
+    pub shingles: Vec<u32>,
     /// Length in bytes of the text fingerprinted (what `--keep longest` compares).
     pub len: u64,
 }

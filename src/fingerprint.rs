@@ -7,6 +7,9 @@
 //! * `sketch`: a 64-byte one-permutation b-bit MinHash over word 5-shingles, kept per
 //!   document to estimate shingle Jaccard when a candidate pair is verified ([`similarity`]).
 //! * `bands`: only with `--dedup minhash`: LSH band hashes of a `bands × rows` MinHash.
+//! * `shingles`: the set of word 5-shingles, as sorted, deduplicated 32-bit hashes
+//!   ([`shingle_set`]): what dedup's exact verification compares ([`jaccard`]). 4 bytes per
+//!   distinct shingle, about 4 bytes per word of clean text.
 //!
 //! Normalization: lowercase; every ASCII digit becomes `0` (as datatrove's); every run of
 //! characters that are not letters or digits becomes one separator. Each normalized word is
@@ -624,19 +627,89 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
     let simhash = simhash_words(words);
     let mut bins = SketchBins::new();
     let mut hashes5 = Vec::new();
+    let mut set = Vec::with_capacity(words.len());
     for_each_shingle_hash(words, SKETCH_SHINGLE, SEED5, |h| {
         bins.add(h);
+        set.push(set_key(h));
         if minhash.is_some() {
             hashes5.push(h);
         }
     });
+    set.sort_unstable();
+    set.dedup();
     Fingerprint {
         simhash,
         exact: exact_hash(words),
         sketch: bins.finish(),
         bands: minhash.map_or_else(Vec::new, |p| band_hashes(&hashes5, p)),
+        shingles: set,
         len,
     }
+}
+
+/// The 32 bits of a 5-shingle hash that its set keeps (the high half: the sketch's bin comes
+/// from the top 6 bits too, which does not matter for a set).
+///
+/// Why 32 bits are enough: two different shingles share a key with probability 2⁻³². Between
+/// two documents of n shingles each, the expected number of chance agreements is at most
+/// n²/2³² (2.3·10⁻⁴ for n = 1000), and each one moves their Jaccard by at most 1/|A ∪ B|; the
+/// same holds for two shingles of one document merging (n²/2³³). So the exact check decides
+/// differently from one on the shingle strings only for a pair that is within 1/n of the
+/// threshold *and* has a chance agreement: about one decision in 10⁶ verified pairs. Half the
+/// memory of 64-bit keys, which is what the sets cost (4 bytes per distinct shingle).
+#[inline]
+fn set_key(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
+/// A text's word 5-shingle set as [`Fingerprint::shingles`] holds it: sorted, deduplicated
+/// 32-bit shingle hashes.
+pub fn shingle_set(text: &str) -> Vec<u32> {
+    let mut words = Vec::new();
+    word_hashes(text, &mut words);
+    let mut set = Vec::with_capacity(words.len());
+    for_each_shingle_hash(&words, SKETCH_SHINGLE, SEED5, |h| set.push(set_key(h)));
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// |A ∩ B| of two sorted, deduplicated sets, by merging them.
+fn intersection(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    n
+}
+
+/// Exact Jaccard |A ∩ B| / |A ∪ B| of two sorted, deduplicated shingle sets (0 when both are
+/// empty: no words, nothing to compare).
+pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let i = intersection(a, b);
+    let u = a.len() + b.len() - i;
+    if u == 0 {
+        0.0
+    } else {
+        i as f64 / u as f64
+    }
+}
+
+/// `jaccard(a, b) >= t`, skipping the merge when the sizes alone rule it out: |A ∩ B| ≤
+/// min(|A|, |B|) and |A ∪ B| ≥ max(|A|, |B|), so J ≤ min/max (the length filter of
+/// set-similarity joins, Bayardo, Ma, Srikant 2007).
+pub fn jaccard_at_least(a: &[u32], b: &[u32], t: f64) -> bool {
+    let (lo, hi) = if a.len() <= b.len() {
+        (a.len(), b.len())
+    } else {
+        (b.len(), a.len())
+    };
+    if hi == 0 || (lo as f64 / hi as f64) < t {
+        return false;
+    }
+    jaccard(a, b) >= t
 }
 
 /// Hash of the whole word sequence: equal for texts with the same normalized words.
@@ -789,10 +862,13 @@ mod tests {
         );
         let bands: Vec<String> = m.bands.iter().map(|b| format!("{b:08x}")).collect();
         assert_eq!(bands.join(" "), PINNED_BANDS);
+        let set: Vec<String> = f.shingles.iter().map(|x| format!("{x:08x}")).collect();
+        assert_eq!(set.join(" "), PINNED_SET);
     }
 
     const PINNED_SKETCH: &str = "77203f9f42d6890b0bbd63b7e02a7ae927c7adf33d7efb22032d89895cbb5613863c8cc509427fb03ca419e954a1698d7249ea40f685f1d8c87eb1f26391be1b";
     const PINNED_BANDS: &str = "66d98b23 ecae98d8";
+    const PINNED_SET: &str = "804fb339 838dfefa ba31453a c766b366 d01b1c57";
 
     /// Deterministic pseudo-random text from a word list.
     fn text(seed: u64, words: usize) -> String {
@@ -884,6 +960,74 @@ mod tests {
         assert!(similarity(&x.sketch, &y.sketch) < 0.1);
         // Identical texts: 1.
         assert_eq!(similarity(&x.sketch, &x.sketch), 1.0);
+    }
+
+    /// Exact Jaccard by `BTreeSet`s.
+    fn jaccard_reference(a: &[u32], b: &[u32]) -> f64 {
+        let (x, y): (
+            std::collections::BTreeSet<u32>,
+            std::collections::BTreeSet<u32>,
+        ) = (a.iter().copied().collect(), b.iter().copied().collect());
+        let u = x.union(&y).count();
+        if u == 0 {
+            0.0
+        } else {
+            x.intersection(&y).count() as f64 / u as f64
+        }
+    }
+
+    fn sorted_set(mut v: Vec<u32>) -> Vec<u32> {
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    proptest! {
+        #[test]
+        fn merge_jaccard_equals_reference(
+            a in proptest::collection::vec(0u32..300, 0..200),
+            b in proptest::collection::vec(0u32..300, 0..200),
+            t in 0.0f64..1.0,
+        ) {
+            let (a, b) = (sorted_set(a), sorted_set(b));
+            let j = super::jaccard(&a, &b);
+            prop_assert_eq!(j, jaccard_reference(&a, &b));
+            prop_assert_eq!(jaccard_at_least(&a, &b, t), j >= t && !(a.is_empty() && b.is_empty()));
+        }
+    }
+
+    #[test]
+    fn shingle_sets_are_the_sketch_shingles() {
+        // The set holds one key per distinct 5-shingle of the normalized words; case and
+        // punctuation do not matter; exact Jaccard of two texts is that of their shingles.
+        let a = "The quick brown fox jumps over the lazy dog and the quick brown fox jumps";
+        let f = fingerprint(a);
+        assert_eq!(f.shingles, shingle_set(a));
+        assert_eq!(f.shingles.len(), 10, "11 shingles, one repeated");
+        assert!(f.shingles.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            shingle_set(&a.to_uppercase().replace(' ', " -- ")),
+            f.shingles
+        );
+        for (x, y) in [
+            (text(3, 300), text(4, 300)),
+            (text(5, 200), {
+                let t = text(5, 200);
+                let mut w: Vec<&str> = t.split(' ').collect();
+                w[50] = "zebra";
+                w.remove(120);
+                w.join(" ")
+            }),
+        ] {
+            let exact = super::jaccard(&shingle_set(&x), &shingle_set(&y));
+            let by_strings = jaccard(&x, &y);
+            assert!(
+                (exact - by_strings).abs() < 1e-12,
+                "{exact} vs {by_strings}"
+            );
+        }
+        assert!(shingle_set("").is_empty());
+        assert_eq!(shingle_set("two words").len(), 1);
     }
 
     #[test]

@@ -26,18 +26,21 @@ struct Cli {
 enum Cmd {
     /// Clean files, folders or stdin into OUT/clean.jsonl, OUT/dropped.jsonl, OUT/report.json.
     ///
-    /// Holds the documents of a run in memory (about the size of the input text) and reads
-    /// each input once.
+    /// Holds the documents of a run in memory (about the size of the input text, plus each
+    /// document's word 5-shingle set for --verify exact: 4 bytes a shingle, about 0.7 × the
+    /// clean text) and reads each input once.
     Clean(CleanArgs),
     /// Fingerprint inputs into one signature file per input source in OUT (two-phase dedup).
     ///
     /// Runs decode, repair and strip like `clean` (give it the same cleaning options) and
-    /// writes, per document, about 110 bytes plus its id and source. Reads each input once
-    /// and holds one input source in memory at a time.
+    /// writes, per document, about 110 bytes plus its id and source, plus its word 5-shingle
+    /// set (4 bytes a shingle, about 4 bytes a word) unless --verify sketch. Reads each input
+    /// once and holds one input source in memory at a time.
     Fingerprint(FingerprintArgs),
     /// Cluster the signature files under SIG and write the drop list to OUT.
     ///
-    /// Holds every signature in memory (about 100 bytes a document, plus ids and sources).
+    /// Holds every signature in memory (about 100 bytes a document, plus ids and sources,
+    /// plus the shingle sets for --verify exact: 4 bytes a shingle).
     /// Apply the result with `thresh clean --drop-list OUT`: over the same inputs, its
     /// clean.jsonl and dropped.jsonl equal a single `thresh clean` run's.
     Dedup(DedupCmdArgs),
@@ -105,6 +108,10 @@ struct FingerprintArgs {
     /// MinHash rows per band (with --dedup minhash).
     #[arg(long, default_value_t = thresh::dedup::DEFAULT_ROWS)]
     rows: usize,
+    /// `exact` records each document's word 5-shingle set (4 bytes per shingle), which
+    /// `thresh dedup --verify exact` (the default) needs; `sketch` leaves them out.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
+    verify: VerifyArg,
 }
 
 #[derive(clap::Args)]
@@ -168,7 +175,16 @@ struct DedupArgs {
     /// Largest SimHash Hamming distance of a near-duplicate candidate.
     #[arg(long, default_value_t = thresh::dedup::DEFAULT_MAX_DISTANCE)]
     max_distance: u32,
-    /// Least estimated word 5-shingle Jaccard for a candidate to be a duplicate (0 to 1).
+    /// How a candidate is verified: `exact` compares the two documents' word 5-shingle sets
+    /// (memory: 4 bytes per shingle of every document); `sketch` compares 64-byte sketches.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
+    verify: VerifyArg,
+    /// Least exact word 5-shingle Jaccard for a candidate to be a duplicate (0 to 1;
+    /// --verify exact).
+    #[arg(long, default_value_t = thresh::dedup::DEFAULT_MIN_JACCARD)]
+    min_jaccard: f64,
+    /// Least estimated word 5-shingle Jaccard for a candidate to be a duplicate (0 to 1;
+    /// --verify sketch).
     #[arg(long, default_value_t = thresh::dedup::DEFAULT_MIN_SIMILARITY)]
     min_similarity: f64,
     /// MinHash LSH bands (with --dedup minhash).
@@ -188,6 +204,12 @@ enum DedupArg {
     Minhash,
     Exact,
     Off,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum VerifyArg {
+    Exact,
+    Sketch,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -305,6 +327,11 @@ fn config(inputs: Vec<PathBuf>, out: PathBuf, r: ReadArgs, d: &DedupArgs) -> thr
         id_field: r.id_field,
         dedup: dedup_mode(d.dedup),
         max_distance: d.max_distance,
+        verify: match d.verify {
+            VerifyArg::Exact => thresh::config::Verify::Exact,
+            VerifyArg::Sketch => thresh::config::Verify::Sketch,
+        },
+        min_jaccard: d.min_jaccard,
         min_similarity: d.min_similarity,
         bands: d.bands,
         rows: d.rows,
@@ -325,6 +352,8 @@ fn fingerprint(a: FingerprintArgs) -> anyhow::Result<()> {
     let d = DedupArgs {
         dedup: a.dedup,
         max_distance: thresh::dedup::DEFAULT_MAX_DISTANCE,
+        verify: a.verify,
+        min_jaccard: thresh::dedup::DEFAULT_MIN_JACCARD,
         min_similarity: thresh::dedup::DEFAULT_MIN_SIMILARITY,
         bands: a.bands,
         rows: a.rows,
@@ -368,8 +397,14 @@ fn dedup(a: DedupCmdArgs) -> anyhow::Result<()> {
     check.inputs = a.inputs.clone();
     check.validate()?;
     let msgs = Stderr { bar: None };
-    let s =
-        thresh::pipeline::dedup_run(&a.inputs, &cfg.dedup_params(), &a.out, cfg.threads, &msgs)?;
+    let s = thresh::pipeline::dedup_run(
+        &a.inputs,
+        &cfg.dedup_params(),
+        &cfg.dedup_check(),
+        &a.out,
+        cfg.threads,
+        &msgs,
+    )?;
     if !a.quiet {
         let sizes: Vec<String> = s
             .stats

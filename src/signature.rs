@@ -6,17 +6,24 @@
 //! versioned:
 //!
 //! ```text
-//! header   magic "THRSHSIG" (8 bytes), version u32 (= 1), bands u32, rows u32 (0 0 unless
-//!          --dedup minhash), settings (str), source (str), documents u64
+//! header   magic "THRSHSIG" (8 bytes), version u32 (= 2), bands u32, rows u32 (0 0 unless
+//!          --dedup minhash), sets u32 (1: records carry shingle sets, 0: --verify sketch),
+//!          settings (str), source (str), documents u64
 //! record   id (str), source (str), simhash u64, exact u64, length u64 (bytes of clean text),
-//!          sketch (64 bytes), bands × u32
+//!          sketch (64 bytes), bands × u32, then if sets: count u32, count × u32 (the
+//!          document's word 5-shingle set, sorted ascending, no repeats)
 //! str      u32 byte length, then UTF-8
 //! ```
 //!
 //! Only documents that take part in dedup are recorded (not rejected inputs, not documents
 //! left empty by cleaning), in input order. `settings` names the options that change the
-//! fingerprints (repair, strip, fields, format); `thresh dedup` refuses shards whose settings
-//! or band shapes differ. About 110 bytes per document plus its id and source.
+//! fingerprints (repair, strip, fields, format); `thresh dedup` refuses shards whose settings,
+//! band shapes or sets differ. About 110 bytes per document plus its id and source, plus 4
+//! bytes per distinct 5-shingle (about 4 bytes per word of clean text) with sets: exact
+//! verification needs the sets, so that two-phase dedup decides exactly as a single run.
+//!
+//! Version 2 (issue 5, exact verification) added the sets; version 1 files are refused with a
+//! message to fingerprint again.
 
 use crate::dedup::Entry;
 use crate::doc::Sketch;
@@ -26,7 +33,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub const MAGIC: &[u8; 8] = b"THRSHSIG";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Extension of signature files.
 pub const EXT: &str = "thsig";
 
@@ -37,6 +44,8 @@ pub struct Record {
     pub source: String,
     pub entry: Entry,
     pub bands: Vec<u32>,
+    /// Word 5-shingle set (empty when the shard has no sets).
+    pub shingles: Vec<u32>,
 }
 
 /// The contents of one signature file.
@@ -44,6 +53,8 @@ pub struct Record {
 pub struct Shard {
     pub bands: u32,
     pub rows: u32,
+    /// Whether records carry shingle sets.
+    pub sets: bool,
     pub settings: String,
     /// The input source the shard was made from.
     pub source: String,
@@ -88,6 +99,7 @@ pub fn to_bytes(shard: &Shard) -> Vec<u8> {
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&shard.bands.to_le_bytes());
     out.extend_from_slice(&shard.rows.to_le_bytes());
+    out.extend_from_slice(&u32::from(shard.sets).to_le_bytes());
     put_str(&mut out, &shard.settings);
     put_str(&mut out, &shard.source);
     out.extend_from_slice(&(shard.records.len() as u64).to_le_bytes());
@@ -100,6 +112,12 @@ pub fn to_bytes(shard: &Shard) -> Vec<u8> {
         out.extend_from_slice(&r.entry.sketch.0);
         for b in &r.bands {
             out.extend_from_slice(&b.to_le_bytes());
+        }
+        if shard.sets {
+            out.extend_from_slice(&(r.shingles.len() as u32).to_le_bytes());
+            for x in &r.shingles {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
         }
     }
     out
@@ -174,6 +192,11 @@ pub fn from_bytes(b: &[u8], path: &Path) -> Result<Shard> {
     }
     let bands = c.u32("bands")?;
     let rows = c.u32("rows")?;
+    let sets = match c.u32("sets")? {
+        0 => false,
+        1 => true,
+        _ => return Err(c.err("sets")),
+    };
     let settings = c.str("settings")?;
     let source = c.str("source")?;
     let n = c.u64("document count")?;
@@ -190,6 +213,18 @@ pub fn from_bytes(b: &[u8], path: &Path) -> Result<Shard> {
         for _ in 0..bands {
             bs.push(c.u32("band")?);
         }
+        let mut shingles = Vec::new();
+        if sets {
+            let k = c.u32("shingle count")? as usize;
+            let raw = c.take(k.saturating_mul(4), "shingles")?;
+            shingles = raw
+                .chunks_exact(4)
+                .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+                .collect();
+            if shingles.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(c.err("unsorted shingle set"));
+            }
+        }
         records.push(Record {
             id,
             source: src,
@@ -200,6 +235,7 @@ pub fn from_bytes(b: &[u8], path: &Path) -> Result<Shard> {
                 len,
             },
             bands: bs,
+            shingles,
         });
     }
     if c.pos != b.len() {
@@ -208,6 +244,7 @@ pub fn from_bytes(b: &[u8], path: &Path) -> Result<Shard> {
     Ok(Shard {
         bands,
         rows,
+        sets,
         settings,
         source,
         records,
@@ -268,6 +305,7 @@ mod tests {
         let shard = Shard {
             bands: 2,
             rows: 3,
+            sets: true,
             settings: "repair strip".into(),
             source: "data/a.jsonl".into(),
             records: vec![Record {
@@ -280,6 +318,7 @@ mod tests {
                     len: 99,
                 },
                 bands: vec![5, 6],
+                shingles: vec![1, 4, 9],
             }],
         };
         let b = to_bytes(&shard);
@@ -287,9 +326,46 @@ mod tests {
         assert_eq!(back.records.len(), 1);
         assert_eq!(back.records[0].entry.simhash, 42);
         assert_eq!(back.records[0].bands, vec![5, 6]);
+        assert_eq!(back.records[0].shingles, vec![1, 4, 9]);
         assert_eq!(back.source, "data/a.jsonl");
         assert!(from_bytes(&b[..b.len() - 1], Path::new("x")).is_err());
         assert!(from_bytes(b"nonsense", Path::new("x")).is_err());
+    }
+
+    #[test]
+    fn without_sets_and_old_versions() {
+        let shard = Shard {
+            bands: 0,
+            rows: 0,
+            sets: false,
+            settings: String::new(),
+            source: "a".into(),
+            records: vec![Record {
+                id: "x".into(),
+                source: "a:1".into(),
+                entry: Entry {
+                    simhash: 1,
+                    exact: 2,
+                    sketch: Sketch::default(),
+                    len: 3,
+                },
+                bands: Vec::new(),
+                shingles: vec![7, 8],
+            }],
+        };
+        let b = to_bytes(&shard);
+        let back = from_bytes(&b, Path::new("x")).expect("parses");
+        assert!(!back.sets && back.records[0].shingles.is_empty());
+        // Version 1 (no sets field) is refused with a message to fingerprint again.
+        let mut v1 = b.clone();
+        v1[8..12].copy_from_slice(&1u32.to_le_bytes());
+        let err = from_bytes(&v1, Path::new("x")).expect_err("v1").to_string();
+        assert!(err.contains("version 1"), "{err}");
+        // A set that is not sorted is refused.
+        let mut bad = shard.clone();
+        bad.sets = true;
+        bad.records[0].shingles = vec![9, 4];
+        assert!(from_bytes(&to_bytes(&bad), Path::new("x")).is_err());
     }
 
     #[test]

@@ -110,6 +110,9 @@ fn two_phase_equals_single_run(dedup_args: &[&str]) {
         if minhash {
             a.extend(["--dedup", "minhash"]);
         }
+        if dedup_args.contains(&"sketch") {
+            a.extend(["--verify", "sketch"]);
+        }
         thresh(dir, &a);
     }
     // Phase 2: cluster everything.
@@ -183,6 +186,42 @@ fn issue5_two_phase_equals_single_run_keep_longest() {
 #[test]
 fn issue5_two_phase_equals_single_run_minhash() {
     two_phase_equals_single_run(&["--dedup", "minhash", "--bands", "20", "--rows", "4"]);
+}
+
+#[test]
+fn issue5_two_phase_equals_single_run_verified_by_sketch() {
+    two_phase_equals_single_run(&["--verify", "sketch"]);
+}
+
+/// Exact verification needs the shingle sets: signatures made without them are refused.
+#[test]
+fn issue5_exact_dedup_refuses_signatures_without_sets() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    make_corpus(dir);
+    thresh(
+        dir,
+        &[
+            "fingerprint",
+            "corpus/shard0.jsonl",
+            "-o",
+            "sig",
+            "--verify",
+            "sketch",
+        ],
+    );
+    let o = bin()
+        .current_dir(dir)
+        .args(["dedup", "sig", "-o", "drop.jsonl"])
+        .output()
+        .expect("run");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no shingle sets"), "{err}");
+    thresh(
+        dir,
+        &["dedup", "sig", "-o", "drop.jsonl", "--verify", "sketch"],
+    );
 }
 
 #[test]
