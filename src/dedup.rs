@@ -477,7 +477,7 @@ impl Default for Check {
     }
 }
 
-/// Every entry's word 5-shingle set (sorted, deduplicated 32-bit shingle hashes,
+/// Every entry's word 5-shingle keys (32-bit shingle hashes in text order,
 /// [`crate::fingerprint::shingle_set`]), in entry order; what [`Verify::Exact`] compares.
 #[derive(Debug, Clone, Copy)]
 pub struct Sets<'a>(pub &'a [&'a [u32]]);

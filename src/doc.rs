@@ -132,7 +132,8 @@ pub struct Fingerprint {
     pub sketch: Sketch,
     /// MinHash LSH band hashes (`--dedup minhash` only; empty otherwise).
     pub bands: Vec<u32>,
-    /// Word 5-shingle set: sorted, deduplicated 32-bit shingle hashes (exact verification).
+    /// Word 5-shingle keys (32-bit shingle hashes) in text order, repeats included: what
+    /// exact verification compares ([`crate::fingerprint::jaccard`], over distinct keys).
     pub shingles: Vec<u32>,
     /// Length in bytes of the text fingerprinted (what `--keep longest` compares).
     pub len: u64,

@@ -635,8 +635,6 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
             hashes5.push(h);
         }
     });
-    set.sort_unstable();
-    set.dedup();
     Fingerprint {
         simhash,
         exact: exact_hash(words),
@@ -662,51 +660,100 @@ fn set_key(h: u64) -> u32 {
     (h >> 32) as u32
 }
 
-/// A text's word 5-shingle set as [`Fingerprint::shingles`] holds it: sorted, deduplicated
-/// 32-bit shingle hashes.
+/// A text's word 5-shingles as [`Fingerprint::shingles`] holds them: one 32-bit key per
+/// shingle, in text order (a shingle that repeats appears again: [`jaccard`] compares the
+/// distinct keys, so nothing is sorted or deduplicated per document).
 pub fn shingle_set(text: &str) -> Vec<u32> {
     let mut words = Vec::new();
     word_hashes(text, &mut words);
     let mut set = Vec::with_capacity(words.len());
     for_each_shingle_hash(&words, SKETCH_SHINGLE, SEED5, |h| set.push(set_key(h)));
-    set.sort_unstable();
-    set.dedup();
     set
 }
 
-/// |A ∩ B| of two sorted, deduplicated sets, by merging them.
-fn intersection(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
-        n += usize::from(x == y);
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
-    }
-    n
+/// Scratch space of [`jaccard`]: an open-addressing table of keys with, per slot, the call
+/// that last used it (so it is never cleared between calls) and whether the key was seen in
+/// the first list, the second, or both.
+struct JaccardTable {
+    keys: Vec<u32>,
+    /// `call << 2 | seen`: seen bit 0 for the first list, bit 1 for the second.
+    tags: Vec<u32>,
+    call: u32,
 }
 
-/// Exact Jaccard |A ∩ B| / |A ∪ B| of two sorted, deduplicated shingle sets (0 when both are
-/// empty: no words, nothing to compare).
+thread_local! {
+    static JACCARD_TABLE: std::cell::RefCell<JaccardTable> = const {
+        std::cell::RefCell::new(JaccardTable { keys: Vec::new(), tags: Vec::new(), call: 0 })
+    };
+}
+
+/// Exact Jaccard |A ∩ B| / |A ∪ B| of the distinct keys of two shingle-key lists (0 when
+/// both are empty: no words, nothing to compare). One pass over each list through a hash
+/// table (the keys are hashes already: their low bits index it), about a dozen instructions
+/// a key, instead of sorting every document's set when it is fingerprinted: most documents
+/// are never verified against anything.
 pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
-    let i = intersection(a, b);
-    let u = a.len() + b.len() - i;
-    if u == 0 {
+    let (inter, union) = JACCARD_TABLE.with(|t| {
+        let t = &mut *t.borrow_mut();
+        let need = (2 * (a.len() + b.len())).next_power_of_two().max(64);
+        t.call += 1;
+        if t.keys.len() < need || t.call >= 1 << 30 {
+            t.keys = vec![0; need.max(t.keys.len())];
+            t.tags = vec![0; t.keys.len()];
+            t.call = 1;
+        }
+        // Only the first `need` slots are used: a small pair does not walk a big table.
+        let mask = need - 1;
+        let stamp = t.call << 2;
+        let (keys, tags) = (&mut t.keys[..need], &mut t.tags[..need]);
+        let mut union = 0u32;
+        let mut inter = 0u32;
+        for &x in a {
+            let mut s = x as usize & mask;
+            loop {
+                if tags[s] & !3 != stamp {
+                    keys[s] = x;
+                    tags[s] = stamp | 1;
+                    union += 1;
+                    break;
+                }
+                if keys[s] == x {
+                    break;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+        for &x in b {
+            let mut s = x as usize & mask;
+            loop {
+                let tag = tags[s];
+                if tag & !3 != stamp {
+                    keys[s] = x;
+                    tags[s] = stamp | 2;
+                    union += 1;
+                    break;
+                }
+                if keys[s] == x {
+                    // First time in B: shared when it was in A.
+                    inter += tag & 1 & !(tag >> 1);
+                    tags[s] = tag | 2;
+                    break;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+        (inter, union)
+    });
+    if union == 0 {
         0.0
     } else {
-        i as f64 / u as f64
+        f64::from(inter) / f64::from(union)
     }
 }
 
-/// `jaccard(a, b) >= t`, skipping the merge when the sizes alone rule it out: |A ∩ B| ≤
-/// min(|A|, |B|) and |A ∪ B| ≥ max(|A|, |B|), so J ≤ min/max (the length filter of
-/// set-similarity joins, Bayardo, Ma, Srikant 2007).
+/// `jaccard(a, b) >= t` (an empty pair is never alike).
 pub fn jaccard_at_least(a: &[u32], b: &[u32], t: f64) -> bool {
-    let (lo, hi) = if a.len() <= b.len() {
-        (a.len(), b.len())
-    } else {
-        (b.len(), a.len())
-    };
-    if hi == 0 || (lo as f64 / hi as f64) < t {
+    if a.is_empty() && b.is_empty() {
         return false;
     }
     jaccard(a, b) >= t
@@ -868,7 +915,9 @@ mod tests {
 
     const PINNED_SKETCH: &str = "77203f9f42d6890b0bbd63b7e02a7ae927c7adf33d7efb22032d89895cbb5613863c8cc509427fb03ca419e954a1698d7249ea40f685f1d8c87eb1f26391be1b";
     const PINNED_BANDS: &str = "66d98b23 ecae98d8";
-    const PINNED_SET: &str = "804fb339 838dfefa ba31453a c766b366 d01b1c57";
+    // The same keys as when sets were stored sorted (804fb339 838dfefa ba31453a c766b366
+    // d01b1c57), now in text order.
+    const PINNED_SET: &str = "838dfefa d01b1c57 c766b366 804fb339 ba31453a";
 
     /// Deterministic pseudo-random text from a word list.
     fn text(seed: u64, words: usize) -> String {
@@ -984,15 +1033,27 @@ mod tests {
 
     proptest! {
         #[test]
-        fn merge_jaccard_equals_reference(
+        fn table_jaccard_equals_reference(
             a in proptest::collection::vec(0u32..300, 0..200),
             b in proptest::collection::vec(0u32..300, 0..200),
+            big in proptest::collection::vec(any::<u32>(), 0..3000),
             t in 0.0f64..1.0,
         ) {
-            let (a, b) = (sorted_set(a), sorted_set(b));
+            // Lists in any order, with repeats; keys that collide in the table's low bits
+            // (multiples of 64); a large list between two small ones, so the table is reused
+            // at another size.
             let j = super::jaccard(&a, &b);
             prop_assert_eq!(j, jaccard_reference(&a, &b));
             prop_assert_eq!(jaccard_at_least(&a, &b, t), j >= t && !(a.is_empty() && b.is_empty()));
+            let (sa, sb) = (sorted_set(a.clone()), sorted_set(b.clone()));
+            prop_assert_eq!(super::jaccard(&sa, &sb), j);
+            let wide: Vec<u32> = a.iter().map(|x| x << 6).collect();
+            let wide_b: Vec<u32> = b.iter().map(|x| x << 6).collect();
+            prop_assert_eq!(super::jaccard(&wide, &wide_b), j);
+            let mut with_big = big.clone();
+            with_big.extend(&a);
+            prop_assert_eq!(super::jaccard(&big, &with_big), jaccard_reference(&big, &with_big));
+            prop_assert_eq!(super::jaccard(&b, &a), j);
         }
     }
 
@@ -1003,8 +1064,12 @@ mod tests {
         let a = "The quick brown fox jumps over the lazy dog and the quick brown fox jumps";
         let f = fingerprint(a);
         assert_eq!(f.shingles, shingle_set(a));
-        assert_eq!(f.shingles.len(), 10, "11 shingles, one repeated");
-        assert!(f.shingles.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(f.shingles.len(), 11, "11 shingles in text order");
+        assert_eq!(
+            f.shingles[0], f.shingles[10],
+            "the repeated one appears twice"
+        );
+        assert_eq!(super::jaccard(&f.shingles, &f.shingles[..10]), 1.0);
         assert_eq!(
             shingle_set(&a.to_uppercase().replace(' ', " -- ")),
             f.shingles
