@@ -624,19 +624,43 @@ pub fn fingerprint_with(text: &str, minhash: Option<MinHashParams>) -> Fingerpri
 /// length in bytes. Strip measures each line once and hands its words over, so a document's
 /// text is not read again here.
 pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>) -> Fingerprint {
-    let simhash = simhash_words(words);
+    let mut counts = BitCounts::new();
     let mut bins = SketchBins::new();
     let mut hashes5 = Vec::new();
     let mut set = Vec::with_capacity(words.len());
-    for_each_shingle_hash(words, SKETCH_SHINGLE, SEED5, |h| {
+    let mut add5 = |h: u64| {
         bins.add(h);
         set.push(set_key(h));
         if minhash.is_some() {
             hashes5.push(h);
         }
-    });
+    };
+    if words.len() >= SKETCH_SHINGLE {
+        // One pass for both shingle widths: the 3-shingle and the 5-shingle that start at a
+        // word share their first three products (the same values as `for_each_shingle_hash`,
+        // whose sums these are, in another order of wrapping adds).
+        let (b3, b5) = (SEED ^ SHINGLE as u64, SEED5 ^ SKETCH_SHINGLE as u64);
+        for w in words.windows(SKETCH_SHINGLE) {
+            let p3 = w[0]
+                .wrapping_mul(POS[0])
+                .wrapping_add(w[1].wrapping_mul(POS[1]))
+                .wrapping_add(w[2].wrapping_mul(POS[2]));
+            counts.add(mix(b3.wrapping_add(p3)));
+            let p5 = p3
+                .wrapping_add(w[3].wrapping_mul(POS[3]))
+                .wrapping_add(w[4].wrapping_mul(POS[4]));
+            add5(mix(b5.wrapping_add(p5)));
+        }
+        // The last two 3-shingles.
+        for_each_shingle_hash(&words[words.len() - SKETCH_SHINGLE + 1..], SHINGLE, SEED, |h| {
+            counts.add(h)
+        });
+    } else {
+        for_each_shingle_hash(words, SHINGLE, SEED, |h| counts.add(h));
+        for_each_shingle_hash(words, SKETCH_SHINGLE, SEED5, add5);
+    }
     Fingerprint {
-        simhash,
+        simhash: counts.finish(),
         exact: exact_hash(words),
         sketch: bins.finish(),
         bands: minhash.map_or_else(Vec::new, |p| band_hashes(&hashes5, p)),
