@@ -615,9 +615,24 @@ pub fn fingerprint(text: &str) -> Fingerprint {
 
 /// Fingerprints of a clean text, with MinHash LSH band hashes when `minhash` is given.
 pub fn fingerprint_with(text: &str, minhash: Option<MinHashParams>) -> Fingerprint {
-    let mut words = Vec::new();
-    word_hashes(text, &mut words);
-    fingerprint_words(&words, text.len() as u64, minhash)
+    thread_local! {
+        // The word hashes of the text being fingerprinted, kept between documents so that
+        // the vector is not grown again for each one.
+        static WORDS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    WORDS.with(|w| {
+        let words = &mut *w.borrow_mut();
+        words.clear();
+        // About one word per 6.5 bytes of text: this rarely grows.
+        words.reserve(text.len() / 5 + 8);
+        word_hashes(text, words);
+        let f = fingerprint_words(words, text.len() as u64, minhash);
+        if words.capacity() > 1 << 20 {
+            // A huge document: do not hold its buffer for the rest of the run.
+            *words = Vec::new();
+        }
+        f
+    })
 }
 
 /// Fingerprints from a text's normalized word hashes ([`word_hashes`]); `len` is the text's
@@ -652,9 +667,12 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
             add5(mix(b5.wrapping_add(p5)));
         }
         // The last two 3-shingles.
-        for_each_shingle_hash(&words[words.len() - SKETCH_SHINGLE + 1..], SHINGLE, SEED, |h| {
-            counts.add(h)
-        });
+        for_each_shingle_hash(
+            &words[words.len() - SKETCH_SHINGLE + 1..],
+            SHINGLE,
+            SEED,
+            |h| counts.add(h),
+        );
     } else {
         for_each_shingle_hash(words, SHINGLE, SEED, |h| counts.add(h));
         for_each_shingle_hash(words, SKETCH_SHINGLE, SEED5, add5);
