@@ -440,15 +440,25 @@ impl BitCounts {
     }
     /// Bit i set when more than half of the features had it set.
     fn finish(mut self) -> u64 {
+        // The buffered features as one more block, padded with zeros: a zero feature sets
+        // no bit, and the majority is taken of `n`, the real features.
+        if self.nbuf > 0 {
+            self.buf[self.nbuf..].fill(0);
+            self.block();
+            self.nbuf = 0;
+        }
         self.flush();
+        // The carry-save residue: plane k holds bit k of each position's count below 16.
+        // Spread into packed byte counters (each at most 1 + 2 + 4 + 8 = 15), then added.
+        let mut residue = [0u64; 8];
         for (k, plane) in self.planes.iter().enumerate() {
-            for (i, w) in self.wide.iter_mut().enumerate() {
-                *w += (((plane >> i) & 1) as u32) << k;
+            for (p, r) in residue.iter_mut().enumerate() {
+                *r += SPREAD[(plane >> (8 * p)) as usize & 0xff] << k;
             }
         }
-        for h in &self.buf[..self.nbuf] {
-            for (i, w) in self.wide.iter_mut().enumerate() {
-                *w += ((h >> i) & 1) as u32;
+        for (p, r) in residue.iter().enumerate() {
+            for j in 0..8 {
+                self.wide[8 * p + j] += ((r >> (8 * j)) & 0xff) as u32;
             }
         }
         let mut out = 0u64;
