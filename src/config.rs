@@ -31,6 +31,19 @@ pub enum Verify {
     Sketch,
 }
 
+/// How verified near-duplicate pairs become clusters (see `dedup::cluster`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterRule {
+    /// Leader (star) clusters in keep order: a document is dropped only for a kept document
+    /// it was verified against.
+    #[default]
+    Star,
+    /// Connected components of the verified pairs (union-find): a chain A~B~C drops C for A
+    /// even when A and C are not alike.
+    Components,
+}
+
 /// How an input file is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -86,6 +99,8 @@ pub struct Config {
     pub bands: usize,
     pub rows: usize,
     pub keep: KeepRule,
+    /// How verified pairs become clusters.
+    pub cluster: ClusterRule,
     /// Apply this drop list (written by `thresh dedup`) instead of deduplicating.
     pub drop_list: Option<PathBuf>,
     /// Run the repair stage.
@@ -117,6 +132,7 @@ impl Default for Config {
             bands: crate::dedup::DEFAULT_BANDS,
             rows: crate::dedup::DEFAULT_ROWS,
             keep: KeepRule::First,
+            cluster: ClusterRule::Star,
             drop_list: None,
             repair: true,
             strip: true,
@@ -143,6 +159,7 @@ impl Config {
         crate::dedup::Check {
             verify: self.verify,
             min_jaccard: self.min_jaccard,
+            cluster: self.cluster,
         }
     }
 

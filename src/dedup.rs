@@ -34,26 +34,30 @@
 //! on the fingerprints, their order and the options, never on threads. [`dedup`] (connected
 //! components, sketch check only) remains for strip's content clusters, which want chains.
 
-use crate::config::{DedupMode, KeepRule, Verify};
+use crate::config::{ClusterRule, DedupMode, KeepRule, Verify};
 use crate::doc::Sketch;
 use crate::fingerprint::{distance, jaccard, jaccard_at_least, similarity};
 
 /// Default largest SimHash distance for a candidate pair, chosen from measurements on the
 /// labelled corpus of `benches/dedup_eval` (BENCHMARKS.md, "Dedup"): word 5-shingle Jaccard
-/// 0.8 puts two SimHashes about 10 bits apart on average; 9 is the smallest k that finds 0.95
-/// of the J ≥ 0.8 pairs (k=8: 0.92, k=9: 0.96, k=10: 0.98). The index cost grows fast with k
-/// (715 tables at 10 million fingerprints for k=9, 84 for k=6), so for tens of millions of
-/// documents `--dedup minhash` is the scalable choice. The check on candidates keeps the
-/// precision; with exact verification and leader clustering, k=9 leaves 3.6 % of the J ≥ 0.8
-/// pairs both kept (k=12: 0.4 %).
-pub const DEFAULT_MAX_DISTANCE: u32 = 9;
+/// 0.8 puts two SimHashes about 10 bits apart on average. With exact verification at
+/// [`DEFAULT_MIN_JACCARD`] and leader clustering, k=10 is the smallest k that resolves 0.95
+/// of the J ≥ 0.8 pairs (leaves at most one of the two kept: k=9 0.945, k=10 0.959, k=12
+/// 0.961 at 0.82). The index cost grows fast with k (715 tables at 10 million fingerprints
+/// for k=9, 84 for k=6), so for tens of millions of documents `--dedup minhash` is the
+/// scalable choice.
+pub const DEFAULT_MAX_DISTANCE: u32 = 10;
 /// Default least estimated 5-shingle Jaccard for a candidate to count as a duplicate, when
 /// candidates are verified by their sketches alone (`--verify sketch`).
 pub const DEFAULT_MIN_SIMILARITY: f64 = 0.7;
 /// Default least exact word 5-shingle Jaccard for a candidate to count as a near duplicate
-/// (`--verify exact`, the default): the usual definition of a near duplicate (Broder 1997;
-/// datatrove's and the eval's 0.8).
-pub const DEFAULT_MIN_JACCARD: f64 = 0.8;
+/// (`--verify exact`, the default). The usual definition of a near duplicate is 0.8 (Broder
+/// 1997; datatrove), over words normalized by deleting punctuation (`don't` → `dont`,
+/// `a-b.c` → `abc`); thresh's words split there instead (`don t`, `a b c`), which moves the
+/// Jaccard of a few pairs by up to about 0.02 either way. 0.815 keeps 0.995 of the drops at
+/// J ≥ 0.8 under the deleting normalization (0.959 at 0.8, 0.998 at 0.82) on the labelled
+/// corpus, while still resolving 0.959 of its J ≥ 0.8 pairs at k=10.
+pub const DEFAULT_MIN_JACCARD: f64 = 0.815;
 /// Largest distance the index supports.
 pub const MAX_SUPPORTED_DISTANCE: u32 = 16;
 /// Default MinHash LSH shape of `--dedup minhash` (datatrove's: 14 bands × 8 rows).
@@ -466,6 +470,8 @@ pub struct Check {
     /// Least exact word 5-shingle Jaccard of an accepted pair ([`Verify::Exact`]); 0 accepts
     /// every candidate.
     pub min_jaccard: f64,
+    /// How accepted pairs become clusters.
+    pub cluster: ClusterRule,
 }
 
 impl Default for Check {
@@ -473,6 +479,7 @@ impl Default for Check {
         Check {
             verify: Verify::Exact,
             min_jaccard: DEFAULT_MIN_JACCARD,
+            cluster: ClusterRule::Star,
         }
     }
 }
@@ -543,6 +550,29 @@ pub fn cluster(
         }
     };
     let mut edges = candidate_edges(entries, bands, p, &reps, &accept, runner);
+    let sets = (check.verify == Verify::Exact).then_some(sets);
+    if check.cluster == ClusterRule::Components {
+        // Union-find over the accepted pairs; each component keeps its first document in
+        // keep order (always a representative: an exact group's first comes first).
+        let mut uf = UnionFind::new(n);
+        for &(i, j) in &edges {
+            uf.union(i, j);
+        }
+        drop(edges);
+        let mut keeper = vec![u32::MAX; n];
+        for &u in &order {
+            let r = uf.find(u) as usize;
+            if keeper[r] == u32::MAX {
+                keeper[r] = u;
+            }
+        }
+        return (0..n as u32)
+            .map(|i| {
+                let kept = keeper[uf.find(rep_of[i as usize]) as usize];
+                duplicate(entries, i, kept, sets)
+            })
+            .collect();
+    }
     // rank[i]: position in keep order.
     let mut rank = vec![u32::MAX; n];
     for (r, &i) in order.iter().enumerate() {
@@ -576,7 +606,6 @@ pub fn cluster(
         }
     }
     drop(edges);
-    let sets = (check.verify == Verify::Exact).then_some(sets);
     (0..n as u32)
         .map(|i| {
             let kept = leader[rep_of[i as usize] as usize];
@@ -939,6 +968,7 @@ mod tests {
         Check {
             verify: Verify::Exact,
             min_jaccard: t,
+            cluster: ClusterRule::Star,
         }
     }
 
@@ -971,6 +1001,42 @@ mod tests {
         assert!(j(0, 1) >= 0.8 && j(1, 2) >= 0.8 && j(0, 2) < 0.8);
         let got = run_cluster(&entries, &sets, KeepRule::First, 0.8);
         assert_eq!(got, vec![None, Some((0, 0.9)), None]);
+        // `--cluster components` chains: C goes with A, reporting their real similarity.
+        let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
+        let components = cluster(
+            &entries,
+            Bands::NONE,
+            Sets(&views),
+            &params(DedupMode::Near, 3, KeepRule::First),
+            &Check {
+                cluster: ClusterRule::Components,
+                ..exact_check(0.8)
+            },
+            &sequential,
+        );
+        let got: Vec<_> = components
+            .iter()
+            .map(|d| d.map(|d| (d.of, d.similarity)))
+            .collect();
+        assert_eq!(got, vec![None, Some((0, 0.9)), Some((0, 0.79))]);
+        // Keep the longest: B (length 30) keeps both, A and C via B.
+        let (long, _) = with_sets(&[(0, 100), (5, 105), (12, 112)], &[10, 30, 10]);
+        let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
+        let by_len = cluster(
+            &long,
+            Bands::NONE,
+            Sets(&views),
+            &params(DedupMode::Near, 3, KeepRule::Longest),
+            &Check {
+                cluster: ClusterRule::Components,
+                ..exact_check(0.8)
+            },
+            &sequential,
+        );
+        assert_eq!(
+            by_len.iter().map(|d| d.map(|d| d.of)).collect::<Vec<_>>(),
+            vec![Some(1), None, Some(1)]
+        );
         // Connected components (strip's content clusters) do chain.
         assert_eq!(
             dedup(

@@ -196,6 +196,24 @@ struct DedupArgs {
     /// Which copy of a duplicate cluster is kept.
     #[arg(long, value_enum, default_value_t = KeepArg::First)]
     keep: KeepArg,
+    /// How verified pairs become clusters: `star` drops a document only for a kept copy it
+    /// was verified against; `components` takes connected components (union-find), so a
+    /// chain of near duplicates is one cluster.
+    #[arg(long, value_enum, default_value_t = ClusterArg::Star)]
+    cluster: ClusterArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ClusterArg {
+    Star,
+    Components,
+}
+
+fn cluster_rule(c: ClusterArg) -> thresh::config::ClusterRule {
+    match c {
+        ClusterArg::Star => thresh::config::ClusterRule::Star,
+        ClusterArg::Components => thresh::config::ClusterRule::Components,
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -339,6 +357,7 @@ fn config(inputs: Vec<PathBuf>, out: PathBuf, r: ReadArgs, d: &DedupArgs) -> thr
             KeepArg::First => KeepRule::First,
             KeepArg::Longest => KeepRule::Longest,
         },
+        cluster: cluster_rule(d.cluster),
         drop_list: None,
         repair: !r.no_repair,
         strip: !r.no_strip,
@@ -358,6 +377,7 @@ fn fingerprint(a: FingerprintArgs) -> anyhow::Result<()> {
         bands: a.bands,
         rows: a.rows,
         keep: KeepArg::First,
+        cluster: ClusterArg::Star,
     };
     let quiet = a.read.quiet;
     let cfg = config(a.inputs, a.out, a.read, &d);
