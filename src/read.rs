@@ -269,8 +269,14 @@ pub fn jsonl_doc(
         reason,
         detail,
     };
-    let value: Value = serde_json::from_slice(line)
-        .map_err(|e| reject(Reason::InvalidJson, format!("{source}: {e}")))?;
+    // Most corpus lines are objects of string fields: those are read without building
+    // serde's `Value` tree (the same map, see `string_object`); everything else goes
+    // through serde_json, which also explains what is wrong with a bad line.
+    let value: Value = match string_object(line) {
+        Some(obj) => Value::Object(obj),
+        None => serde_json::from_slice(line)
+            .map_err(|e| reject(Reason::InvalidJson, format!("{source}: {e}")))?,
+    };
     let Value::Object(mut obj) = value else {
         return Err(reject(
             Reason::InvalidJson,
@@ -323,9 +329,218 @@ pub fn jsonl_doc(
     })
 }
 
+/// A JSONL line that is one object whose values are all strings, parsed without serde: the
+/// map serde_json would give (same keys, values and order). `None` for anything else —
+/// another kind of value, a repeated key, invalid UTF-8, a control character or a lone
+/// surrogate in a string, trailing bytes — which the caller then hands to serde_json, so
+/// every line is accepted or refused exactly as serde_json does. Strings are copied a run at
+/// a time between the quotes and backslashes that `memchr` finds.
+fn string_object(line: &[u8]) -> Option<Map<String, Value>> {
+    // A raw control character is JSON only as whitespace between tokens; lines with one are
+    // rare and left to serde_json, as are lines that are not UTF-8. Both checked once for the
+    // line (the fold has no early exit, so it is vectorized), not per string.
+    let body = line.strip_suffix(b"\r").unwrap_or(line);
+    if body.iter().fold(false, |bad, &c| bad | (c < 0x20)) {
+        return None;
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    let mut p = JsonCursor { s: text, i: 0 };
+    p.ws();
+    p.eat(b'{')?;
+    p.ws();
+    let mut obj = Map::new();
+    if p.eat(b'}').is_none() {
+        loop {
+            let key = p.string()?;
+            p.ws();
+            p.eat(b':')?;
+            p.ws();
+            let value = p.string()?;
+            if obj.insert(key, Value::String(value)).is_some() {
+                return None;
+            }
+            p.ws();
+            if p.eat(b',').is_some() {
+                p.ws();
+            } else {
+                p.eat(b'}')?;
+                break;
+            }
+        }
+    }
+    p.ws();
+    (p.i == text.len()).then_some(obj)
+}
+
+/// A position in a JSON line, for [`string_object`].
+struct JsonCursor<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl JsonCursor<'_> {
+    /// Skips JSON whitespace (only spaces: the line has no control characters).
+    fn ws(&mut self) {
+        while self.s.as_bytes().get(self.i) == Some(&b' ') {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.s.as_bytes().get(self.i) == Some(&c)).then(|| self.i += 1)
+    }
+
+    /// A string literal starting here, unescaped. Runs between escapes are copied whole;
+    /// they start and end at ASCII bytes, so they are slices of the (valid) line.
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let bytes = self.s.as_bytes();
+        let mut out = String::new();
+        let mut run = self.i;
+        for k in memchr::memchr2_iter(b'"', b'\\', &bytes[self.i..]) {
+            let pos = self.i + k;
+            if pos < run {
+                // Inside an escape already taken.
+                continue;
+            }
+            if bytes[pos] == b'"' {
+                if out.capacity() == 0 {
+                    // No escape: one allocation of the right size.
+                    out = self.s[run..pos].to_string();
+                } else {
+                    out.push_str(&self.s[run..pos]);
+                }
+                self.i = pos + 1;
+                return Some(out);
+            }
+            if out.capacity() == 0 {
+                // An escaped string: room for the rest of the line at most.
+                out.reserve(bytes.len() - run);
+            }
+            out.push_str(&self.s[run..pos]);
+            let mut e = pos + 1;
+            let c = match *bytes.get(e)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let hi = hex4(bytes, e + 1)?;
+                    e += 4;
+                    match hi {
+                        0xD800..=0xDBFF => {
+                            // A surrogate pair: `\uD83D\uDE00`.
+                            if bytes.get(e + 1..e + 3) != Some(b"\\u") {
+                                return None;
+                            }
+                            let lo = hex4(bytes, e + 3)?;
+                            if !(0xDC00..=0xDFFF).contains(&lo) {
+                                return None;
+                            }
+                            e += 6;
+                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
+                        }
+                        0xDC00..=0xDFFF => return None,
+                        _ => char::from_u32(hi)?,
+                    }
+                }
+                _ => return None,
+            };
+            out.push(c);
+            run = e + 1;
+        }
+        None
+    }
+}
+
+/// The four hex digits at `at`.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let mut v = 0;
+    for &c in bytes.get(at..at + 4)? {
+        v = v << 4 | (c as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whatever the fast path accepts, serde_json parses to the same map, keys in the same
+    /// order.
+    fn same_as_serde(line: &[u8]) -> bool {
+        let Some(fast) = string_object(line) else {
+            return false;
+        };
+        let slow: Value = serde_json::from_slice(line).expect("serde accepts it too");
+        let keys = |m: &Map<String, Value>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&fast), keys(slow.as_object().expect("an object")));
+        assert_eq!(Value::Object(fast), slow);
+        true
+    }
+
+    #[test]
+    fn string_objects_without_serde() {
+        for line in [
+            r#"{"id": "a1", "text": "caf\u00e9\nna\u00efve \"quoted\" \\ \/ \t end"}"#,
+            r#"  {"text":"smile \ud83d\ude00 é ü","url":"https://x.org/a?b=c"}  "#,
+            r#"{}"#,
+            "{\"a\":\"\", \"b\":\"x\"}\r",
+        ] {
+            assert!(same_as_serde(line.as_bytes()), "{line}");
+        }
+        // Left to serde: other values, repeats, bad strings, trailing bytes.
+        for line in [
+            r#"{"id": 7, "text": "x"}"#,
+            r#"{"text": "x", "meta": {"a": "b"}}"#,
+            r#"{"text": "x", "text": "y"}"#,
+            r#"{"text": "lone \ud83d here"}"#,
+            r#"{"text": "bad \x escape"}"#,
+            "{\"text\": \"raw\ttab\"}",
+            r#"{"text": "x"} {"#,
+            r#"{"text": "x",}"#,
+            r#"["text"]"#,
+            "{\"a\":\"\",\r\n\"b\":\"x\"}",
+        ] {
+            assert!(string_object(line.as_bytes()).is_none(), "{line}");
+        }
+        assert!(string_object(b"{\"text\": \"\xff\"}").is_none());
+    }
+
+    proptest::proptest! {
+        /// Lines written by serde_json from random fields, and the same lines with one byte
+        /// changed: the fast path takes the first and either refuses the second or agrees
+        /// with serde_json on it.
+        #[test]
+        fn string_object_agrees_with_serde(
+            fields in proptest::collection::vec(("\\PC{0,6}", proptest::prelude::any::<String>()), 0..4),
+            at in proptest::prelude::any::<usize>(),
+            byte in proptest::prelude::any::<u8>(),
+            raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let body: Vec<String> = fields
+                .iter()
+                .filter(|(k, _)| seen.insert(k.clone()))
+                .map(|(k, v)| format!(
+                    "{}: {}",
+                    serde_json::to_string(k).unwrap(),
+                    serde_json::to_string(v).unwrap()
+                ))
+                .collect();
+            let line = format!("{{{}}}", body.join(", "));
+            proptest::prop_assert!(same_as_serde(line.as_bytes()));
+            let mut bytes = line.into_bytes();
+            let at = at % bytes.len();
+            bytes[at] = byte;
+            same_as_serde(&bytes);
+            same_as_serde(&raw);
+        }
+    }
 
     /// Chunks of any size give the lines and numbers of the whole file: blank lines, CRLF,
     /// lines longer than a chunk, no newline at the end.
