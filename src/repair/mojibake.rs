@@ -684,6 +684,13 @@ impl Ch {
 /// its own: it is no letter, so the rules for a letter after a letter skip the character after
 /// it, and it ends a run of capitals.)
 fn badness_of(w: &[Ch]) -> u32 {
+    score::<false>(w).0
+}
+
+/// [`badness_of`] and, with `PAIRS`, [`pair_mask`] of a reading, in one walk (issue 3: a
+/// second walk over every reading for its pairs cost ~30M instructions on garbled lines).
+#[inline]
+fn score<const PAIRS: bool>(w: &[Ch]) -> (u32, u16) {
     const NONE: u32 = SPACE | Class::Other as u32;
     const BAD: u32 = Class::Bad as u32;
     const RARE: u32 = Class::Rare as u32;
@@ -693,7 +700,12 @@ fn badness_of(w: &[Ch]) -> u32 {
     let mut upper_run = 0u32;
     let mut upper_non_ascii = false;
     let mut pf = NONE;
+    let (mut pairs, mut prev_lead) = (0u16, 0u16);
     for (i, ch) in w.iter().enumerate() {
+        if PAIRS {
+            pairs |= prev_lead & ch.cont;
+            prev_lead = ch.lead;
+        }
         let f = ch.f;
         let k = f & CLASS;
         if f & SCORED != 0 {
@@ -749,7 +761,7 @@ fn badness_of(w: &[Ch]) -> u32 {
         }
         pf = f;
     }
-    score
+    (score, pairs)
 }
 
 /// Repairs mojibake in one line, undoing up to four layers. Returns the number of sequences
@@ -873,8 +885,8 @@ struct Fixed {
 
 /// The encodings in which some character of `w` can lead a sequence and the next one
 /// continue it: what a non-"wild" decoding needs to find anything. One pass for every
-/// encoding, without a branch a character.
-#[inline]
+/// encoding, without a branch a character. ([`score`] finds it while scoring.)
+#[cfg(test)]
 fn pair_mask(w: &[Ch]) -> u16 {
     w.windows(2).fold(0, |m, p| m | p[0].lead & p[1].cont)
 }
@@ -940,9 +952,10 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
             let Some(d1) = decode_into(t, word, e, true, &mut s.readings) else {
                 continue;
             };
+            let (badness, mut pairs) = score::<true>(&s.readings[r0..]);
             let mut cand = Choice {
                 enc: e,
-                badness: badness_of(&s.readings[r0..]),
+                badness,
                 chars: (r0, s.readings.len()),
                 n: d1.n,
                 full: d1.full,
@@ -951,20 +964,19 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
             };
             // One layer deeper: in Windows-1252 when it reads no worse and decodes every
             // non-ASCII character, in the same encoding only when it reads better.
-            let mut pairs = pair_mask(&s.readings[cand.chars.0..cand.chars.1]);
             for e2 in [0, e] {
                 if pairs & (1 << e2) != 0 {
                     let chars = &s.readings[cand.chars.0..cand.chars.1];
                     s.deeper.clear();
                     if let Some(d2) = decode_into(t, chars, e2, false, &mut s.deeper) {
-                        let b2 = badness_of(&s.deeper);
+                        let (b2, pairs2) = score::<true>(&s.deeper);
                         if b2 < cand.badness || (b2 == cand.badness && e2 == 0 && d2.all) {
                             s.readings.truncate(cand.chars.0);
                             s.readings.extend_from_slice(&s.deeper);
                             cand.chars.1 = s.readings.len();
                             cand.badness = b2;
                             cand.n += d2.n;
-                            pairs = pair_mask(&s.deeper);
+                            pairs = pairs2;
                         }
                     }
                 }
@@ -1433,6 +1445,18 @@ mod tests {
         }
     }
 
+    fn chs(s: &str) -> Vec<Ch> {
+        s.chars().map(|c| Ch::new(tables(), c)).collect()
+    }
+
+    #[test]
+    fn score_finds_the_pairs() {
+        for s in ["", "a", "Ã©", "Ã", "xÃ©yâ€™", "Ð¿Ñ€", "é", "╪¿┘ä"] {
+            let w = chs(s);
+            assert_eq!(score::<true>(&w), (badness_of(&w), pair_mask(&w)), "{s:?}");
+        }
+    }
+
     #[test]
     fn split_cuts_words() {
         for s in [
@@ -1458,6 +1482,13 @@ mod tests {
         #[test]
         fn same_as_reference(s in line()) {
             proptest::prop_assert_eq!(fix_changed(&s), reference::fix_changed_ref(&s));
+        }
+
+        /// Scoring with the pairs gives the badness and [`pair_mask`] of separate walks.
+        #[test]
+        fn score_same_as_separate_walks(s in "[ a-zA-Z?\\u{80}-\\u{17f}\\u{2013}-\\u{2122}\\u{400}-\\u{45f}\\u{2500}-\\u{25a0}\\u{fffd}]{0,40}") {
+            let w = chs(&s);
+            proptest::prop_assert_eq!(score::<true>(&w), (badness_of(&w), pair_mask(&w)));
         }
 
         /// The one-walk split gives the pieces, masks and pairs of the per-character one.
