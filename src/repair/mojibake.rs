@@ -51,6 +51,9 @@ struct Tables {
     /// Per code point (minus 0x80): `lead`, `cont`, and the encodings in which the char has
     /// a byte at all, together, for [`split`]'s one load a character.
     masks: Vec<Masks>,
+    /// Per code point (minus 0x80): the encodings that give the character the same byte as
+    /// Windows-1252 does (or, like it, none).
+    same: Vec<u16>,
     /// Per code point below [`TABLE_END`], ASCII included, in blocks of 256 built the first
     /// time a character of the block is looked up: what a [`Ch`] holds besides the character,
     /// so that looking one up is one load. (All blocks at once would cost ~9M instructions a
@@ -150,11 +153,20 @@ fn tables() -> &'static Tables {
                 any: any[i],
             })
             .collect();
+        // One encoding at a time, so that the comparisons run many at once.
+        let mut same = vec![0u16; size];
+        for (e, bytes) in encode.iter().enumerate() {
+            let (bytes, b0, same) = (&bytes[..size], &encode[0][..size], &mut same[..size]);
+            for i in 0..size {
+                same[i] |= u16::from(bytes[i] == b0[i]) << e;
+            }
+        }
         Tables {
             encode,
             lead,
             cont,
             masks,
+            same,
             look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
             low,
         }
@@ -813,6 +825,8 @@ struct Scratch {
     readings: Vec<Ch>,
     /// A reading one layer deeper, until it is kept.
     deeper: Vec<Ch>,
+    /// The word's Windows-1252 reading, for the encodings that read it alike.
+    same: Vec<Ch>,
     /// The kept readings of every word, each word's best first.
     cands: Vec<Choice>,
 }
@@ -824,6 +838,7 @@ impl Scratch {
         self.words.clear();
         self.readings.clear();
         self.deeper.clear();
+        self.same.clear();
         self.cands.clear();
     }
 
@@ -862,6 +877,7 @@ struct Word {
 }
 
 /// A reading of one word that does not read worse than the word.
+#[derive(Clone, Copy)]
 struct Choice {
     enc: usize,
     badness: u32,
@@ -889,6 +905,21 @@ struct Fixed {
 #[cfg(test)]
 fn pair_mask(w: &[Ch]) -> u16 {
     w.windows(2).fold(0, |m, p| m | p[0].lead & p[1].cont)
+}
+
+/// The encodings that give every character of `word` the byte that Windows-1252 gives it (or,
+/// like it, none), so that decoding it in them reads as in Windows-1252; just Windows-1252
+/// when the word holds a stand-in (`?`, U+FFFD, a space), which only Windows-1252 reads as a
+/// lost byte.
+fn same_as_windows_1252(t: &Tables, word: &[Ch]) -> u16 {
+    word.iter().fold(u16::MAX, |m, ch| {
+        let same = if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
+            1
+        } else {
+            idx(ch.c).map_or(u16::MAX, |i| t.same[i])
+        };
+        m & same
+    })
 }
 
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
@@ -944,27 +975,52 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
         let (encs, base) = (w.encs, w.base);
         let word = &s.chs[w.chs.0..w.chs.1];
         let c0 = s.cands.len();
+        // Encodings that give every character of the word the byte Windows-1252 gives decode
+        // it alike and score it alike, down to the deeper layer in Windows-1252: they take
+        // the Windows-1252 reading as it stood after that layer (`windows`) and try only
+        // their own deeper layer (issue 3: Latin mojibake is often Windows-1252 and -1254
+        // alike). `same_as_reference` checks it against decoding every encoding.
+        let reuse = if encs & 1 != 0 && encs & !1 != 0 {
+            same_as_windows_1252(t, word) & encs & !1
+        } else {
+            0
+        };
+        let mut windows: Option<(Choice, u16)> = None;
         for e in 0..N_ENC {
             if encs & (1 << e) == 0 {
                 continue;
             }
             let r0 = s.readings.len();
-            let Some(d1) = decode_into(t, word, e, true, &mut s.readings) else {
-                continue;
-            };
-            let (badness, mut pairs) = score::<true>(&s.readings[r0..]);
-            let mut cand = Choice {
-                enc: e,
-                badness,
-                chars: (r0, s.readings.len()),
-                n: d1.n,
-                full: d1.full,
-                all: d1.all,
-                pair: false,
+            let (mut cand, mut pairs, first_e2) = match windows {
+                Some((c, pairs)) if reuse & (1 << e) != 0 => {
+                    s.readings.extend_from_slice(&s.same);
+                    let cand = Choice {
+                        enc: e,
+                        chars: (r0, s.readings.len()),
+                        ..c
+                    };
+                    (cand, pairs, 1)
+                }
+                _ => {
+                    let Some(d1) = decode_into(t, word, e, true, &mut s.readings) else {
+                        continue;
+                    };
+                    let (badness, pairs) = score::<true>(&s.readings[r0..]);
+                    let cand = Choice {
+                        enc: e,
+                        badness,
+                        chars: (r0, s.readings.len()),
+                        n: d1.n,
+                        full: d1.full,
+                        all: d1.all,
+                        pair: false,
+                    };
+                    (cand, pairs, 0)
+                }
             };
             // One layer deeper: in Windows-1252 when it reads no worse and decodes every
             // non-ASCII character, in the same encoding only when it reads better.
-            for e2 in [0, e] {
+            for e2 in [0, e].into_iter().skip(first_e2) {
                 if pairs & (1 << e2) != 0 {
                     let chars = &s.readings[cand.chars.0..cand.chars.1];
                     s.deeper.clear();
@@ -981,6 +1037,12 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                     }
                 }
                 if e == 0 {
+                    if reuse != 0 {
+                        s.same.clear();
+                        s.same
+                            .extend_from_slice(&s.readings[cand.chars.0..cand.chars.1]);
+                        windows = Some((cand, pairs));
+                    }
                     break;
                 }
             }
