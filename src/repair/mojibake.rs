@@ -907,19 +907,26 @@ fn pair_mask(w: &[Ch]) -> u16 {
     w.windows(2).fold(0, |m, p| m | p[0].lead & p[1].cont)
 }
 
-/// The encodings that give every character of `word` the byte that Windows-1252 gives it (or,
-/// like it, none), so that decoding it in them reads as in Windows-1252; just Windows-1252
-/// when the word holds a stand-in (`?`, U+FFFD, a space), which only Windows-1252 reads as a
-/// lost byte.
-fn same_as_windows_1252(t: &Tables, word: &[Ch]) -> u16 {
-    word.iter().fold(u16::MAX, |m, ch| {
-        let same = if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
-            1
-        } else {
-            idx(ch.c).map_or(u16::MAX, |i| t.same[i])
-        };
-        m & same
-    })
+/// Of the encodings `want`, those that give every character of `word` the byte that
+/// Windows-1252 gives it (or, like it, none), so that decoding it in them reads as in
+/// Windows-1252; none when the word holds a stand-in (`?`, U+FFFD, a space), which only
+/// Windows-1252 reads as a lost byte. A character that leads or continues a sequence in no
+/// encoding (ASCII among them) has no byte in any, so only the others are looked up; the
+/// walk stops once no encoding is left.
+fn same_as_windows_1252(t: &Tables, word: &[Ch], want: u16) -> u16 {
+    let mut m = want;
+    for ch in word {
+        if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
+            return 0;
+        }
+        if ch.lead | ch.cont != 0 {
+            m &= idx(ch.c).map_or(u16::MAX, |i| t.same[i]);
+            if m == 0 {
+                break;
+            }
+        }
+    }
+    m
 }
 
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
@@ -981,7 +988,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
         // their own deeper layer (issue 3: Latin mojibake is often Windows-1252 and -1254
         // alike). `same_as_reference` checks it against decoding every encoding.
         let reuse = if encs & 1 != 0 && encs & !1 != 0 {
-            same_as_windows_1252(t, word) & encs & !1
+            same_as_windows_1252(t, word, encs & !1)
         } else {
             0
         };
