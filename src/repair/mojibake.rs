@@ -51,6 +51,9 @@ struct Tables {
     /// Per code point (minus 0x80): `lead`, `cont`, and the encodings in which the char has
     /// a byte at all, together, for [`split`]'s one load a character.
     masks: Vec<Masks>,
+    /// Per code point (minus 0x80): the encodings that give the character the same byte as
+    /// Windows-1252 does (or, like it, none).
+    same: Vec<u16>,
     /// Per code point below [`TABLE_END`], ASCII included, in blocks of 256 built the first
     /// time a character of the block is looked up: what a [`Ch`] holds besides the character,
     /// so that looking one up is one load. (All blocks at once would cost ~9M instructions a
@@ -150,11 +153,20 @@ fn tables() -> &'static Tables {
                 any: any[i],
             })
             .collect();
+        // One encoding at a time, so that the comparisons run many at once.
+        let mut same = vec![0u16; size];
+        for (e, bytes) in encode.iter().enumerate() {
+            let (bytes, b0, same) = (&bytes[..size], &encode[0][..size], &mut same[..size]);
+            for i in 0..size {
+                same[i] |= u16::from(bytes[i] == b0[i]) << e;
+            }
+        }
         Tables {
             encode,
             lead,
             cont,
             masks,
+            same,
             look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
             low,
         }
@@ -392,10 +404,22 @@ fn info(c: char) -> u32 {
     match BLOCKS.get((cp >> 8) as usize) {
         Some(block) => block.get_or_init(|| {
             let base = cp & !0xFF;
+            if uniform_block(base >> 8) {
+                return [char::from_u32(base).map_or(0, info_slow); 256];
+            }
             std::array::from_fn(|k| char::from_u32(base + k as u32).map_or(0, info_slow))
         })[(cp & 0xFF) as usize],
         None => info_slow(c),
     }
+}
+
+/// Blocks of 256 code points (by their number, `cp >> 8`) whose characters all have the same
+/// [`info`]: CJK ideographs (extension A and the unified block) and Hangul syllables, a
+/// letter of one script each. Their tables are filled from one character (issue 3: building
+/// the ~120 blocks that CJK and Korean mojibake decodes into cost ~30M instructions a process,
+/// most of the one-off cost on garbled lines). `uniform_blocks_are_uniform` checks it.
+fn uniform_block(block: u32) -> bool {
+    matches!(block, 0x34..=0x4C | 0x4E..=0x9F | 0xAC..=0xD6)
 }
 
 /// The [`Class`] bits of [`info`].
@@ -672,6 +696,13 @@ impl Ch {
 /// its own: it is no letter, so the rules for a letter after a letter skip the character after
 /// it, and it ends a run of capitals.)
 fn badness_of(w: &[Ch]) -> u32 {
+    score::<false>(w).0
+}
+
+/// [`badness_of`] and, with `PAIRS`, [`pair_mask`] of a reading, in one walk (issue 3: a
+/// second walk over every reading for its pairs cost ~30M instructions on garbled lines).
+#[inline]
+fn score<const PAIRS: bool>(w: &[Ch]) -> (u32, u16) {
     const NONE: u32 = SPACE | Class::Other as u32;
     const BAD: u32 = Class::Bad as u32;
     const RARE: u32 = Class::Rare as u32;
@@ -681,7 +712,12 @@ fn badness_of(w: &[Ch]) -> u32 {
     let mut upper_run = 0u32;
     let mut upper_non_ascii = false;
     let mut pf = NONE;
+    let (mut pairs, mut prev_lead) = (0u16, 0u16);
     for (i, ch) in w.iter().enumerate() {
+        if PAIRS {
+            pairs |= prev_lead & ch.cont;
+            prev_lead = ch.lead;
+        }
         let f = ch.f;
         let k = f & CLASS;
         if f & SCORED != 0 {
@@ -737,7 +773,7 @@ fn badness_of(w: &[Ch]) -> u32 {
         }
         pf = f;
     }
-    score
+    (score, pairs)
 }
 
 /// Repairs mojibake in one line, undoing up to four layers. Returns the number of sequences
@@ -789,6 +825,8 @@ struct Scratch {
     readings: Vec<Ch>,
     /// A reading one layer deeper, until it is kept.
     deeper: Vec<Ch>,
+    /// The word's Windows-1252 reading, for the encodings that read it alike.
+    same: Vec<Ch>,
     /// The kept readings of every word, each word's best first.
     cands: Vec<Choice>,
 }
@@ -800,6 +838,7 @@ impl Scratch {
         self.words.clear();
         self.readings.clear();
         self.deeper.clear();
+        self.same.clear();
         self.cands.clear();
     }
 
@@ -838,6 +877,7 @@ struct Word {
 }
 
 /// A reading of one word that does not read worse than the word.
+#[derive(Clone, Copy)]
 struct Choice {
     enc: usize,
     badness: u32,
@@ -861,10 +901,32 @@ struct Fixed {
 
 /// The encodings in which some character of `w` can lead a sequence and the next one
 /// continue it: what a non-"wild" decoding needs to find anything. One pass for every
-/// encoding, without a branch a character.
-#[inline]
+/// encoding, without a branch a character. ([`score`] finds it while scoring.)
+#[cfg(test)]
 fn pair_mask(w: &[Ch]) -> u16 {
     w.windows(2).fold(0, |m, p| m | p[0].lead & p[1].cont)
+}
+
+/// Of the encodings `want`, those that give every character of `word` the byte that
+/// Windows-1252 gives it (or, like it, none), so that decoding it in them reads as in
+/// Windows-1252; none when the word holds a stand-in (`?`, U+FFFD, a space), which only
+/// Windows-1252 reads as a lost byte. A character that leads or continues a sequence in no
+/// encoding (ASCII among them) has no byte in any, so only the others are looked up; the
+/// walk stops once no encoding is left.
+fn same_as_windows_1252(t: &Tables, word: &[Ch], want: u16) -> u16 {
+    let mut m = want;
+    for ch in word {
+        if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
+            return 0;
+        }
+        if ch.lead | ch.cont != 0 {
+            m &= idx(ch.c).map_or(u16::MAX, |i| t.same[i]);
+            if m == 0 {
+                break;
+            }
+        }
+    }
+    m
 }
 
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
@@ -920,43 +982,74 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
         let (encs, base) = (w.encs, w.base);
         let word = &s.chs[w.chs.0..w.chs.1];
         let c0 = s.cands.len();
+        // Encodings that give every character of the word the byte Windows-1252 gives decode
+        // it alike and score it alike, down to the deeper layer in Windows-1252: they take
+        // the Windows-1252 reading as it stood after that layer (`windows`) and try only
+        // their own deeper layer (issue 3: Latin mojibake is often Windows-1252 and -1254
+        // alike). `same_as_reference` checks it against decoding every encoding.
+        let reuse = if encs & 1 != 0 && encs & !1 != 0 {
+            same_as_windows_1252(t, word, encs & !1)
+        } else {
+            0
+        };
+        let mut windows: Option<(Choice, u16)> = None;
         for e in 0..N_ENC {
             if encs & (1 << e) == 0 {
                 continue;
             }
             let r0 = s.readings.len();
-            let Some(d1) = decode_into(t, word, e, true, &mut s.readings) else {
-                continue;
-            };
-            let mut cand = Choice {
-                enc: e,
-                badness: badness_of(&s.readings[r0..]),
-                chars: (r0, s.readings.len()),
-                n: d1.n,
-                full: d1.full,
-                all: d1.all,
-                pair: false,
+            let (mut cand, mut pairs, first_e2) = match windows {
+                Some((c, pairs)) if reuse & (1 << e) != 0 => {
+                    s.readings.extend_from_slice(&s.same);
+                    let cand = Choice {
+                        enc: e,
+                        chars: (r0, s.readings.len()),
+                        ..c
+                    };
+                    (cand, pairs, 1)
+                }
+                _ => {
+                    let Some(d1) = decode_into(t, word, e, true, &mut s.readings) else {
+                        continue;
+                    };
+                    let (badness, pairs) = score::<true>(&s.readings[r0..]);
+                    let cand = Choice {
+                        enc: e,
+                        badness,
+                        chars: (r0, s.readings.len()),
+                        n: d1.n,
+                        full: d1.full,
+                        all: d1.all,
+                        pair: false,
+                    };
+                    (cand, pairs, 0)
+                }
             };
             // One layer deeper: in Windows-1252 when it reads no worse and decodes every
             // non-ASCII character, in the same encoding only when it reads better.
-            let mut pairs = pair_mask(&s.readings[cand.chars.0..cand.chars.1]);
-            for e2 in [0, e] {
+            for e2 in [0, e].into_iter().skip(first_e2) {
                 if pairs & (1 << e2) != 0 {
                     let chars = &s.readings[cand.chars.0..cand.chars.1];
                     s.deeper.clear();
                     if let Some(d2) = decode_into(t, chars, e2, false, &mut s.deeper) {
-                        let b2 = badness_of(&s.deeper);
+                        let (b2, pairs2) = score::<true>(&s.deeper);
                         if b2 < cand.badness || (b2 == cand.badness && e2 == 0 && d2.all) {
                             s.readings.truncate(cand.chars.0);
                             s.readings.extend_from_slice(&s.deeper);
                             cand.chars.1 = s.readings.len();
                             cand.badness = b2;
                             cand.n += d2.n;
-                            pairs = pair_mask(&s.deeper);
+                            pairs = pairs2;
                         }
                     }
                 }
                 if e == 0 {
+                    if reuse != 0 {
+                        s.same.clear();
+                        s.same
+                            .extend_from_slice(&s.readings[cand.chars.0..cand.chars.1]);
+                        windows = Some((cand, pairs));
+                    }
                     break;
                 }
             }
@@ -1412,6 +1505,28 @@ mod tests {
     }
 
     #[test]
+    fn uniform_blocks_are_uniform() {
+        for block in (0..0x100).filter(|&b| uniform_block(b)) {
+            let first = char::from_u32(block << 8).map(info_slow);
+            for cp in block << 8..(block + 1) << 8 {
+                assert_eq!(char::from_u32(cp).map(info_slow), first, "U+{cp:04X}");
+            }
+        }
+    }
+
+    fn chs(s: &str) -> Vec<Ch> {
+        s.chars().map(|c| Ch::new(tables(), c)).collect()
+    }
+
+    #[test]
+    fn score_finds_the_pairs() {
+        for s in ["", "a", "Ã©", "Ã", "xÃ©yâ€™", "Ð¿Ñ€", "é", "╪¿┘ä"] {
+            let w = chs(s);
+            assert_eq!(score::<true>(&w), (badness_of(&w), pair_mask(&w)), "{s:?}");
+        }
+    }
+
+    #[test]
     fn split_cuts_words() {
         for s in [
             "",
@@ -1436,6 +1551,13 @@ mod tests {
         #[test]
         fn same_as_reference(s in line()) {
             proptest::prop_assert_eq!(fix_changed(&s), reference::fix_changed_ref(&s));
+        }
+
+        /// Scoring with the pairs gives the badness and [`pair_mask`] of separate walks.
+        #[test]
+        fn score_same_as_separate_walks(s in "[ a-zA-Z?\\u{80}-\\u{17f}\\u{2013}-\\u{2122}\\u{400}-\\u{45f}\\u{2500}-\\u{25a0}\\u{fffd}]{0,40}") {
+            let w = chs(&s);
+            proptest::prop_assert_eq!(score::<true>(&w), (badness_of(&w), pair_mask(&w)));
         }
 
         /// The one-walk split gives the pieces, masks and pairs of the per-character one.
