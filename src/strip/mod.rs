@@ -393,8 +393,10 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         }
         keep_min_share(lines, &mut verdict);
         // A headline before a kept paragraph is content (a byline or a date may stand
-        // between them).
-        for i in 0..lines.len() {
+        // between them). From the last line up, so that of two short lines before a
+        // paragraph (a site name, then the headline) only the nearer one is its headline,
+        // whether or not the model kept that one on its own.
+        for i in (0..lines.len()).rev() {
             let l = &lines[i];
             if verdict[i].score.is_some()
                 && verdict[i].rule.is_some()
@@ -404,7 +406,9 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
                 && !l.sentence
                 && (i + 1..lines.len().min(i + 4))
                     .find(|&j| verdict[j].rule.is_none())
-                    .is_some_and(|j| lines[j].is_prose())
+                    .is_some_and(|j| {
+                        lines[j].is_prose() || lines[j].sentence && lines[j].words >= 4
+                    })
             {
                 verdict[i].rule = None;
                 verdict[i].kept_by = Some("headline");
