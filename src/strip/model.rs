@@ -8,6 +8,12 @@
 //! Saabas' attribution), so `thresh explain` can say which features pushed a line out, and
 //! the removal is named after the group of the feature that pushed hardest.
 //!
+//! Besides the line and its neighbours, the features place the line on the page: the main
+//! body span ([`main_span`], the run of lines richest in prose, found in one pass) and the
+//! prose block a line is in ([`prose_blocks`]). Prose outside the span or in a small block
+//! (a teaser under "Related", a newsletter pitch, an author box) is the kept chrome that cost
+//! strip most of its precision (issue 4, session 6).
+//!
 //! The trees judge every line but sentences of four words or more (`trees_judge`), and never
 //! split on the corpus repetition features, so a line's score is its score
 //! judged alone plus the linear repetition terms ([`Model::repeat_terms`]): strip scores a
