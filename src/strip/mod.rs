@@ -12,12 +12,14 @@
 //!    a page are a listing's, and stay).
 //! 3. Corpus repetition ([`repetition`]): a short line held by [`REPEATED_MIN`] or more
 //!    unrelated documents is `repeated` (site chrome). Copies of one article count once.
-//! 4. Context rules: a widget header after the body ends it (`widget_block`); so do two
+//! 4. Context rules: a widget header after the body ends it (`widget_block`; not when a
+//!    larger block of prose than any before it follows: the body goes on); so do two
 //!    comment headers or more ("Cindy says", `comment_thread`); a name line followed by a
 //!    paragraph opening with the same name closes the article (`author_bio`).
 //! 5. The line model ([`model`]): logistic regression over the line's features and its
 //!    neighbours' (a short line next to prose is a headline; a short line in a run of short
-//!    lines is a menu), plus three shallow boosted trees for lines other than sentences of
+//!    lines is a menu) and where it stands against the page's main body span and prose
+//!    blocks (prose far from the body is a teaser or a newsletter box), plus three shallow boosted trees for lines other than sentences of
 //!    four words or more. A removal is named `model:<group>` after the feature group that
 //!    pushed hardest (tree paths credited to their split features). Guards against losing
 //!    content: a sentence of four words or more
@@ -160,6 +162,8 @@ pub struct Measured<'a> {
     base: Vec<f32>,
     /// Per line: a widget header ([`rules::widget_header`]).
     widget: Vec<bool>,
+    /// Per line: words of its prose block ([`model::prose_blocks`]).
+    block: Vec<u32>,
     /// Indexes of the comment headers ([`rules::comment_header`]), in order.
     comments: Vec<u32>,
     /// Per line: the feature that pushed the alone score down the most, and by how much
@@ -230,18 +234,22 @@ pub fn measure(text: &str) -> Measured<'_> {
     }
     let mut base = vec![f32::NAN; lines.len()];
     let mut blame = vec![(0u8, 0.0f32); lines.len()];
-    if let Some(m) = model::model() {
-        let ones = vec![1; lines.len()];
-        let prose: Vec<bool> = lines.iter().map(Line::is_prose).collect();
-        let ctx = model::DocContext::new(&lines, &ones, &prose, lang != 0);
-        for i in 0..lines.len() {
-            if rules[i].is_none() {
-                let (score, (k, c)) = m.score_and_blame(&model::features(&ctx, i));
-                base[i] = score;
-                blame[i] = (u8::try_from(k).unwrap_or(0), c);
+    let prose: Vec<bool> = lines.iter().map(Line::is_prose).collect();
+    let block = match model::model() {
+        Some(m) => {
+            let ones = vec![1; lines.len()];
+            let mut ctx = model::DocContext::new(&lines, &ones, &prose, lang != 0);
+            for i in 0..lines.len() {
+                if rules[i].is_none() {
+                    let (score, (k, c)) = m.score_and_blame(&model::features(&ctx, i));
+                    base[i] = score;
+                    blame[i] = (u8::try_from(k).unwrap_or(0), c);
+                }
             }
+            std::mem::take(&mut ctx.block)
         }
-    }
+        None => model::prose_blocks(&lines, &prose),
+    };
     let widget = lines.iter().map(rules::widget_header).collect();
     let comments = (0..lines.len())
         .filter(|&i| rules::comment_header(&lines[i]))
@@ -251,6 +259,7 @@ pub fn measure(text: &str) -> Measured<'_> {
         lines,
         words,
         lang,
+        block,
         widget,
         comments,
         rules,
@@ -315,14 +324,27 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
     let gone = |v: &[Verdict], i: usize| v[i].rule.is_some();
 
     // A widget header after the body has started ends the body, if less text follows it
-    // than came before it.
+    // than came before it, and no larger block of prose than any before it (the body goes
+    // on below a "Read more" toggle, or a shop's carousel of "Recommended for you" stands
+    // above the category's text).
     let total: u32 = lines.iter().map(|l| l.words).sum();
+    // Largest prose block from each line on.
+    let mut block_after = m.block.clone();
+    for i in (0..block_after.len().saturating_sub(1)).rev() {
+        block_after[i] = block_after[i].max(block_after[i + 1]);
+    }
+    let mut block_before = 0;
     let mut before = 0;
     let mut body = false;
     for (i, l) in lines.iter().enumerate() {
         // A repeated widget header ("Related Posts" on many sites) still ends the body.
         let open = verdict[i].rule.is_none_or(|r| r == "repeated");
-        if body && open && m.widget[i] && before * 2 > total - l.words {
+        if body
+            && open
+            && m.widget[i]
+            && before * 2 > total - l.words
+            && block_before >= block_after[i]
+        {
             for v in verdict.iter_mut().skip(i) {
                 v.rule = Some("widget_block");
             }
@@ -330,6 +352,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         }
         body |= l.is_prose() && !gone(&verdict, i);
         before += l.words;
+        block_before = block_before.max(m.block[i]);
     }
 
     // A comment thread: two comment headers or more ("Cindy says", "by jdoe ( 12 ) writes:"),
@@ -393,8 +416,10 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         }
         keep_min_share(lines, &mut verdict);
         // A headline before a kept paragraph is content (a byline or a date may stand
-        // between them).
-        for i in 0..lines.len() {
+        // between them). From the last line up, so that of two short lines before a
+        // paragraph (a site name, then the headline) only the nearer one is its headline,
+        // whether or not the model kept that one on its own.
+        for i in (0..lines.len()).rev() {
             let l = &lines[i];
             if verdict[i].score.is_some()
                 && verdict[i].rule.is_some()
@@ -404,7 +429,9 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
                 && !l.sentence
                 && (i + 1..lines.len().min(i + 4))
                     .find(|&j| verdict[j].rule.is_none())
-                    .is_some_and(|j| lines[j].is_prose())
+                    .is_some_and(|j| {
+                        lines[j].is_prose() || lines[j].sentence && lines[j].words >= 4
+                    })
             {
                 verdict[i].rule = None;
                 verdict[i].kept_by = Some("headline");
@@ -733,6 +760,29 @@ mod tests {
         assert_eq!(kept, format!("Title of a story\n{PARA}\n{PARA}\n{PARA}"));
         assert_eq!(gone.len(), 3);
         assert!(gone.iter().all(|(r, _)| *r == "widget_block"));
+    }
+
+    /// A widget header does not end the body when a larger block of prose than any before it
+    /// follows: the body goes on below a "Read more" toggle, or a shop's category text stands
+    /// below a "Recommended for you" carousel. Spanish, German and English text.
+    #[test]
+    fn widget_header_before_the_larger_prose_block_stays() {
+        let es = "El ayuntamiento aprobó el jueves el nuevo presupuesto para el año que viene.";
+        let de = "Die Arbeiten sollen im Juni beginnen und werden etwa vier Monate dauern, sagte der Bürgermeister.";
+        let text = format!(
+            "Title of a page\n{PARA}\n{PARA}\nRead more\nSofa one\nSofa two\nSofa three\nSofa four\n{es}\n{de}\n{PARA}\n{es}"
+        );
+        let (kept, gone) = run(&text);
+        assert!(!gone.iter().any(|(r, _)| *r == "widget_block"), "{gone:?}");
+        assert!(
+            kept.ends_with(&format!("{es}\n{de}\n{PARA}\n{es}")),
+            "{kept}"
+        );
+        // The same header before a smaller block (a teaser) still ends the body.
+        let text = format!("Title of a page\n{PARA}\n{PARA}\n{PARA}\nRead more\nSofa one\n{de}");
+        let (kept, gone) = run(&text);
+        assert_eq!(kept, format!("Title of a page\n{PARA}\n{PARA}\n{PARA}"));
+        assert!(gone.iter().all(|(r, _)| *r == "widget_block"), "{gone:?}");
     }
 
     /// Comments outweighing the article still go; one "X says" line alone does not start a

@@ -8,6 +8,12 @@
 //! Saabas' attribution), so `thresh explain` can say which features pushed a line out, and
 //! the removal is named after the group of the feature that pushed hardest.
 //!
+//! Besides the line and its neighbours, the features place the line on the page: the main
+//! body span ([`main_span`], the run of lines richest in prose, found in one pass) and the
+//! prose block a line is in ([`prose_blocks`]). Prose outside the span or in a small block
+//! (a teaser under "Related", a newsletter pitch, an author box) is the kept chrome that cost
+//! strip most of its precision (issue 4, session 6).
+//!
 //! The trees judge every line but sentences of four words or more (`trees_judge`), and never
 //! split on the corpus repetition features, so a line's score is its score
 //! judged alone plus the linear repetition terms ([`Model::repeat_terms`]): strip scores a
@@ -54,6 +60,13 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("short_x_page", "model:page"),
     ("repeated_x_short", "model:repeated"),
     ("in_body", "model:position"),
+    ("outside_span", "model:outside_body"),
+    ("span_distance", "model:outside_body"),
+    ("after_span", "model:outside_body"),
+    ("prose_outside_span", "model:outside_body"),
+    ("span_share", "model:page"),
+    ("prose_block", "model:block"),
+    ("prose_block_share", "model:block"),
 ];
 
 /// Number of features.
@@ -108,6 +121,14 @@ pub struct DocContext<'a> {
     pub prose_share: f32,
     /// Whether the document has a stopword language.
     pub has_lang: bool,
+    /// The main body span ([`main_span`]): first and last line (`end < start`: no prose).
+    pub span: (usize, usize),
+    /// Share of the document's words inside the span.
+    pub span_share: f32,
+    /// Per line: words of the prose block it is in (0: not a prose line; [`prose_blocks`]).
+    pub block: Vec<u32>,
+    /// Words of the document's largest prose block (at least 1).
+    pub largest_block: u32,
 }
 
 impl<'a> DocContext<'a> {
@@ -173,12 +194,26 @@ impl<'a> DocContext<'a> {
                 fwd = 0;
             }
         }
+        let span = main_span(lines, prose);
+        let in_span: u32 = lines
+            .get(span.0..=span.1)
+            .map_or(0, |s| s.iter().map(|l| l.words).sum());
+        let block = prose_blocks(lines, prose);
+        let largest_block = block.iter().copied().max().unwrap_or(0).max(1);
         DocContext {
             lines,
             repeats,
             prose,
             prose_dist,
             short_run,
+            span,
+            span_share: if total == 0 {
+                0.0
+            } else {
+                in_span as f32 / total as f32
+            },
+            block,
+            largest_block,
             first_prose: prose.iter().position(|p| *p),
             last_prose: prose.iter().rposition(|p| *p),
             prose_share: if total == 0 {
@@ -189,6 +224,80 @@ impl<'a> DocContext<'a> {
             has_lang,
         }
     }
+}
+
+/// What a line that is not prose costs the main body span, per word and per line: a
+/// paragraph of prose adds its words, a menu or a list of links between two paragraphs
+/// subtracts twice its words and two per line (tuned on wcxb-dev, out of fold:
+/// `benches/train_strip.py`).
+const SPAN_GAP_PER_WORD: i64 = 2;
+const SPAN_GAP_PER_LINE: i64 = 2;
+
+/// The main body span: the run of lines that maximises prose words minus the cost of the
+/// other lines ([`SPAN_GAP_PER_WORD`], [`SPAN_GAP_PER_LINE`]), found in one pass (the maximum
+/// subarray). Text far from it (a teaser of another article, a newsletter box, a privacy
+/// notice below the footer) is prose too, but separated from the body by chrome. First and
+/// last line, inclusive; empty (`(1, 0)`) when there is no prose.
+pub fn main_span(lines: &[Line], prose: &[bool]) -> (usize, usize) {
+    let (mut best, mut cur, mut start) = (0i64, 0i64, 0usize);
+    let mut span = (1, 0);
+    for (i, (l, &p)) in lines.iter().zip(prose).enumerate() {
+        let w = i64::from(l.words);
+        let v = if p {
+            w
+        } else if l.sentence && l.words >= 4 {
+            1
+        } else {
+            -(SPAN_GAP_PER_WORD * w + SPAN_GAP_PER_LINE)
+        };
+        if cur <= 0 {
+            cur = v;
+            start = i;
+        } else {
+            cur += v;
+        }
+        if cur > best {
+            best = cur;
+            span = (start, i);
+        }
+    }
+    span
+}
+
+/// Longest line (in words) that may stand between two prose lines of one block (a subheading,
+/// a caption).
+const BLOCK_GAP_WORDS: u32 = 12;
+
+/// Per line: the words of prose in its block, for prose lines (0 for the others). A block is a
+/// run of prose lines, where a single line of at most [`BLOCK_GAP_WORDS`] words between two
+/// of them does not break it. The body of an article is a long block; a teaser, a bio or a
+/// newsletter box stands alone.
+pub fn prose_blocks(lines: &[Line], prose: &[bool]) -> Vec<u32> {
+    let n = lines.len();
+    let mut block = vec![0u32; n];
+    let mut i = 0;
+    while i < n {
+        if !prose[i] {
+            i += 1;
+            continue;
+        }
+        let (mut k, mut sum) = (i, 0u32);
+        while k < n
+            && (prose[k] || (k + 1 < n && prose[k + 1] && lines[k].words <= BLOCK_GAP_WORDS))
+        {
+            if prose[k] {
+                sum = sum.saturating_add(lines[k].words);
+            }
+            k += 1;
+        }
+        for j in i..k {
+            if prose[j] {
+                block[j] = sum;
+            }
+        }
+        i = k;
+    }
+    block
 }
 
 /// `ln(1 + x)`; counts below 256 (nearly all of them) come from a table filled once.
@@ -240,6 +349,16 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     let title = l.words >= 2 && !l.sentence && l.caps * 10 >= l.words * 8;
     let chrome_words = l.words <= 6 && l.any_flags & (META | FORM | BYLINE | RELATIVE_TIME) != 0;
     let heads = l.words <= 15 && !l.sentence && next.is_some_and(Line::is_prose);
+    // With no span (no prose), every line is outside it, at no distance.
+    let (s0, s1) = ctx.span;
+    let outside = i < s0 || i > s1;
+    let span_dist = if s1 < s0 {
+        0
+    } else if i < s0 {
+        s0 - i
+    } else {
+        i.saturating_sub(s1)
+    };
     let b = |x: bool| x as u8 as f32;
     [
         1.0,
@@ -280,6 +399,13 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
         short * ctx.prose_share,
         ln_rep * short,
         b(!before && !after),
+        b(outside),
+        ln1p(u32::try_from(span_dist).unwrap_or(u32::MAX)),
+        b(i > ctx.span.1),
+        b(outside && ctx.prose[i]),
+        ctx.span_share,
+        ln1p(ctx.block[i]),
+        ctx.block[i] as f32 / ctx.largest_block as f32,
     ]
 }
 
@@ -756,6 +882,71 @@ leaf 14 -0.6
         assert!(parse(&text_with(&TREE.replace("leaf 12 0.2\n", ""))).is_none());
         assert!(parse(&text_with(&TREE.replace("split 3 ", "split 9 "))).is_none());
         assert!(parse(&text_with("")).is_some_and(|m| m.trees.is_empty()));
+    }
+
+    fn measured(doc: &[&str]) -> (Vec<Line<'static>>, Vec<bool>) {
+        let lines: Vec<Line<'static>> = doc
+            .iter()
+            .map(|t| Line::new(1, Box::leak(t.to_string().into_boxed_str()), 0))
+            .collect();
+        let prose = lines.iter().map(Line::is_prose).collect();
+        (lines, prose)
+    }
+
+    /// The main body span is the article's paragraphs: a teaser paragraph after a block of
+    /// links, or a newsletter box before the menu, stays outside; a short sentence next to the
+    /// body (an answer of a FAQ) is inside. English, German, Spanish and Polish bodies.
+    #[test]
+    fn main_span_is_the_body_between_the_chrome() {
+        let doc = [
+            "Newsletter: Melden Sie sich jetzt an und erhalten Sie jede Woche die besten Geschichten.",
+            "Home",
+            "Nachrichten",
+            "Sport",
+            "Kultur",
+            "Der Stadtrat hat am Donnerstag den neuen Haushalt für das kommende Jahr beschlossen.",
+            "Die Opposition kritisierte vor allem die geplanten Kürzungen bei den Schulen der Stadt.",
+            "Zwischenüberschrift",
+            "El alcalde dijo que las obras del puerto empezarán en junio y durarán cuatro meses.",
+            "Nie wiadomo jeszcze, ile będzie kosztować remont mostu nad rzeką w centrum miasta.",
+            "Wann beginnen die Arbeiten?",
+            "Related",
+            "Other story one",
+            "Other story two",
+            "Other story three",
+            "Another teaser paragraph that reads like prose but belongs to a different article.",
+        ];
+        let (lines, prose) = measured(&doc);
+        assert_eq!(main_span(&lines, &prose), (5, 10));
+        let ones = vec![1; lines.len()];
+        let ctx = DocContext::new(&lines, &ones, &prose, true);
+        let k = feature_index("outside_span");
+        let x: Vec<[f32; N]> = (0..lines.len()).map(|i| features(&ctx, i)).collect();
+        assert_eq!(x[0][k], 1.0, "newsletter box before the menu");
+        assert_eq!(x[15][k], 1.0, "teaser after the related links");
+        assert!(x[5..=10].iter().all(|x| x[k] == 0.0));
+        assert!(x[15][feature_index("span_distance")] > x[11][feature_index("span_distance")]);
+        // No prose: no span, every line outside it at no distance.
+        let (lines, prose) = measured(&["Home", "Shop", "Linen Shirt", "€45"]);
+        let (s0, s1) = main_span(&lines, &prose);
+        assert!(s1 < s0);
+        let ones = vec![1; lines.len()];
+        let ctx = DocContext::new(&lines, &ones, &prose, true);
+        assert_eq!(features(&ctx, 2)[feature_index("span_distance")], 0.0);
+        assert_eq!(features(&ctx, 2)[k], 1.0);
+    }
+
+    /// A prose block runs over single short lines (a subheading) but not over two; lines
+    /// that are not prose have none.
+    #[test]
+    fn prose_blocks_bridge_one_short_line() {
+        let p1 = "Le conseil municipal a voté jeudi le nouveau budget pour l'année prochaine.";
+        let p2 = "Rada miasta przyjęła w czwartek nowy budżet na przyszły rok po długiej debacie.";
+        let doc = [p1, "Un sous-titre", p2, "Menu", "Kontakt", p1];
+        let (lines, prose) = measured(&doc);
+        let b = prose_blocks(&lines, &prose);
+        let (w1, w2) = (lines[0].words, lines[2].words);
+        assert_eq!(b, vec![w1 + w2, 0, w1 + w2, 0, 0, w1]);
     }
 
     #[test]
