@@ -36,7 +36,7 @@
 
 use crate::config::{ClusterRule, DedupMode, KeepRule, Verify};
 use crate::doc::Sketch;
-use crate::fingerprint::{distance, jaccard, jaccard_at_least, similarity};
+use crate::fingerprint::{distance, jaccard, similarity};
 
 /// Default largest SimHash distance for a candidate pair, chosen from measurements on the
 /// labelled corpus of `benches/dedup_eval` (BENCHMARKS.md, "Dedup"): word 5-shingle Jaccard
@@ -533,6 +533,9 @@ pub fn cluster(
     let n = entries.len();
     let order = keep_order(entries, p.keep);
     let (reps, rep_of) = exact_groups(entries, &order, p.mode);
+    // The accepted pairs' exact Jaccard (`Verify::Exact`), gathered from the table jobs in
+    // any order and sorted below: what is reported does not depend on the thread count.
+    let verified: std::sync::Mutex<Vec<(u32, u32, f64)>> = Default::default();
     let accept = |i: u32, j: u32| -> bool {
         let (Some(a), Some(b)) = (&entries[i as usize], &entries[j as usize]) else {
             return false;
@@ -543,14 +546,35 @@ pub fn cluster(
             }
             Verify::Exact => {
                 let t = check.min_jaccard;
-                t <= 0.0
-                    || (similarity(&a.sketch, &b.sketch) >= t - PREFILTER_MARGIN
-                        && jaccard_at_least(sets.of(i), sets.of(j), t))
+                if t <= 0.0 {
+                    return true;
+                }
+                if similarity(&a.sketch, &b.sketch) < t - PREFILTER_MARGIN {
+                    return false;
+                }
+                let (x, y) = (sets.of(i), sets.of(j));
+                if x.is_empty() && y.is_empty() {
+                    return false;
+                }
+                let jac = jaccard(x, y);
+                if jac < t {
+                    return false;
+                }
+                // Kept for `dropped.jsonl`, so that a drop's similarity is not computed twice.
+                if let Ok(mut v) = verified.lock() {
+                    v.push((i.min(j), i.max(j), jac));
+                }
+                true
             }
         }
     };
     let mut edges = candidate_edges(entries, bands, p, &reps, &accept, runner);
-    let sets = (check.verify == Verify::Exact).then_some(sets);
+    let mut verified = verified.into_inner().unwrap_or_default();
+    verified.sort_unstable_by_key(|&(i, j, _)| (i, j));
+    let sets = (check.verify == Verify::Exact).then_some(Verified {
+        sets,
+        pairs: &verified,
+    });
     if check.cluster == ClusterRule::Components {
         // Union-find over the accepted pairs; each component keeps its first document in
         // keep order (always a representative: an exact group's first comes first).
@@ -734,11 +758,28 @@ fn candidate_edges(
 /// Entry `i`'s fate when `kept` is the document kept for it: `None` when it is kept itself
 /// (or takes no part). The similarity reported is the exact Jaccard when `sets` are given,
 /// else the sketch estimate (1 for exact duplicates).
+/// The sets, and the exact Jaccard of the pairs already verified (sorted by pair).
+#[derive(Clone, Copy)]
+struct Verified<'a> {
+    sets: Sets<'a>,
+    pairs: &'a [(u32, u32, f64)],
+}
+
+impl Verified<'_> {
+    fn jaccard(&self, i: u32, j: u32) -> f64 {
+        let key = (i.min(j), i.max(j));
+        match self.pairs.binary_search_by_key(&key, |&(a, b, _)| (a, b)) {
+            Ok(k) => self.pairs[k].2,
+            Err(_) => jaccard(self.sets.of(i), self.sets.of(j)),
+        }
+    }
+}
+
 fn duplicate(
     entries: &[Option<Entry>],
     i: u32,
     kept: u32,
-    sets: Option<Sets<'_>>,
+    sets: Option<Verified<'_>>,
 ) -> Option<Duplicate> {
     let e = entries[i as usize]?;
     if kept == i {
@@ -749,7 +790,7 @@ fn duplicate(
     let similarity = if exact {
         1.0
     } else if let Some(s) = sets {
-        rounded(jaccard(s.of(i), s.of(kept)))
+        rounded(s.jaccard(i, kept))
     } else {
         rounded(similarity(&e.sketch, &k.sketch))
     };
