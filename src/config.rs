@@ -24,7 +24,7 @@ pub enum DedupMode {
 #[serde(rename_all = "lowercase")]
 pub enum Verify {
     /// Exact Jaccard of the two documents' word 5-shingle sets (`min_jaccard`); the sets cost
-    /// 4 bytes per distinct shingle of every document.
+    /// 4 bytes per shingle of every document.
     #[default]
     Exact,
     /// The 64-byte sketches' estimate (`min_similarity`); no sets kept.

@@ -28,7 +28,9 @@
 //! clean text first, ties in input order. Exact duplicates follow the first of their group in
 //! that order; every other document joins the earliest kept document in keep order it was
 //! verified against, or, if there is none, is kept itself. So a chain A~B~C whose A and C are
-//! not alike keeps C (B is dropped for A), where connected components would drop C for A.
+//! not alike keeps C (B is dropped for A), where connected components would drop C for A;
+//! [`ClusterRule::Components`] (`--cluster components`) does that instead: union-find over
+//! the verified pairs, each component keeping its first document in keep order.
 //! Every dropped document names its kept copy, the Hamming distance and the exact Jaccard
 //! (or the sketch estimate with `--verify sketch`) between the two. The result depends only
 //! on the fingerprints, their order and the options, never on threads. [`dedup`] (connected

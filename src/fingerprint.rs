@@ -7,9 +7,9 @@
 //! * `sketch`: a 64-byte one-permutation b-bit MinHash over word 5-shingles, kept per
 //!   document to estimate shingle Jaccard when a candidate pair is verified ([`similarity`]).
 //! * `bands`: only with `--dedup minhash`: LSH band hashes of a `bands × rows` MinHash.
-//! * `shingles`: the set of word 5-shingles, as sorted, deduplicated 32-bit hashes
-//!   ([`shingle_set`]): what dedup's exact verification compares ([`jaccard`]). 4 bytes per
-//!   distinct shingle, about 4 bytes per word of clean text.
+//! * `shingles`: the word 5-shingles as 32-bit hashes in text order ([`shingle_set`]): what
+//!   dedup's exact verification compares ([`jaccard`], over the distinct keys). 4 bytes per
+//!   shingle, about 4 bytes per word of clean text.
 //!
 //! Normalization: lowercase; every ASCII digit becomes `0` (as datatrove's); every run of
 //! characters that are not letters or digits becomes one separator. Each normalized word is
@@ -706,7 +706,7 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
 /// same holds for two shingles of one document merging (n²/2³³). So the exact check decides
 /// differently from one on the shingle strings only for a pair that is within 1/n of the
 /// threshold *and* has a chance agreement: about one decision in 10⁶ verified pairs. Half the
-/// memory of 64-bit keys, which is what the sets cost (4 bytes per distinct shingle).
+/// memory of 64-bit keys, which is what the sets cost (4 bytes per shingle).
 #[inline]
 fn set_key(h: u64) -> u32 {
     (h >> 32) as u32

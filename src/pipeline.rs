@@ -13,8 +13,8 @@
 //! thread count), and strip then reads the counts. Without it each document is judged alone.
 //!
 //! Memory: the documents of a run are held until they are written (about the size of the
-//! input text, plus fingerprints: about 130 bytes a document and its word 5-shingle set, 4
-//! bytes per distinct shingle, roughly 4 bytes per word or 0.7 × the clean text). For corpora
+//! input text, plus fingerprints: about 130 bytes a document and its word 5-shingle keys, 4
+//! bytes per shingle, roughly 4 bytes per word or 0.7 × the clean text). For corpora
 //! larger than memory, shard the input and use several runs.
 
 use crate::config::Config;
