@@ -1021,13 +1021,22 @@ mod tests {
         keep: KeepRule,
         t: f64,
     ) -> Vec<Option<(usize, f64)>> {
+        run_cluster_with(entries, sets, keep, &exact_check(t))
+    }
+
+    fn run_cluster_with(
+        entries: &[Option<Entry>],
+        sets: &[Vec<u32>],
+        keep: KeepRule,
+        check: &Check,
+    ) -> Vec<Option<(usize, f64)>> {
         let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
         cluster(
             entries,
             Bands::NONE,
             Sets(&views),
             &params(DedupMode::Near, 3, keep),
-            &exact_check(t),
+            check,
             &sequential,
         )
         .iter()
@@ -1045,39 +1054,17 @@ mod tests {
         let got = run_cluster(&entries, &sets, KeepRule::First, 0.8);
         assert_eq!(got, vec![None, Some((0, 0.9)), None]);
         // `--cluster components` chains: C goes with A, reporting their real similarity.
-        let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
-        let components = cluster(
-            &entries,
-            Bands::NONE,
-            Sets(&views),
-            &params(DedupMode::Near, 3, KeepRule::First),
-            &Check {
-                cluster: ClusterRule::Components,
-                ..exact_check(0.8)
-            },
-            &sequential,
-        );
-        let got: Vec<_> = components
-            .iter()
-            .map(|d| d.map(|d| (d.of, d.similarity)))
-            .collect();
+        let components = Check {
+            cluster: ClusterRule::Components,
+            ..exact_check(0.8)
+        };
+        let got = run_cluster_with(&entries, &sets, KeepRule::First, &components);
         assert_eq!(got, vec![None, Some((0, 0.9)), Some((0, 0.79))]);
         // Keep the longest: B (length 30) keeps both, A and C via B.
         let (long, _) = with_sets(&[(0, 100), (5, 105), (12, 112)], &[10, 30, 10]);
-        let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
-        let by_len = cluster(
-            &long,
-            Bands::NONE,
-            Sets(&views),
-            &params(DedupMode::Near, 3, KeepRule::Longest),
-            &Check {
-                cluster: ClusterRule::Components,
-                ..exact_check(0.8)
-            },
-            &sequential,
-        );
+        let by_len = run_cluster_with(&long, &sets, KeepRule::Longest, &components);
         assert_eq!(
-            by_len.iter().map(|d| d.map(|d| d.of)).collect::<Vec<_>>(),
+            by_len.iter().map(|d| d.map(|d| d.0)).collect::<Vec<_>>(),
             vec![Some(1), None, Some(1)]
         );
         // Connected components (strip's content clusters) do chain.
