@@ -8,6 +8,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use thresh::config::{DedupMode, Format, KeepRule};
+use thresh::pipeline::Messages as _;
 use thresh::repair::{self, Entities};
 
 #[derive(Parser)]
@@ -417,6 +418,14 @@ fn dedup(a: DedupCmdArgs) -> anyhow::Result<()> {
     check.inputs = a.inputs.clone();
     check.validate()?;
     let msgs = Stderr { bar: None };
+    if (a.dedup.bands, a.dedup.rows) != (thresh::dedup::DEFAULT_BANDS, thresh::dedup::DEFAULT_ROWS)
+    {
+        // The band hashes are computed when fingerprinting; say so rather than ignore it.
+        msgs.warn(
+            "--bands and --rows take effect in `thresh fingerprint --dedup minhash`; \
+             thresh dedup uses the bands its signature files were made with",
+        );
+    }
     let s = thresh::pipeline::dedup_run(
         &a.inputs,
         &cfg.dedup_params(),

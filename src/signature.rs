@@ -22,8 +22,10 @@
 //! bytes per 5-shingle (about 4 bytes per word of clean text) with sets: exact
 //! verification needs the sets, so that two-phase dedup decides exactly as a single run.
 //!
-//! Version 2 (issue 5, exact verification) added the sets; version 1 files are refused with a
-//! message to fingerprint again.
+//! Version 2 (issue 5, exact verification) added the sets; version 3 is the same layout with
+//! fingerprints of the version-2 word hash ([`crate::fingerprint::WordHasher`]), which differ
+//! from version 2's for the same text. Files of another version are refused with a message to
+//! fingerprint again.
 
 use crate::dedup::Entry;
 use crate::doc::Sketch;
@@ -33,7 +35,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub const MAGIC: &[u8; 8] = b"THRSHSIG";
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Extension of signature files.
 pub const EXT: &str = "thsig";
 
@@ -358,6 +360,11 @@ mod tests {
         v1[8..12].copy_from_slice(&1u32.to_le_bytes());
         let err = from_bytes(&v1, Path::new("x")).expect_err("v1").to_string();
         assert!(err.contains("version 1"), "{err}");
+        // So is version 2 (the same layout, fingerprints of the old word hash).
+        let mut v2 = b.clone();
+        v2[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let err = from_bytes(&v2, Path::new("x")).expect_err("v2").to_string();
+        assert!(err.contains("version 2"), "{err}");
         // Keys in text order, repeats included, round-trip as they are.
         let mut any = shard.clone();
         any.sets = true;

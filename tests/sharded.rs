@@ -108,7 +108,9 @@ fn two_phase_equals_single_run(dedup_args: &[&str]) {
     ] {
         let mut a = vec!["fingerprint", shard, "-o", "sig"];
         if minhash {
-            a.extend(["--dedup", "minhash"]);
+            // The band shape is fixed when fingerprinting: the same as the single run's.
+            let at = dedup_args.iter().position(|&x| x == "--dedup").unwrap_or(0);
+            a.extend(&dedup_args[at..]);
         }
         if dedup_args.contains(&"sketch") {
             a.extend(["--verify", "sketch"]);

@@ -632,25 +632,63 @@ pub fn normalize_only(doc: &mut Doc) {
 }
 
 /// The text with every line trimmed and blank lines dropped; `None` when that is the text
-/// as it is (most texts: checked in one pass, without building a copy).
+/// as it is (most texts: checked in one pass, without building a copy). One pass over the
+/// lines: the copy starts at the first line that changes, with the lines before it at once.
 fn layout_normalized(text: &str) -> Option<String> {
-    let tidy = text
-        .split('\n')
-        .all(|l| !l.is_empty() && features::trim(l).len() == l.len());
-    if tidy {
-        return None;
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut start = 0;
+    loop {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+        let line = &text[start..end];
+        let t = features::trim(line);
+        match &mut out {
+            None if t.is_empty() || t.len() != line.len() => {
+                // The lines before this one are kept as they are, newlines included.
+                let mut o = String::with_capacity(text.len());
+                o.push_str(&text[..start.saturating_sub(1)]);
+                if !t.is_empty() {
+                    if !o.is_empty() {
+                        o.push('\n');
+                    }
+                    o.push_str(t);
+                }
+                out = Some(o);
+            }
+            Some(o) if !t.is_empty() => {
+                if !o.is_empty() {
+                    o.push('\n');
+                }
+                o.push_str(t);
+            }
+            _ => {}
+        }
+        if end == bytes.len() {
+            return out;
+        }
+        start = end + 1;
     }
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(features::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    Some(lines.join("\n"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass normalization equals trimming every line and joining the non-blank
+        /// ones (`None`: that is the text itself).
+        #[test]
+        fn layout_normalization_equals_split_trim_join(
+            s in "([a-z.]{1,6}|[ \t\n]|\u{a0}|é){0,40}"
+        ) {
+            let want: Vec<&str> = s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect();
+            let want = want.join("\n");
+            match layout_normalized(&s) {
+                None => proptest::prop_assert_eq!(&s, &want),
+                Some(got) => proptest::prop_assert_eq!(&got, &want),
+            }
+        }
+    }
 
     #[test]
     fn layout_normalization_trims_and_drops_blank_lines_only() {
