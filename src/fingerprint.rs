@@ -301,22 +301,39 @@ impl WordHasher {
 /// step by byte-parallel range tests into a 64-bit mask of its letters and digits; each run
 /// of set bits (found with `trailing_zeros`) is a piece of a word, normalized and fed to the
 /// [`WordHasher`] eight bytes a step, and a clear bit after a run ends the word. A word that
-/// runs past the block stays open into the next one. A block with any other byte goes
-/// character by character ([`word_hashes_scalar`]). Both paths feed the same hasher, so the
+/// runs past the block stays open into the next one. A block whose other bytes are all
+/// common separator characters (no-break space, curly quotes, dashes: [`separator_chars`])
+/// stays on this path; any other block goes character by character ([`word_hashes_scalar`]). Both paths feed the same hasher, so the
 /// hashes do not depend on where blocks fall (a property test compares them on random text).
 pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
     let bytes = text.as_bytes();
     let mut w = WordHasher::new();
     let mut i = 0;
+    // Bytes at the start of the block that belong to a separator character checked in the
+    // block before (it ran past the block's end).
+    let mut skip = 0usize;
     while let Some(block) = bytes.get(i..i + 64) {
         let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
-        let Some(alnum) = ascii_alnum_mask(block) else {
-            // Not ASCII: character by character to the first character boundary past the block.
-            i = word_hashes_scalar(text, i, i + 64, &mut w, out);
-            continue;
-        };
+        let (alnum, high) = block_masks(block);
+        let high = high & (!0u64 << skip);
+        if high != 0 {
+            match separator_chars(bytes, i, high) {
+                Some(past) => skip = past,
+                None => {
+                    // Letters outside ASCII (or other characters): character by character to
+                    // the first character boundary past the block.
+                    i = word_hashes_scalar(text, i + skip, i + 64, &mut w, out);
+                    skip = 0;
+                    continue;
+                }
+            }
+        } else {
+            skip = 0;
+        }
         if alnum & 1 == 0 {
-            out.extend(w.end());
+            if let Some(h) = w.end() {
+                out.push(h);
+            }
         }
         let mut m = alnum;
         while m != 0 {
@@ -334,14 +351,51 @@ pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
                 out.push(WordHasher::one_chunk(normalize_alnum(x, run)));
             } else {
                 feed_alnum(&mut w, bytes, i + s, run);
-                out.extend(w.end());
+                if let Some(h) = w.end() {
+                    out.push(h);
+                }
             }
             m &= !0u64 << e;
         }
         i += 64;
     }
-    word_hashes_scalar(text, i, bytes.len(), &mut w, out);
-    out.extend(w.end());
+    word_hashes_scalar(text, i + skip, bytes.len(), &mut w, out);
+    if let Some(h) = w.end() {
+        out.push(h);
+    }
+}
+
+/// Whether the bytes at `high` (a mask of the non-ASCII bytes of the 64-byte block at
+/// `start`) are all characters that separate words and are common in running text: the
+/// Latin-1 punctuation, symbols and no-break space (U+0080–U+00BF but for ª, º, µ and the
+/// superscript digits and fractions, which are letters or digits), and General Punctuation
+/// (U+2000–U+206F: spaces, dashes, curly quotes, ellipsis, bullets, none a letter or
+/// digit). Then the block's words are its ASCII runs and it stays on the fast path.
+/// Returns how many bytes of the last character lie past the block (0–2); `None` for
+/// anything else.
+#[inline]
+fn separator_chars(bytes: &[u8], start: usize, mut high: u64) -> Option<usize> {
+    let mut past = 0;
+    while high != 0 {
+        let p = high.trailing_zeros() as usize;
+        let at = |k: usize| bytes.get(start + p + k).copied().unwrap_or(0);
+        let len = match (at(0), at(1), at(2)) {
+            (0xC2, b @ 0x80..=0xBF, _)
+                if !matches!(b, 0xAA | 0xB2 | 0xB3 | 0xB5 | 0xB9 | 0xBA | 0xBC..=0xBE) =>
+            {
+                2
+            }
+            (0xE2, 0x80, 0x80..=0xBF) | (0xE2, 0x81, 0x80..=0xAF) => 3,
+            _ => return None,
+        };
+        let end = p + len;
+        if end >= 64 {
+            past = end - 64;
+            break;
+        }
+        high &= !0u64 << end;
+    }
+    Some(past)
 }
 
 /// The bytes `start..end` of `text` (rounded up to a character boundary) character by
@@ -359,7 +413,9 @@ fn word_hashes_scalar(
     while i < end {
         let c = ASCII_CLASS[bytes[i] as usize];
         if c == 0 {
-            out.extend(w.end());
+            if let Some(h) = w.end() {
+                out.push(h);
+            }
             i += 1;
         } else if c != 0xFF {
             // A run of ASCII letters and digits in one pass.
@@ -372,7 +428,9 @@ fn word_hashes_scalar(
             if ch.is_alphanumeric() {
                 w.char(ch);
             } else {
-                out.extend(w.end());
+                if let Some(h) = w.end() {
+                    out.push(h);
+                }
             }
         }
     }
@@ -393,23 +451,26 @@ fn load8(bytes: &[u8], at: usize) -> u64 {
     }
 }
 
-/// Bit k set when byte k of the block is an ASCII letter or digit; `None` when the block has
-/// a byte outside ASCII.
+/// Two masks of a 64-byte block: bit k set when byte k is an ASCII letter or digit, and bit
+/// k set when byte k is not ASCII.
 #[inline(always)]
-fn ascii_alnum_mask(block: &[u8; 64]) -> Option<u64> {
+fn block_masks(block: &[u8; 64]) -> (u64, u64) {
+    // The high bit of each byte, gathered into 8 bits (byte k → bit k).
+    let gather = |v: u64| ((v >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+    let mut alnum = 0u64;
     let mut high = 0u64;
-    let mut mask = 0u64;
     for (c, chunk) in block.chunks_exact(8).enumerate() {
         let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        high |= x;
+        let ascii = !x & HI;
+        // Bytes of 0x80 and above never borrow here (see `bytes_at_least`), and `ascii`
+        // clears them.
         let lower = x | (LO * 0x20);
         let letter = bytes_at_least(lower, b'a') & !bytes_at_least(lower, b'z' + 1);
         let digit = bytes_at_least(x, b'0') & !bytes_at_least(x, b'9' + 1);
-        // The high bit of each byte, gathered into 8 bits (byte k → bit k).
-        let bits = (((letter | digit) >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
-        mask |= bits << (8 * c);
+        alnum |= gather((letter | digit) & ascii) << (8 * c);
+        high |= gather(x & HI) << (8 * c);
     }
-    (high & HI == 0).then_some(mask)
+    (alnum, high)
 }
 
 /// The normalized form of `n` ASCII letters and digits (the low `n` bytes of `x`, the others
@@ -1136,7 +1197,8 @@ mod tests {
                 prop_oneof![
                     30 => "[a-zA-Z0-9 .,:'\n-]{1,12}",
                     4 => "[a-z]{9,20}|[0-9]{8,17}",
-                    1 => "é|İ|ß|中|\u{a0}",
+                    1 => "é|İ|ß|中|ª|µ|²|½|\u{2071}",
+                    3 => "\u{a0}|’|“|…|—|©|»|\u{200b}",
                 ],
                 0..60,
             )
