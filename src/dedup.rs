@@ -342,9 +342,39 @@ pub fn table_pairs(
     ids: &[u32],
     mut emit: impl FnMut(u32, u32, u32),
 ) {
+    let tk = plan.table_key(t);
+    if plan.key_bits <= SMALL_KEY_BITS {
+        // Keys of up to 12 bits: one counting sort, each key computed once; the counts then
+        // mark where each key's bucket ends.
+        let keys: Vec<u16> = simhashes.iter().map(|&h| tk.of(h) as u16).collect();
+        let mut ends = vec![0u32; 1 << plan.key_bits];
+        for &k in &keys {
+            ends[k as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in ends.iter_mut() {
+            let x = *c;
+            *c = sum;
+            sum += x;
+        }
+        let mut hs = vec![0u64; simhashes.len()];
+        let mut is = vec![0u32; ids.len()];
+        for ((&k, &h), &i) in keys.iter().zip(simhashes).zip(ids) {
+            let at = &mut ends[k as usize];
+            hs[*at as usize] = h;
+            is[*at as usize] = i;
+            *at += 1;
+        }
+        let mut start = 0;
+        for &end in &ends {
+            let end = end as usize;
+            bucket_pairs(plan, t, &hs[start..end], &is[start..end], &mut emit);
+            start = end;
+        }
+        return;
+    }
     let mut hs = simhashes.to_vec();
     let mut is = ids.to_vec();
-    let tk = plan.table_key(t);
     let key = |h: u64| tk.of(h);
     radix_sort_by(&mut hs, &mut is, plan.key_bits, key);
     let mut start = 0;
@@ -354,18 +384,27 @@ pub fn table_pairs(
         while end < hs.len() && key(hs[end]) == k0 {
             end += 1;
         }
-        for a in start..end {
-            let (ha, ia) = (hs[a], is[a]);
-            for b in a + 1..end {
-                let x = ha ^ hs[b];
-                let d = x.count_ones();
-                if d <= plan.k && plan.first_table(plan.agreeing_blocks(x)) == Some(t) {
-                    let ib = is[b];
-                    emit(ia.min(ib), ia.max(ib), d);
-                }
+        bucket_pairs(plan, t, &hs[start..end], &is[start..end], &mut emit);
+        start = end;
+    }
+}
+
+/// Table keys of at most this many bits are sorted in one counting pass (4,096 counters);
+/// wider ones by 8-bit radix passes.
+const SMALL_KEY_BITS: u32 = 12;
+
+/// The pairs of one bucket (fingerprints sharing table `t`'s key) within `plan.k` bits whose
+/// first agreeing table is `t`.
+#[inline]
+fn bucket_pairs(plan: &Plan, t: u32, hs: &[u64], is: &[u32], emit: &mut impl FnMut(u32, u32, u32)) {
+    for (a, (&ha, &ia)) in hs.iter().zip(is).enumerate() {
+        for (&hb, &ib) in hs[a + 1..].iter().zip(&is[a + 1..]) {
+            let x = ha ^ hb;
+            let d = x.count_ones();
+            if d <= plan.k && plan.first_table(plan.agreeing_blocks(x)) == Some(t) {
+                emit(ia.min(ib), ia.max(ib), d);
             }
         }
-        start = end;
     }
 }
 
