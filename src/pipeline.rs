@@ -380,8 +380,19 @@ impl Phases {
 
 fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut phases = Phases::default();
+    // Without strip nothing waits for the whole corpus before the fingerprint: each document
+    // is finished (layout normalization, fingerprint) as soon as it is repaired, in the same
+    // parallel pass as reading, while its text is still in cache.
+    let prepare_and_finish = |it: Item| {
+        it.and_then(|raw| prepare(raw, cfg)).map(|mut doc| {
+            if !cfg.strip {
+                finish(&mut doc, cfg, None);
+            }
+            doc
+        })
+    };
     let ((mut done, bytes_in), ()) = rayon::join(
-        || read_all(cfg, &|it: Item| it.and_then(|raw| prepare(raw, cfg))),
+        || read_all(cfg, &prepare_and_finish),
         || {
             if cfg.strip {
                 strip::warm_up();
@@ -457,12 +468,10 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 _ => msgs.progress_inc(),
             });
     } else {
-        done.par_iter_mut().for_each(|d| {
-            if let Ok(doc) = d {
-                finish(doc, cfg, None);
-            }
+        // Finished while reading (above).
+        for _ in &done {
             msgs.progress_inc();
-        });
+        }
     }
 
     phases.lap("strip_judge");
