@@ -24,7 +24,9 @@
 //! encoding the work is one table load a character and a UTF-8 check as the bytes are
 //! written, which stops at the first byte that does not fit.
 
-use super::{info, rules, seq_len, tables, Caps, Class, Tables, CLASS, NOTHING};
+use super::{
+    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Tables, CLASS, LOST, NOTHING,
+};
 
 /// What the whole-line test says of one line.
 pub(super) enum Whole {
@@ -166,7 +168,15 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
         }
         let (cp, len) = char_at(b, i, c);
         i += len;
-        let m = t.masks.get((cp as usize).wrapping_sub(0x80))?;
+        let Some(m) = t.masks.get((cp as usize).wrapping_sub(0x80)) else {
+            // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]).
+            all &= if cp == 0xFFFD { 1 } else { 0 };
+            if all == 0 {
+                return None;
+            }
+            prev_lead = 0;
+            continue;
+        };
         all &= m.any;
         if all == 0 {
             return None;
@@ -194,73 +204,121 @@ struct Reading {
 /// them). `None` as soon as a character has no byte or the bytes stop being UTF-8, so a wrong
 /// encoding is seldom read far. One table load a character, and one more a decoded non-ASCII
 /// character.
+///
+/// With `wild` (Windows-1252), stand-ins are read inside a sequence as the word-by-word pass
+/// reads them ([`super::decode_seq`]): a space for a no-break space, and one `?` or U+FFFD a
+/// sequence for a lost byte, filled in with the first of [`LOST`] that gives a [`common`]
+/// character, else U+FFFD when any fits at all.
 #[inline(never)]
-fn encode(t: &Tables, enc: &[u8], line: &[u8], out: &mut Vec<u8>) -> Option<Reading> {
+fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) -> Option<Reading> {
     const BAD: u32 = Class::Bad as u32;
     out.clear();
     out.reserve(line.len());
-    // The UTF-8 sequence being read: bytes still wanted, its lead byte until the second byte
-    // is checked, its code point so far.
-    let (mut need, mut lead, mut cp) = (0u32, 0u8, 0u32);
+    // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
+    // byte is (0: none), and its code point so far.
+    let (mut seq, mut len, mut have, mut lost_at) = ([0u8; 4], 0usize, 0usize, 0usize);
+    let mut cp = 0u32;
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
     let mut i = 0;
     while i < line.len() {
         let c = line[i];
-        if c < 0x80 {
-            if need != 0 {
-                return None;
-            }
-            out.push(c);
-            prev_lead = 0;
+        let byte = if c < 0x80 {
             i += 1;
-            continue;
-        }
-        // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
-        let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
-        let (x, len) = if c < 0xE0 {
-            (usize::from(c & 0x1F) << 6 | low(1), 2)
+            if have == 0 {
+                out.push(c);
+                prev_lead = 0;
+                continue;
+            }
+            match c {
+                b' ' if wild => 0xA0,
+                b'?' if wild && lost_at == 0 => {
+                    lost_at = have;
+                    0
+                }
+                _ => return None,
+            }
         } else {
-            (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
+            // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
+            let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
+            let (x, w) = if c < 0xE0 {
+                (usize::from(c & 0x1F) << 6 | low(1), 2)
+            } else {
+                (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
+            };
+            i += w;
+            match enc.get(x.wrapping_sub(0x80)) {
+                Some(&b) => b,
+                None if x == 0xFFFD && wild && have != 0 && lost_at == 0 => {
+                    lost_at = have;
+                    0
+                }
+                None => return None,
+            }
         };
-        i += len;
-        let byte = *enc.get(x.wrapping_sub(0x80))?;
-        out.push(byte);
-        if need == 0 {
-            need = match byte {
-                0xC2..=0xDF => 1,
-                0xE0..=0xEF => 2,
-                0xF0..=0xF4 => 3,
+        if have == 0 {
+            len = match byte {
+                0xC2..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF4 => 4,
                 _ => return None,
             };
-            lead = byte;
-            cp = u32::from(byte) & (0x3F >> need);
-            continue;
-        }
-        if byte & 0xC0 != 0x80 {
-            return None;
-        }
-        // The second byte also rules out overlong forms, surrogates and code points beyond
-        // U+10FFFF ([`super::seq_len`]).
-        if lead != 0 {
-            seq_len(lead, byte)?;
-            lead = 0;
-        }
-        cp = cp << 6 | u32::from(byte & 0x3F);
-        need -= 1;
-        if need == 0 {
-            if cp >= 0xA0 && flags_of(t, cp) & CLASS == BAD {
+            cp = u32::from(byte) & (0x7F >> len);
+        } else if lost_at != have {
+            if byte & 0xC0 != 0x80 {
                 return None;
             }
-            n += 1;
-            let m = t.masks.get((cp as usize).wrapping_sub(0x80));
-            pairs |= prev_lead & m.map_or(0, |m| m.cont);
-            prev_lead = m.map_or(0, |m| m.lead);
+            // The second byte also rules out overlong forms, surrogates and code points
+            // beyond U+10FFFF.
+            if have == 1 {
+                seq_len(seq[0], byte)?;
+            }
+            cp = cp << 6 | u32::from(byte & 0x3F);
         }
+        seq[have] = byte;
+        out.push(byte);
+        have += 1;
+        if have < len {
+            continue;
+        }
+        let d = if lost_at == 0 {
+            char::from_u32(cp)?
+        } else {
+            let d = fill_lost(&mut seq[..len], lost_at)?;
+            out.truncate(out.len() - len);
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(d.encode_utf8(&mut buf).as_bytes());
+            d
+        };
+        (have, lost_at) = (0, 0);
+        let cp = d as u32;
+        if cp >= 0xA0 && flags_of(t, cp) & CLASS == BAD {
+            return None;
+        }
+        n += 1;
+        let m = t.masks.get((cp as usize).wrapping_sub(0x80));
+        pairs |= prev_lead & m.map_or(0, |m| m.cont);
+        prev_lead = m.map_or(0, |m| m.lead);
     }
-    (need == 0).then_some(Reading {
+    (have == 0).then_some(Reading {
         n,
         pair: pairs != 0,
     })
+}
+
+/// The character of a sequence whose byte at `lost_at` was lost: the first of [`LOST`] that
+/// gives a [`common`] one, else U+FFFD when any gives a character at all.
+fn fill_lost(seq: &mut [u8], lost_at: usize) -> Option<char> {
+    let mut any = false;
+    for &b in &LOST {
+        seq[lost_at] = b;
+        if let Some(d) = utf8_char(seq) {
+            if common(d) {
+                return Some(d);
+            }
+            any = true;
+        }
+    }
+    any.then_some('\u{FFFD}')
 }
 
 /// The whole-line test of one pass. See the module docs. `deeper`: a previous pass changed
@@ -287,7 +345,7 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
         if encs & (1 << e) == 0 {
             continue;
         }
-        let Some(n) = encode(t, enc, line.as_bytes(), &mut s.bytes) else {
+        let Some(n) = encode(t, enc, e == 0, line.as_bytes(), &mut s.bytes) else {
             continue;
         };
         let Some((best_bad, _)) = best else {
