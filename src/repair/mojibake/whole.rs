@@ -212,8 +212,12 @@ struct Reading {
 #[inline(never)]
 fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) -> Option<Reading> {
     const BAD: u32 = Class::Bad as u32;
+    // A reading is never longer than its line: a character gives one byte, and a lost byte
+    // filled in gives at most three for a sequence of at least three bytes of the line.
     out.clear();
-    out.reserve(line.len());
+    out.resize(line.len(), 0);
+    let buf = out.as_mut_slice();
+    let mut j = 0;
     // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
     // byte is (0: none), and its code point so far.
     let (mut seq, mut len, mut have, mut lost_at) = ([0u8; 4], 0usize, 0usize, 0usize);
@@ -225,7 +229,8 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) ->
         let byte = if c < 0x80 {
             i += 1;
             if have == 0 {
-                out.push(c);
+                *buf.get_mut(j)? = c;
+                j += 1;
                 prev_lead = 0;
                 continue;
             }
@@ -275,7 +280,8 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) ->
             cp = cp << 6 | u32::from(byte & 0x3F);
         }
         seq[have] = byte;
-        out.push(byte);
+        *buf.get_mut(j)? = byte;
+        j += 1;
         have += 1;
         if have < len {
             continue;
@@ -284,22 +290,36 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) ->
             char::from_u32(cp)?
         } else {
             let d = fill_lost(&mut seq[..len], lost_at)?;
-            out.truncate(out.len() - len);
-            let mut buf = [0u8; 4];
-            out.extend_from_slice(d.encode_utf8(&mut buf).as_bytes());
+            j -= len;
+            let k = d.len_utf8();
+            d.encode_utf8(buf.get_mut(j..j + k)?);
+            j += k;
             d
         };
         (have, lost_at) = (0, 0);
         let cp = d as u32;
-        if cp >= 0xA0 && flags_of(t, cp) & CLASS == BAD {
+        // What the next pass asks of the character: is it noise, and may it lead or
+        // continue a sequence. One load in the two-byte range.
+        let (f, lead, cont) = match t.low.get(cp as usize) {
+            Some(l) => (l.f, l.lead, l.cont),
+            None => {
+                let m = t.masks.get((cp as usize).wrapping_sub(0x80));
+                let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
+                (flags_of(t, cp), lead, cont)
+            }
+        };
+        if cp >= 0xA0 && f & CLASS == BAD {
             return None;
         }
         n += 1;
-        let m = t.masks.get((cp as usize).wrapping_sub(0x80));
-        pairs |= prev_lead & m.map_or(0, |m| m.cont);
-        prev_lead = m.map_or(0, |m| m.lead);
+        pairs |= prev_lead & cont;
+        prev_lead = lead;
     }
-    (have == 0).then_some(Reading {
+    if have != 0 {
+        return None;
+    }
+    out.truncate(j);
+    Some(Reading {
         n,
         pair: pairs != 0,
     })
