@@ -43,10 +43,10 @@ pub(super) enum Whole {
 /// Buffers reused from line to line.
 #[derive(Default)]
 pub(super) struct WholeScratch {
-    /// The line's bytes in the encoding being tried.
-    bytes: Vec<u8>,
-    /// The best reading so far, as bytes.
-    best: Vec<u8>,
+    /// The reading in the encoding being tried.
+    bytes: String,
+    /// The best reading so far.
+    best: String,
 }
 
 impl WholeScratch {
@@ -64,21 +64,6 @@ fn flags_of(t: &Tables, cp: u32) -> u32 {
     match t.low.get(cp as usize) {
         Some(l) => l.f,
         None => char::from_u32(cp).map_or(0, info),
-    }
-}
-
-/// The code point and length of the UTF-8 sequence at `b[i]`, a lead byte of a `str`
-/// (so the sequence is well formed and complete).
-#[inline(always)]
-fn char_at(b: &[u8], i: usize, lead: u8) -> (u32, usize) {
-    let low = |k: usize| u32::from(b.get(i + k).map_or(0, |x| x & 0x3F));
-    match lead {
-        0..=0xDF => (u32::from(lead & 0x1F) << 6 | low(1), 2),
-        0xE0..=0xEF => (u32::from(lead & 0x0F) << 12 | low(1) << 6 | low(2), 3),
-        _ => (
-            u32::from(lead & 0x07) << 18 | low(1) << 12 | low(2) << 6 | low(3),
-            4,
-        ),
     }
 }
 
@@ -166,9 +151,14 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
             i += 1;
             continue;
         }
-        let (cp, len) = char_at(b, i, c);
+        let low = |k: usize| b.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
+        let (cp, len) = match c {
+            0..=0xDF => (usize::from(c & 0x1F) << 6 | low(1), 2),
+            0xE0..=0xEF => (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3),
+            _ => return None,
+        };
         i += len;
-        let Some(m) = t.masks.get((cp as usize).wrapping_sub(0x80)) else {
+        let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
             // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]).
             all &= if cp == 0xFFFD { 1 } else { 0 };
             if all == 0 {
@@ -198,8 +188,8 @@ struct Reading {
     pair: bool,
 }
 
-/// The bytes of `line` (a `str`) in the encoding whose byte table is `enc`, into `out`, when
-/// they are well-formed UTF-8 whose characters are none of class Bad ([`super::Class`]:
+/// The text that the bytes of `line` (a `str`) in the encoding whose byte table is `enc` are
+/// in UTF-8, into `out`, when they are well-formed UTF-8 whose characters are none of class Bad ([`super::Class`]:
 /// private use, decoding noise) but C1 controls (a layer of mojibake under another holds
 /// them). `None` as soon as a character has no byte or the bytes stop being UTF-8, so a wrong
 /// encoding is seldom read far. One table load a character, and one more a decoded non-ASCII
@@ -210,14 +200,10 @@ struct Reading {
 /// sequence for a lost byte, filled in with the first of [`LOST`] that gives a [`common`]
 /// character, else U+FFFD when any fits at all.
 #[inline(never)]
-fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) -> Option<Reading> {
+fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut String) -> Option<Reading> {
     const BAD: u32 = Class::Bad as u32;
-    // A reading is never longer than its line: a character gives one byte, and a lost byte
-    // filled in gives at most three for a sequence of at least three bytes of the line.
     out.clear();
-    out.resize(line.len(), 0);
-    let buf = out.as_mut_slice();
-    let mut j = 0;
+    out.reserve(line.len());
     // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
     // byte is (0: none), and its code point so far.
     let (mut seq, mut len, mut have, mut lost_at) = ([0u8; 4], 0usize, 0usize, 0usize);
@@ -229,8 +215,7 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) ->
         let byte = if c < 0x80 {
             i += 1;
             if have == 0 {
-                *buf.get_mut(j)? = c;
-                j += 1;
+                out.push(char::from(c));
                 prev_lead = 0;
                 continue;
             }
@@ -280,8 +265,6 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) ->
             cp = cp << 6 | u32::from(byte & 0x3F);
         }
         seq[have] = byte;
-        *buf.get_mut(j)? = byte;
-        j += 1;
         have += 1;
         if have < len {
             continue;
@@ -289,13 +272,9 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) ->
         let d = if lost_at == 0 {
             char::from_u32(cp)?
         } else {
-            let d = fill_lost(&mut seq[..len], lost_at)?;
-            j -= len;
-            let k = d.len_utf8();
-            d.encode_utf8(buf.get_mut(j..j + k)?);
-            j += k;
-            d
+            fill_lost(&mut seq[..len], lost_at)?
         };
+        out.push(d);
         (have, lost_at) = (0, 0);
         let cp = d as u32;
         // What the next pass asks of the character: is it noise, and may it lead or
@@ -318,7 +297,6 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Vec<u8>) ->
     if have != 0 {
         return None;
     }
-    out.truncate(j);
     Some(Reading {
         n,
         pair: pairs != 0,
@@ -379,8 +357,8 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
         }
         // Two readings: the one that reads best, if one does (issue 3: ftfy takes the first
         // encoding that round-trips, and reads Windows-1257 text as -1250).
-        let b = best_bad.unwrap_or_else(|| score_text(t, as_str(&s.best), u32::MAX).0);
-        let bad = score_text(t, as_str(&s.bytes), b).0;
+        let b = best_bad.unwrap_or_else(|| score_text(t, &s.best, u32::MAX).0);
+        let bad = score_text(t, &s.bytes, b).0;
         if bad < b {
             best = Some((Some(bad), n));
             best_enc = e;
@@ -407,21 +385,13 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     let take = line_bad > limit
         || deeper && best_enc == 0 && {
             // `line_bad` is exact here: it did not exceed the limit.
-            let reading = bad.unwrap_or_else(|| score_text(t, as_str(&s.best), line_bad).0);
+            let reading = bad.unwrap_or_else(|| score_text(t, &s.best, line_bad).0);
             reading <= line_bad
         };
     if !take {
         return Whole::Undecided;
     }
-    match String::from_utf8(std::mem::take(&mut s.best)) {
-        Ok(text) => Whole::Fixed(text, n.n, n.pair),
-        Err(_) => Whole::Undecided,
-    }
-}
-
-/// The bytes [`encode`] checked, as text (an empty one if they were not UTF-8 after all).
-fn as_str(b: &[u8]) -> &str {
-    std::str::from_utf8(b).unwrap_or_default()
+    Whole::Fixed(std::mem::take(&mut s.best), n.n, n.pair)
 }
 
 #[cfg(test)]
