@@ -34,7 +34,8 @@ pub(super) enum Whole {
     /// text holds a lead/continuation pair.
     Fixed(String, u32, bool),
     /// No character of the line can lead a sequence that the next one continues, in any
-    /// encoding: the word-by-word pass would find nothing either.
+    /// encoding, or the line reads well as it stands: the word-by-word pass would change
+    /// nothing either.
     NoPair,
     /// Left to the word-by-word pass.
     Undecided,
@@ -330,6 +331,18 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     if m.pairs == 0 {
         return Whole::NoPair;
     }
+    // A line that reads well as it stands is left as it is, unless a layer was just undone
+    // (see below): no reading can read strictly better, here or word by word (the pieces'
+    // badness adds up to the line's, and the word-by-word pass stops when none is bad).
+    // Looking for the first bad spot is enough.
+    let line_bad0 = if deeper {
+        0
+    } else {
+        match score_text(t, line, 0).0 {
+            0 => return Whole::NoPair,
+            bad => bad,
+        }
+    };
     let mut encs = m.all & m.pairs;
     // Encodings that give every character Windows-1252's byte give its reading: tried once.
     if encs & 1 != 0 {
@@ -378,7 +391,11 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     // The line must read worse as it stands (ftfy's first guard). With one reading, looking
     // for the first bad spot of the line is enough: its reading is real UTF-8 throughout.
     let limit = bad.unwrap_or(0);
-    let line_bad = score_text(t, line, limit).0;
+    let line_bad = if line_bad0 > limit {
+        line_bad0
+    } else {
+        score_text(t, line, limit).0
+    };
     // Under a layer just undone, a Windows-1252 reading that reads no worse is taken too, as
     // the word-by-word pass takes a deeper Windows-1252 layer (`An t-Ã’gmhios`, where `’`
     // is no bad sign, is `An t-Ògmhios` twice garbled).
