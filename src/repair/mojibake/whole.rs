@@ -449,11 +449,19 @@ mod tests {
     }
 
     #[test]
+    fn windows_1252_reads_stand_ins() {
+        // A lost byte (`Á` is C3 81, and 0x81 has no character in Windows-1252), a no-break
+        // space taken for a space.
+        assert_eq!(whole("Ã? bientÃ´t").as_deref(), Some("Á bientôt"));
+        assert_eq!(whole("Ã\u{FFFD} bientÃ´t").as_deref(), Some("Á bientôt"));
+        assert_eq!(whole("Ã  bientÃ´t").as_deref(), Some("à bientôt"));
+        // Only in Windows-1252: a Windows-1250 reading has no stand-ins.
+        assert_eq!(whole("Ă? Ĺ›").as_deref(), None);
+    }
+
+    #[test]
     fn leaves_the_rest_undecided() {
         for s in [
-            // A lost byte, a no-break space taken for a space.
-            "Ã? bientÃ´t",
-            "Ã  bientÃ´t",
             // One garbled word among clean non-ASCII ones.
             "Größe cafÃ©",
             // Valid in MacRoman ("’é" is D5 8E there), but the line reads well as it is.
