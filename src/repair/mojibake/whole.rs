@@ -189,7 +189,7 @@ struct Reading {
     pair: bool,
 }
 
-/// The text that the bytes of `line` (a `str`) in the encoding whose byte table is `enc` are
+/// The text that the bytes of `text` in the encoding whose byte table is `enc` are
 /// in UTF-8, into `out`, when they are well-formed UTF-8 whose characters are none of class Bad ([`super::Class`]:
 /// private use, decoding noise) but C1 controls (a layer of mojibake under another holds
 /// them). `None` as soon as a character has no byte or the bytes stop being UTF-8, so a wrong
@@ -201,8 +201,9 @@ struct Reading {
 /// sequence for a lost byte, filled in with the first of [`LOST`] that gives a [`common`]
 /// character, else U+FFFD when any fits at all.
 #[inline(never)]
-fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut String) -> Option<Reading> {
+fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> Option<Reading> {
     const BAD: u32 = Class::Bad as u32;
+    let line = text.as_bytes();
     out.clear();
     out.reserve(line.len());
     // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
@@ -214,12 +215,18 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut String) -> 
     while i < line.len() {
         let c = line[i];
         let byte = if c < 0x80 {
-            i += 1;
             if have == 0 {
-                out.push(char::from(c));
+                // A run of ASCII is copied whole (ASCII bytes are character boundaries).
+                let end = line[i..]
+                    .iter()
+                    .position(|&b| b >= 0x80)
+                    .map_or(line.len(), |k| i + k);
+                out.push_str(text.get(i..end)?);
+                i = end;
                 prev_lead = 0;
                 continue;
             }
+            i += 1;
             match c {
                 b' ' if wild => 0xA0,
                 b'?' if wild && lost_at == 0 => {
@@ -356,7 +363,7 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
         if encs & (1 << e) == 0 {
             continue;
         }
-        let Some(n) = encode(t, enc, e == 0, line.as_bytes(), &mut s.bytes) else {
+        let Some(n) = encode(t, enc, e == 0, line, &mut s.bytes) else {
             continue;
         };
         let Some((best_bad, _)) = best else {
