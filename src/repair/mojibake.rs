@@ -12,12 +12,17 @@
 //! mojibake (rare symbols glued to non-ASCII letters, a letter of one script inside a word of
 //! another, a capital after a small letter, C1 controls, characters from blocks that decoding
 //! noise lands in, such as IPA and NKo). A fix is taken only when it lowers the count.
+//!
+//! Each pass first tries the whole line at once ([`whole`]): a line garbled whole in one
+//! encoding, the common case, is decoded without being cut into words. The word-by-word pass
+//! ([`fix_once`]) takes the lines it leaves undecided.
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
 #[cfg(test)]
 mod reference;
+mod whole;
 
 /// Candidate encodings, in the order that breaks ties. Latin-1 is folded into the first one:
 /// "sloppy" Windows-1252 also maps the C1 code points to their own byte numbers.
@@ -65,12 +70,14 @@ struct Tables {
     low: Vec<Look>,
 }
 
-/// Lead, continuation and "has a byte" masks of one code point.
+/// Lead, continuation, "has a byte" and "same byte as Windows-1252" masks of one code point.
 #[derive(Clone, Copy)]
 struct Masks {
     lead: u16,
     cont: u16,
     any: u16,
+    /// [`Tables::same`].
+    same: u16,
 }
 
 /// [`info`], lead and continuation masks of one code point.
@@ -146,13 +153,6 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
-        let masks = (0..size)
-            .map(|i| Masks {
-                lead: lead[i],
-                cont: cont[i],
-                any: any[i],
-            })
-            .collect();
         // One encoding at a time, so that the comparisons run many at once.
         let mut same = vec![0u16; size];
         for (e, bytes) in encode.iter().enumerate() {
@@ -161,6 +161,14 @@ fn tables() -> &'static Tables {
                 same[i] |= u16::from(bytes[i] == b0[i]) << e;
             }
         }
+        let masks = (0..size)
+            .map(|i| Masks {
+                lead: lead[i],
+                cont: cont[i],
+                any: any[i],
+                same: same[i],
+            })
+            .collect();
         Tables {
             encode,
             lead,
@@ -703,77 +711,98 @@ fn badness_of(w: &[Ch]) -> u32 {
 /// second walk over every reading for its pairs cost ~30M instructions on garbled lines).
 #[inline]
 fn score<const PAIRS: bool>(w: &[Ch]) -> (u32, u16) {
-    const NONE: u32 = SPACE | Class::Other as u32;
-    const BAD: u32 = Class::Bad as u32;
-    const RARE: u32 = Class::Rare as u32;
-    const UPPER: u32 = Class::Upper as u32;
-    const LOWER: u32 = Class::Lower as u32;
     let mut score = 0;
-    let mut upper_run = 0u32;
-    let mut upper_non_ascii = false;
-    let mut pf = NONE;
+    let mut caps = Caps::default();
+    let mut pf = NOTHING;
     let (mut pairs, mut prev_lead) = (0u16, 0u16);
     for (i, ch) in w.iter().enumerate() {
         if PAIRS {
             pairs |= prev_lead & ch.cont;
             prev_lead = ch.lead;
         }
-        let f = ch.f;
-        let k = f & CLASS;
-        if f & SCORED != 0 {
-            let nf = w.get(i + 1).map_or(NONE, |n| n.f);
-            if k == BAD {
-                score += 2;
-            } else if k == RARE && (pf | nf) & GLUED_TO != 0 {
-                // A rare symbol touching a non-ASCII letter or another rare symbol.
-                // (Typographic dashes and quotes count as glue too: MacRoman turns every
-                // Cyrillic lead byte into `–` or `—`.)
-                score += 1;
-            }
-            if pf & nf & LETTER != 0 && f & (GLUE | QMARK) != 0
-                || f & REPLACEMENT != 0 && (pf | nf) & LETTER != 0
-            {
-                score += 1;
-            }
-            // A combining mark after no letter (a space is none), or an uncommon one.
-            if f & MARK != 0 {
-                if pf & LETTER == 0 {
-                    score += 2;
-                } else if f & COMMON_MARK == 0 {
-                    score += 1;
-                }
-            }
-        }
-        // A letter after a letter; two ASCII letters score nothing.
-        if pf & f & LETTER != 0 && (pf & f & ASCII) == 0 {
-            // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
-            let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
-            if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
-                score += 1;
-            }
-            let pk = pf & CLASS;
-            if pk == LOWER && k == UPPER && f & ASCII == 0 {
-                score += 1;
-            }
-            // An accented capital glued to a letter that single-byte encodings keep among
-            // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
-            if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
-                score += 1;
-            }
-            if k == LOWER && f & ASCII == 0 && upper_run >= 2 && upper_non_ascii {
-                score += 1;
-            }
-        }
-        if k == UPPER {
-            upper_run += 1;
-            upper_non_ascii |= f & ASCII == 0;
-        } else {
-            upper_run = 0;
-            upper_non_ascii = false;
-        }
-        pf = f;
+        score += rules(
+            pf,
+            ch.f,
+            || w.get(i + 1).map_or(NOTHING, |n| n.f),
+            &mut caps,
+        );
+        pf = ch.f;
     }
     (score, pairs)
+}
+
+/// What [`rules`] puts beyond both ends of a word: a space.
+const NOTHING: u32 = SPACE | Class::Other as u32;
+
+/// The run of capitals that ends at a character, for [`rules`].
+#[derive(Default)]
+struct Caps {
+    run: u32,
+    non_ascii: bool,
+}
+
+/// What one character (flags `f`, after `pf`, before `nf`, asked only when needed) adds to
+/// [`badness_of`]; `caps` carries the run of capitals from character to character.
+#[inline(always)]
+fn rules(pf: u32, f: u32, nf: impl FnOnce() -> u32, caps: &mut Caps) -> u32 {
+    const BAD: u32 = Class::Bad as u32;
+    const RARE: u32 = Class::Rare as u32;
+    const UPPER: u32 = Class::Upper as u32;
+    const LOWER: u32 = Class::Lower as u32;
+    let mut score = 0;
+    let k = f & CLASS;
+    if f & SCORED != 0 {
+        let nf = nf();
+        if k == BAD {
+            score += 2;
+        } else if k == RARE && (pf | nf) & GLUED_TO != 0 {
+            // A rare symbol touching a non-ASCII letter or another rare symbol.
+            // (Typographic dashes and quotes count as glue too: MacRoman turns every
+            // Cyrillic lead byte into `–` or `—`.)
+            score += 1;
+        }
+        if pf & nf & LETTER != 0 && f & (GLUE | QMARK) != 0
+            || f & REPLACEMENT != 0 && (pf | nf) & LETTER != 0
+        {
+            score += 1;
+        }
+        // A combining mark after no letter (a space is none), or an uncommon one.
+        if f & MARK != 0 {
+            if pf & LETTER == 0 {
+                score += 2;
+            } else if f & COMMON_MARK == 0 {
+                score += 1;
+            }
+        }
+    }
+    // A letter after a letter; two ASCII letters score nothing.
+    if pf & f & LETTER != 0 && (pf & f & ASCII) == 0 {
+        // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
+        let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
+        if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
+            score += 1;
+        }
+        let pk = pf & CLASS;
+        if pk == LOWER && k == UPPER && f & ASCII == 0 {
+            score += 1;
+        }
+        // An accented capital glued to a letter that single-byte encodings keep among
+        // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
+        if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
+            score += 1;
+        }
+        if k == LOWER && f & ASCII == 0 && caps.run >= 2 && caps.non_ascii {
+            score += 1;
+        }
+    }
+    if k == UPPER {
+        caps.run += 1;
+        caps.non_ascii |= f & ASCII == 0;
+    } else {
+        caps.run = 0;
+        caps.non_ascii = false;
+    }
+    score
 }
 
 /// Repairs mojibake in one line, undoing up to four layers. Returns the number of sequences
@@ -784,6 +813,12 @@ pub fn fix(line: &str) -> (String, u32) {
 
 /// [`fix`], or `None` when the line stays as it is (no allocation then).
 pub fn fix_changed(line: &str) -> Option<(String, u32)> {
+    fix_layers(line, true)
+}
+
+/// [`fix_changed`]; without `whole`, every pass is the word-by-word one ([`fix_once`]), which
+/// the tests compare with the reference implementation.
+fn fix_layers(line: &str, whole: bool) -> Option<(String, u32)> {
     thread_local! {
         static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
     }
@@ -792,7 +827,15 @@ pub fn fix_changed(line: &str) -> Option<(String, u32)> {
         let mut total = 0;
         for _ in 0..4 {
             let text = cur.as_deref().unwrap_or(line);
-            let Some(fixed) = fix_once(text, s) else {
+            // A line garbled whole in one encoding is decoded whole ([`whole`]); the rest
+            // goes word by word.
+            let deeper = cur.is_some();
+            let fixed = match whole.then(|| whole::fix_whole(text, deeper, &mut s.whole)) {
+                Some(whole::Whole::Fixed(text, n, has_pair)) => Some(Fixed { text, n, has_pair }),
+                Some(whole::Whole::NoPair) => None,
+                Some(whole::Whole::Undecided) | None => fix_once(text, s),
+            };
+            let Some(fixed) = fixed else {
                 break;
             };
             total += fixed.n;
@@ -829,6 +872,8 @@ struct Scratch {
     same: Vec<Ch>,
     /// The kept readings of every word, each word's best first.
     cands: Vec<Choice>,
+    /// The whole-line test's buffers.
+    whole: whole::WholeScratch,
 }
 
 impl Scratch {
@@ -848,6 +893,7 @@ impl Scratch {
         if self.chs.capacity() > KEEP || self.readings.capacity() > KEEP {
             *self = Scratch::default();
         }
+        self.whole.release();
     }
 }
 
@@ -1153,6 +1199,7 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
         lead: 0,
         cont: 0,
         any: 0,
+        same: 0,
     };
     let b = line.as_bytes();
     let masks = &t.masks[..];
@@ -1550,7 +1597,7 @@ mod tests {
         /// implementation gives.
         #[test]
         fn same_as_reference(s in line()) {
-            proptest::prop_assert_eq!(fix_changed(&s), reference::fix_changed_ref(&s));
+            proptest::prop_assert_eq!(fix_layers(&s, false), reference::fix_changed_ref(&s));
         }
 
         /// Scoring with the pairs gives the badness and [`pair_mask`] of separate walks.
@@ -1573,7 +1620,7 @@ mod tests {
 
         #[test]
         fn same_as_reference_on_any_chars(s in "[ a-zA-Z?\\u{80}-\\u{17f}\\u{2013}-\\u{2122}\\u{400}-\\u{45f}\\u{370}-\\u{3ff}\\u{2500}-\\u{25a0}\\u{fffd}]{0,40}") {
-            proptest::prop_assert_eq!(fix_changed(&s), reference::fix_changed_ref(&s));
+            proptest::prop_assert_eq!(fix_layers(&s, false), reference::fix_changed_ref(&s));
         }
     }
 }

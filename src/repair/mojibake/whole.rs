@@ -1,0 +1,569 @@
+//! Whole-line decoding, the fast path of one mojibake pass (issue 3).
+//!
+//! Most garbled lines are garbled whole, in one encoding: every non-ASCII character of the
+//! line has a byte in that encoding, and the bytes of the whole line are valid UTF-8. That is
+//! ftfy's own test (Robyn Speer, ftfy, `fix_encoding_and_explain`: re-encode the text, decode
+//! it as UTF-8, keep it when the text was bad). Here every candidate encoding is tried, not
+//! only the first that passes:
+//!
+//! - When every encoding that passes gives the same reading, it is taken if the line reads
+//!   badly as it stands ([`super::badness_of`]'s rules over the whole line, read only up to
+//!   the first bad spot). A reading holding a character of class Bad (private use, decoding
+//!   noise) does not pass.
+//! - When they give different readings, each is scored, and the best is taken when no other
+//!   reads as well and it reads strictly better than the line (ftfy takes the first, and
+//!   reads Windows-1257 text as -1250).
+//! - Under a layer just undone, a Windows-1252 reading that reads no worse than the line is
+//!   taken, as the word-by-word pass takes a deeper Windows-1252 layer.
+//!
+//! Everything else (a line with a lost byte, a no-break space turned into a space, one
+//! garbled word among clean ones, a character no encoding has) is left [`Whole::Undecided`]
+//! for the word-by-word pass ([`super::fix_once`]).
+//!
+//! The bytes of a reading are the decoded text, so there is no decoding step: per candidate
+//! encoding the work is one table load a character and a UTF-8 check as the bytes are
+//! written, which stops at the first byte that does not fit.
+
+use super::{
+    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Tables, CLASS, LOST, NOTHING,
+};
+
+/// What the whole-line test says of one line.
+pub(super) enum Whole {
+    /// Decoded in one encoding: the text, the number of sequences decoded, and whether the
+    /// text holds a lead/continuation pair.
+    Fixed(String, u32, bool),
+    /// No character of the line can lead a sequence that the next one continues, in any
+    /// encoding, or the line reads well as it stands: the word-by-word pass would change
+    /// nothing either.
+    NoPair,
+    /// Left to the word-by-word pass.
+    Undecided,
+}
+
+/// Buffers reused from line to line.
+#[derive(Default)]
+pub(super) struct WholeScratch {
+    /// The reading in the encoding being tried.
+    bytes: String,
+    /// The best reading so far.
+    best: String,
+}
+
+impl WholeScratch {
+    pub(super) fn release(&mut self) {
+        const KEEP: usize = 1 << 16;
+        if self.bytes.capacity() > KEEP || self.best.capacity() > KEEP {
+            *self = WholeScratch::default();
+        }
+    }
+}
+
+/// [`info`] of one code point, from the flat table of the two-byte range when it is there.
+#[inline(always)]
+fn flags_of(t: &Tables, cp: u32) -> u32 {
+    match t.low.get(cp as usize) {
+        Some(l) => l.f,
+        None => char::from_u32(cp).map_or(0, info),
+    }
+}
+
+/// Badness of a text by [`super::badness_of`]'s rules, read straight from the text, and its
+/// number of non-ASCII characters. Stops as soon as the badness exceeds `limit` (badness
+/// only grows), so a garbled line is seldom read to its end.
+#[inline(never)]
+fn score_text(t: &Tables, text: &str, limit: u32) -> (u32, u32) {
+    let mut score = Scorer::new(limit);
+    for c in text.chars() {
+        if !score.push(t, c as u32) {
+            break;
+        }
+    }
+    let n = score.non_ascii;
+    (score.finish(), n)
+}
+
+/// [`super::badness_of`] of a text fed one code point at a time, each scored once the next
+/// one is known.
+struct Scorer {
+    score: u32,
+    limit: u32,
+    caps: Caps,
+    /// Flags of the character before the one waiting, and of the one waiting.
+    pf: u32,
+    f: Option<u32>,
+    /// Non-ASCII characters seen.
+    non_ascii: u32,
+}
+
+impl Scorer {
+    fn new(limit: u32) -> Scorer {
+        Scorer {
+            score: 0,
+            limit,
+            caps: Caps::default(),
+            pf: NOTHING,
+            f: None,
+            non_ascii: 0,
+        }
+    }
+
+    /// Feeds one code point; false once the badness exceeds the limit.
+    #[inline(always)]
+    fn push(&mut self, t: &Tables, cp: u32) -> bool {
+        let nf = flags_of(t, cp);
+        self.non_ascii += u32::from(cp >= 0x80);
+        if let Some(f) = self.f {
+            self.score += rules(self.pf, f, || nf, &mut self.caps);
+            self.pf = f;
+        }
+        self.f = Some(nf);
+        self.score <= self.limit
+    }
+
+    fn finish(mut self) -> u32 {
+        if let Some(f) = self.f {
+            self.score += rules(self.pf, f, || NOTHING, &mut self.caps);
+        }
+        self.score
+    }
+}
+
+/// What [`masks`] finds out about a line.
+struct LineMasks {
+    /// The encodings in which every non-ASCII character has a byte.
+    all: u16,
+    /// Those in which some character can lead a sequence and the next one continue it.
+    pairs: u16,
+    /// Those that give every non-ASCII character the byte Windows-1252 gives it.
+    same: u16,
+}
+
+/// [`super::split`]'s line mask and pair test, without cutting the line into pieces, and the
+/// encodings that read the line as Windows-1252 does. `None` as soon as no encoding holds
+/// every character (U+FFFD, a character beyond the tables, a mix).
+fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
+    let (mut all, mut pairs, mut same, mut prev_lead) = (u16::MAX, 0u16, u16::MAX, 0u16);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            prev_lead = 0;
+            i += 1;
+            continue;
+        }
+        let low = |k: usize| b.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
+        let (cp, len) = match c {
+            0..=0xDF => (usize::from(c & 0x1F) << 6 | low(1), 2),
+            0xE0..=0xEF => (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3),
+            _ => return None,
+        };
+        i += len;
+        let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
+            // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]).
+            all &= if cp == 0xFFFD { 1 } else { 0 };
+            if all == 0 {
+                return None;
+            }
+            prev_lead = 0;
+            continue;
+        };
+        all &= m.any;
+        if all == 0 {
+            return None;
+        }
+        same &= m.same;
+        pairs |= prev_lead & m.cont;
+        prev_lead = m.lead;
+    }
+    Some(LineMasks { all, pairs, same })
+}
+
+/// What [`encode`] found out about a reading.
+#[derive(Clone, Copy)]
+struct Reading {
+    /// Its non-ASCII characters: the sequences decoded.
+    n: u32,
+    /// It holds a lead/continuation pair ([`super::may_have_mojibake`]), so that a further
+    /// pass may find more.
+    pair: bool,
+}
+
+/// The text that the bytes of `text` in the encoding whose byte table is `enc` are
+/// in UTF-8, into `out`, when they are well-formed UTF-8 whose characters are none of class Bad ([`super::Class`]:
+/// private use, decoding noise) but C1 controls (a layer of mojibake under another holds
+/// them). `None` as soon as a character has no byte or the bytes stop being UTF-8, so a wrong
+/// encoding is seldom read far. One table load a character, and one more a decoded non-ASCII
+/// character.
+///
+/// With `wild` (Windows-1252), stand-ins are read inside a sequence as the word-by-word pass
+/// reads them ([`super::decode_seq`]): a space for a no-break space, and one `?` or U+FFFD a
+/// sequence for a lost byte, filled in with the first of [`LOST`] that gives a [`common`]
+/// character, else U+FFFD when any fits at all.
+#[inline(never)]
+fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> Option<Reading> {
+    const BAD: u32 = Class::Bad as u32;
+    let line = text.as_bytes();
+    out.clear();
+    out.reserve(line.len());
+    // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
+    // byte is (0: none), and its code point so far.
+    let (mut seq, mut len, mut have, mut lost_at) = ([0u8; 4], 0usize, 0usize, 0usize);
+    let mut cp = 0u32;
+    let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
+    let mut i = 0;
+    while i < line.len() {
+        let c = line[i];
+        let byte = if c < 0x80 {
+            if have == 0 {
+                // A run of ASCII is copied whole (ASCII bytes are character boundaries).
+                let end = line[i..]
+                    .iter()
+                    .position(|&b| b >= 0x80)
+                    .map_or(line.len(), |k| i + k);
+                out.push_str(text.get(i..end)?);
+                i = end;
+                prev_lead = 0;
+                continue;
+            }
+            i += 1;
+            match c {
+                b' ' if wild => 0xA0,
+                b'?' if wild && lost_at == 0 => {
+                    lost_at = have;
+                    0
+                }
+                _ => return None,
+            }
+        } else {
+            // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
+            let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
+            let (x, w) = if c < 0xE0 {
+                (usize::from(c & 0x1F) << 6 | low(1), 2)
+            } else {
+                (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
+            };
+            i += w;
+            match enc.get(x.wrapping_sub(0x80)) {
+                Some(&b) => b,
+                None if x == 0xFFFD && wild && have != 0 && lost_at == 0 => {
+                    lost_at = have;
+                    0
+                }
+                None => return None,
+            }
+        };
+        if have == 0 {
+            len = match byte {
+                0xC2..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF4 => 4,
+                _ => return None,
+            };
+            cp = u32::from(byte) & (0x7F >> len);
+        } else if lost_at != have {
+            if byte & 0xC0 != 0x80 {
+                return None;
+            }
+            // The second byte also rules out overlong forms, surrogates and code points
+            // beyond U+10FFFF.
+            if have == 1 {
+                seq_len(seq[0], byte)?;
+            }
+            cp = cp << 6 | u32::from(byte & 0x3F);
+        }
+        seq[have] = byte;
+        have += 1;
+        if have < len {
+            continue;
+        }
+        let d = if lost_at == 0 {
+            char::from_u32(cp)?
+        } else {
+            fill_lost(&mut seq[..len], lost_at)?
+        };
+        out.push(d);
+        (have, lost_at) = (0, 0);
+        let cp = d as u32;
+        // What the next pass asks of the character: is it noise, and may it lead or
+        // continue a sequence. One load in the two-byte range.
+        let (f, lead, cont) = match t.low.get(cp as usize) {
+            Some(l) => (l.f, l.lead, l.cont),
+            None => {
+                let m = t.masks.get((cp as usize).wrapping_sub(0x80));
+                let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
+                (flags_of(t, cp), lead, cont)
+            }
+        };
+        if cp >= 0xA0 && f & CLASS == BAD {
+            return None;
+        }
+        n += 1;
+        pairs |= prev_lead & cont;
+        prev_lead = lead;
+    }
+    if have != 0 {
+        return None;
+    }
+    Some(Reading {
+        n,
+        pair: pairs != 0,
+    })
+}
+
+/// The character of a sequence whose byte at `lost_at` was lost: the first of [`LOST`] that
+/// gives a [`common`] one, else U+FFFD when any gives a character at all.
+fn fill_lost(seq: &mut [u8], lost_at: usize) -> Option<char> {
+    let mut any = false;
+    for &b in &LOST {
+        seq[lost_at] = b;
+        if let Some(d) = utf8_char(seq) {
+            if common(d) {
+                return Some(d);
+            }
+            any = true;
+        }
+    }
+    any.then_some('\u{FFFD}')
+}
+
+/// The whole-line test of one pass. See the module docs. `deeper`: a previous pass changed
+/// the line.
+#[inline(never)]
+pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole {
+    let t = tables();
+    let Some(m) = masks(t, line.as_bytes()) else {
+        return Whole::Undecided;
+    };
+    if m.pairs == 0 {
+        return Whole::NoPair;
+    }
+    // A line that reads well as it stands is left as it is, unless a layer was just undone
+    // (see below): no reading can read strictly better, here or word by word (the pieces'
+    // badness adds up to the line's, and the word-by-word pass stops when none is bad).
+    // Looking for the first bad spot is enough.
+    let line_bad0 = if deeper {
+        0
+    } else {
+        match score_text(t, line, 0).0 {
+            0 => return Whole::NoPair,
+            bad => bad,
+        }
+    };
+    let mut encs = m.all & m.pairs;
+    // Encodings that give every character Windows-1252's byte give its reading: tried once.
+    if encs & 1 != 0 {
+        encs &= !(m.same & !1);
+    }
+    // The best reading: its badness once a second reading made scoring necessary, its
+    // number of decoded characters; and whether another reading, different, scores the same.
+    let mut best: Option<(Option<u32>, Reading)> = None;
+    let (mut tied, mut best_enc) = (false, 0);
+    for (e, enc) in t.encode.iter().enumerate() {
+        if encs & (1 << e) == 0 {
+            continue;
+        }
+        let Some(n) = encode(t, enc, e == 0, line, &mut s.bytes) else {
+            continue;
+        };
+        let Some((best_bad, _)) = best else {
+            best = Some((None, n));
+            best_enc = e;
+            std::mem::swap(&mut s.bytes, &mut s.best);
+            continue;
+        };
+        if s.bytes == s.best {
+            continue;
+        }
+        // Two readings: the one that reads best, if one does (issue 3: ftfy takes the first
+        // encoding that round-trips, and reads Windows-1257 text as -1250).
+        let b = best_bad.unwrap_or_else(|| score_text(t, &s.best, u32::MAX).0);
+        let bad = score_text(t, &s.bytes, b).0;
+        if bad < b {
+            best = Some((Some(bad), n));
+            best_enc = e;
+            tied = false;
+            std::mem::swap(&mut s.bytes, &mut s.best);
+        } else {
+            best = best.map(|(_, n)| (Some(b), n));
+            tied |= bad == b;
+        }
+    }
+    let Some((bad, n)) = best else {
+        return Whole::Undecided;
+    };
+    if tied {
+        return Whole::Undecided;
+    }
+    // The line must read worse as it stands (ftfy's first guard). With one reading, looking
+    // for the first bad spot of the line is enough: its reading is real UTF-8 throughout.
+    let limit = bad.unwrap_or(0);
+    let line_bad = if line_bad0 > limit {
+        line_bad0
+    } else {
+        score_text(t, line, limit).0
+    };
+    // Under a layer just undone, a Windows-1252 reading that reads no worse is taken too, as
+    // the word-by-word pass takes a deeper Windows-1252 layer (`An t-Ã’gmhios`, where `’`
+    // is no bad sign, is `An t-Ògmhios` twice garbled).
+    let take = line_bad > limit
+        || deeper && best_enc == 0 && {
+            // `line_bad` is exact here: it did not exceed the limit.
+            let reading = bad.unwrap_or_else(|| score_text(t, &s.best, line_bad).0);
+            reading <= line_bad
+        };
+    if !take {
+        return Whole::Undecided;
+    }
+    Whole::Fixed(std::mem::take(&mut s.best), n.n, n.pair)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn whole_at(line: &str, deeper: bool) -> Option<String> {
+        match fix_whole(line, deeper, &mut WholeScratch::default()) {
+            Whole::Fixed(text, ..) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn whole(line: &str) -> Option<String> {
+        whole_at(line, false)
+    }
+
+    #[test]
+    fn decodes_lines_garbled_whole() {
+        assert_eq!(whole("cafÃ© crÃ¨me").as_deref(), Some("café crème"));
+        assert_eq!(whole("Ð¿Ñ€Ð¸Ð²ÐµÑ‚").as_deref(), Some("привет"));
+        // One layer a pass.
+        assert_eq!(whole("donÃ¢â‚¬â„¢t").as_deref(), Some("donâ€™t"));
+        // Valid in Windows-1250 and -1257 alike; -1257 reads better (ftfy takes -1250).
+        assert_eq!(whole("Ć˛Ć¦t xpad").as_deref(), Some("Þæt xpad"));
+    }
+
+    #[test]
+    fn a_layer_under_a_layer_may_read_no_better() {
+        // `’` is no bad sign: alone the line reads well, under a layer just undone it is
+        // taken in Windows-1252.
+        assert_eq!(whole_at("An t-Ã’gmhios", false), None);
+        assert_eq!(
+            whole_at("An t-Ã’gmhios", true).as_deref(),
+            Some("An t-Ògmhios")
+        );
+    }
+
+    #[test]
+    fn windows_1252_reads_stand_ins() {
+        // A lost byte (`Á` is C3 81, and 0x81 has no character in Windows-1252), a no-break
+        // space taken for a space.
+        assert_eq!(whole("Ã? bientÃ´t").as_deref(), Some("Á bientôt"));
+        assert_eq!(whole("Ã\u{FFFD} bientÃ´t").as_deref(), Some("Á bientôt"));
+        assert_eq!(whole("Ã  bientÃ´t").as_deref(), Some("à bientôt"));
+        // Only in Windows-1252: a Windows-1250 reading has no stand-ins.
+        assert_eq!(whole("Ă? Ĺ›").as_deref(), None);
+    }
+
+    #[test]
+    fn leaves_the_rest_undecided() {
+        for s in [
+            // One garbled word among clean non-ASCII ones.
+            "Größe cafÃ©",
+            // Valid in MacRoman ("’é" is D5 8E there), but the line reads well as it is.
+            "modifiable en l’état",
+            // Valid in Windows-1252, but U+E000 (private use) is no text.
+            "xî€€x",
+            "plain ascii",
+        ] {
+            assert_eq!(whole(s), None, "{s:?}");
+        }
+        assert!(matches!(
+            fix_whole("café", false, &mut WholeScratch::default()),
+            Whole::NoPair
+        ));
+    }
+
+    /// Clean words of many scripts (no mojibake among them).
+    const CLEAN: &[&str] = &[
+        "the",
+        "naïve",
+        "café",
+        "Größe",
+        "straße",
+        "años",
+        "São",
+        "ÉTÉ",
+        "«bonjour»",
+        "“quoted”",
+        "it’s",
+        "—",
+        "…",
+        "€5",
+        "Łódź",
+        "żółć",
+        "Čech",
+        "ŠKODA",
+        "İstanbul",
+        "ağaç",
+        "ırmak",
+        "Ελληνικά",
+        "ΑΘΗΝΑ",
+        "Привет",
+        "ВІКІ",
+        "їжак",
+        "Српски",
+        "עברית",
+        "العربية",
+        "日本語",
+        "한국어",
+        "ไทย",
+        "Việt",
+        "əlavə",
+        "ɛ",
+        "30°C",
+        "½",
+        "©2024",
+        "™",
+        "Þæt",
+        "Ògmhios",
+        "Ñ",
+    ];
+
+    const GARBLE: &[&str] = &[
+        "windows-1252",
+        "windows-1251",
+        "windows-1250",
+        "windows-1253",
+        "windows-1254",
+        "windows-1257",
+        "iso-8859-2",
+        "macintosh",
+        "koi8-r",
+    ];
+
+    fn sentence() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(CLEAN), 1..12).prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Clean text is never decoded whole.
+        #[test]
+        fn clean_text_is_left_to_the_word_pass(s in sentence(), deeper in any::<bool>()) {
+            prop_assert_eq!(whole_at(&s, deeper), None);
+        }
+
+        /// A line garbled whole in one encoding, when decoded whole, comes back as it was.
+        #[test]
+        fn garbled_text_comes_back(s in sentence(), e in 0..GARBLE.len()) {
+            let enc = encoding_rs::Encoding::for_label(GARBLE[e].as_bytes()).expect("label");
+            let garbled = enc.decode_without_bom_handling(s.as_bytes()).0.into_owned();
+            if let Some(fixed) = whole(&garbled) {
+                prop_assert_eq!(fixed, s);
+            }
+        }
+    }
+}
