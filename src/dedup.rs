@@ -225,10 +225,23 @@ impl Plan {
         s
     }
 
-    /// The first table (in `tables` order, which is increasing) whose blocks all agree.
+    /// The first table (in `tables` order, which is increasing) whose blocks all agree. The
+    /// tables are every set of `m` blocks in increasing order as bit masks, so the first one
+    /// inside `agree` is its `m` lowest set bits (any other choice of `m` of its bits has a
+    /// higher top bit, or the same top bit and a higher rest).
     #[inline]
     fn first_table(&self, agree: u32) -> Option<u32> {
-        self.tables.iter().copied().find(|&t| agree & t == t)
+        let m = self.tables.first()?.count_ones();
+        if agree.count_ones() < m {
+            return None;
+        }
+        let (mut t, mut rest) = (0u32, agree);
+        for _ in 0..m {
+            let low = rest & rest.wrapping_neg();
+            t |= low;
+            rest ^= low;
+        }
+        Some(t)
     }
 
     /// How to compute table `t`'s keys.
@@ -368,7 +381,9 @@ pub fn table_pairs(
         let mut start = 0;
         for &end in &ends {
             let end = end as usize;
-            bucket_pairs(plan, t, &hs[start..end], &is[start..end], &mut emit);
+            if end - start >= 2 {
+                bucket_pairs(plan, t, &hs[start..end], &is[start..end], &mut emit);
+            }
             start = end;
         }
         return;
@@ -943,6 +958,17 @@ mod tests {
             }
             got.sort_unstable();
             prop_assert_eq!(got, brute(&hs, k));
+        }
+    }
+
+    #[test]
+    fn first_table_is_the_first_in_table_order() {
+        for (k, b) in [(10, 12), (3, 7), (4, 5), (0, 1), (6, 9)] {
+            let plan = Plan::with_blocks(k, b);
+            for agree in 0u32..(1 << b) {
+                let scan = plan.tables.iter().copied().find(|&t| agree & t == t);
+                assert_eq!(plan.first_table(agree), scan, "k={k} b={b} agree={agree:b}");
+            }
         }
     }
 
