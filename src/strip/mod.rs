@@ -18,9 +18,10 @@
 //!    paragraph opening with the same name closes the article (`author_bio`).
 //! 5. The line model ([`model`]): logistic regression over the line's features and its
 //!    neighbours' (a short line next to prose is a headline; a short line in a run of short
-//!    lines is a menu) and where it stands against the page's main body span and prose
-//!    blocks (prose far from the body is a teaser or a newsletter box), plus three shallow boosted trees for lines other than sentences of
-//!    four words or more. A removal is named `model:<group>` after the feature group that
+//!    lines is a menu) and where it stands against the page's main body span, its prose
+//!    blocks and the largest of them (prose far from the body is a teaser or a newsletter
+//!    box), plus three shallow boosted trees for lines other than sentences of four words or
+//!    more. A removal is named `model:<group>` after the feature group that
 //!    pushed hardest (tree paths credited to their split features). Guards against losing
 //!    content: a sentence of four words or more
 //!    goes only under [`PROSE_MARGIN`]; the model keeps at least [`MODEL_MIN_KEEP`] of the
