@@ -18,7 +18,7 @@ threshold is chosen on the out-of-fold scores to maximise mean per-page F1 (scor
 bag-of-words metric, computed on the kept lines); the figures printed are out-of-fold, for
 the logistic regression alone and with the trees, on the same folds.
 
-Trees (`--trees N`, 0: logistic regression only): LightGBM gradient boosting (binary log
+Trees (`--trees N`, default 8, 0: logistic regression only): LightGBM gradient boosting (binary log
 loss, same line weights) started from the logistic regression's margin (`init_score`), so
 the trees learn what the linear model misses: interactions and thresholds. They never read
 the corpus repetition features (repeated_log, repeated_3, repeated_x_short), so a line's
@@ -219,7 +219,7 @@ def main():
     ap.add_argument("--out", default=str(REPO / "src" / "strip" / "model.txt"))
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--trees", type=int, default=3, help="boosted trees on top of the LR (0: none)")
+    ap.add_argument("--trees", type=int, default=8, help="boosted trees on top of the LR (0: none)")
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--learning-rate", type=float, default=0.5)
     ap.add_argument("--tree-exclude", default="",

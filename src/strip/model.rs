@@ -12,7 +12,8 @@
 //! body span ([`main_span`], the run of lines richest in prose, found in one pass) and the
 //! prose block a line is in ([`prose_blocks`]). Prose outside the span or in a small block
 //! (a teaser under "Related", a newsletter pitch, an author box) is the kept chrome that cost
-//! strip most of its precision (issue 4, session 6).
+//! strip most of its precision (issue 4, session 6). Lines are also placed against the
+//! largest prose block ([`largest_block_lines`]): before it, after it, how far (session 7).
 //!
 //! The trees judge every line but sentences of four words or more (`trees_judge`), and never
 //! split on the corpus repetition features, so a line's score is its score
@@ -67,6 +68,10 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("span_share", "model:page"),
     ("prose_block", "model:block"),
     ("prose_block_share", "model:block"),
+    ("largest_distance", "model:outside_body"),
+    ("before_largest", "model:outside_body"),
+    ("after_largest", "model:outside_body"),
+    ("prose_after_largest", "model:outside_body"),
 ];
 
 /// Number of features.
@@ -129,6 +134,9 @@ pub struct DocContext<'a> {
     pub block: Vec<u32>,
     /// Words of the document's largest prose block (at least 1).
     pub largest_block: u32,
+    /// First and last line of the largest prose block ([`largest_block_lines`]; `end <
+    /// start`: no prose).
+    pub largest: (usize, usize),
 }
 
 impl<'a> DocContext<'a> {
@@ -200,6 +208,7 @@ impl<'a> DocContext<'a> {
             .map_or(0, |s| s.iter().map(|l| l.words).sum());
         let block = prose_blocks(lines, prose);
         let largest_block = block.iter().copied().max().unwrap_or(0).max(1);
+        let largest = largest_block_lines(lines, prose, &block);
         DocContext {
             lines,
             repeats,
@@ -214,6 +223,7 @@ impl<'a> DocContext<'a> {
             },
             block,
             largest_block,
+            largest,
             first_prose: prose.iter().position(|p| *p),
             last_prose: prose.iter().rposition(|p| *p),
             prose_share: if total == 0 {
@@ -268,6 +278,30 @@ pub fn main_span(lines: &[Line], prose: &[bool]) -> (usize, usize) {
 /// a caption).
 const BLOCK_GAP_WORDS: u32 = 12;
 
+/// Whether line `k` continues a prose block: a prose line, or a line of at most
+/// [`BLOCK_GAP_WORDS`] words followed by a prose line.
+fn continues_block(lines: &[Line], prose: &[bool], k: usize) -> bool {
+    prose[k] || (k + 1 < lines.len() && prose[k + 1] && lines[k].words <= BLOCK_GAP_WORDS)
+}
+
+/// First and last line of the largest prose block (the first of equal ones), whose words are
+/// `block`'s ([`prose_blocks`]); `(1, 0)` when there is no prose. The article body is usually
+/// this block; prose far after it (a teaser, a comment, a pitch) is not the body, even when the
+/// main span ([`main_span`]) reaches it over little chrome.
+pub fn largest_block_lines(lines: &[Line], prose: &[bool], block: &[u32]) -> (usize, usize) {
+    let max = block.iter().copied().max().unwrap_or(0);
+    match (0..lines.len()).find(|&i| prose[i] && block[i] == max) {
+        Some(start) if max > 0 => {
+            let mut end = start;
+            while end + 1 < lines.len() && continues_block(lines, prose, end + 1) {
+                end += 1;
+            }
+            (start, end)
+        }
+        _ => (1, 0),
+    }
+}
+
 /// Per line: the words of prose in its block, for prose lines (0 for the others). A block is a
 /// run of prose lines, where a single line of at most [`BLOCK_GAP_WORDS`] words between two
 /// of them does not break it. The body of an article is a long block; a teaser, a bio or a
@@ -282,9 +316,7 @@ pub fn prose_blocks(lines: &[Line], prose: &[bool]) -> Vec<u32> {
             continue;
         }
         let (mut k, mut sum) = (i, 0u32);
-        while k < n
-            && (prose[k] || (k + 1 < n && prose[k + 1] && lines[k].words <= BLOCK_GAP_WORDS))
-        {
+        while k < n && continues_block(lines, prose, k) {
             if prose[k] {
                 sum = sum.saturating_add(lines[k].words);
             }
@@ -359,6 +391,14 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     } else {
         i.saturating_sub(s1)
     };
+    let (l0, l1) = ctx.largest;
+    let largest_dist = if l1 < l0 {
+        0
+    } else if i < l0 {
+        l0 - i
+    } else {
+        i.saturating_sub(l1)
+    };
     let b = |x: bool| x as u8 as f32;
     [
         1.0,
@@ -406,6 +446,10 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
         ctx.span_share,
         ln1p(ctx.block[i]),
         ctx.block[i] as f32 / ctx.largest_block as f32,
+        ln1p(u32::try_from(largest_dist).unwrap_or(u32::MAX)),
+        b(l0 <= l1 && i < l0),
+        b(l0 <= l1 && i > l1),
+        b(l0 <= l1 && i > l1 && ctx.prose[i]),
     ]
 }
 
@@ -947,6 +991,68 @@ leaf 14 -0.6
         let b = prose_blocks(&lines, &prose);
         let (w1, w2) = (lines[0].words, lines[2].words);
         assert_eq!(b, vec![w1 + w2, 0, w1 + w2, 0, 0, w1]);
+    }
+
+    /// The largest prose block runs from its first to its last prose line, over a subheading;
+    /// a comment or a teaser after a menu is after it, a standfirst before the menu before
+    /// it. French, Polish, Italian, English; no prose: no block, and the features are 0.
+    #[test]
+    fn largest_block_places_lines_before_and_after_the_body() {
+        let p1 = "Le conseil municipal a voté jeudi le nouveau budget pour l'année prochaine.";
+        let p2 = "Rada miasta przyjęła w czwartek nowy budżet na przyszły rok po długiej debacie.";
+        let p3 = "Il sindaco ha detto che i lavori al porto inizieranno a giugno e dureranno mesi.";
+        let teaser = "Great article, thanks for sharing it with us, I will send it to my friends.";
+        let doc = [
+            teaser,
+            "Menu",
+            "Kontakt",
+            p1,
+            "Un sous-titre",
+            p2,
+            p3,
+            "Share",
+            "Tweet",
+            teaser,
+        ];
+        let (lines, prose) = measured(&doc);
+        let b = prose_blocks(&lines, &prose);
+        assert_eq!(largest_block_lines(&lines, &prose, &b), (3, 6));
+        let ones = vec![1; lines.len()];
+        let ctx = DocContext::new(&lines, &ones, &prose, true);
+        let x: Vec<[f32; N]> = (0..lines.len()).map(|i| features(&ctx, i)).collect();
+        let (before, after) = (
+            feature_index("before_largest"),
+            feature_index("after_largest"),
+        );
+        let (dist, prose_after) = (
+            feature_index("largest_distance"),
+            feature_index("prose_after_largest"),
+        );
+        assert_eq!((x[0][before], x[0][after]), (1.0, 0.0));
+        assert!(x[3..=6]
+            .iter()
+            .all(|x| x[before] == 0.0 && x[after] == 0.0 && x[dist] == 0.0));
+        assert_eq!(
+            (x[7][after], x[7][prose_after]),
+            (1.0, 0.0),
+            "a share button"
+        );
+        assert_eq!((x[9][after], x[9][prose_after]), (1.0, 1.0), "a comment");
+        assert!(x[9][dist] > x[7][dist]);
+        // Two blocks of the same size: the first is the largest.
+        let (lines, prose) = measured(&[p1, "Menu", "Kontakt", p1]);
+        let b = prose_blocks(&lines, &prose);
+        assert_eq!(largest_block_lines(&lines, &prose, &b), (0, 0));
+        // No prose at all.
+        let (lines, prose) = measured(&["Home", "Shop", "Linen Shirt", "€45"]);
+        let b = prose_blocks(&lines, &prose);
+        let (l0, l1) = largest_block_lines(&lines, &prose, &b);
+        assert!(l1 < l0);
+        let ctx = DocContext::new(&lines, &ones[..4], &prose, true);
+        let x = features(&ctx, 2);
+        assert!([before, after, dist, prose_after]
+            .iter()
+            .all(|&k| x[k] == 0.0));
     }
 
     #[test]
