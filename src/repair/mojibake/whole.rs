@@ -212,78 +212,89 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
     let mut cp = 0u32;
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
     let mut i = 0;
-    while i < line.len() {
+    'chars: while i < line.len() {
         let c = line[i];
-        let byte = if c < 0x80 {
-            if have == 0 {
-                // A run of ASCII is copied whole (ASCII bytes are character boundaries).
-                let end = line[i..]
-                    .iter()
-                    .position(|&b| b >= 0x80)
-                    .map_or(line.len(), |k| i + k);
-                out.push_str(text.get(i..end)?);
-                i = end;
-                prev_lead = 0;
-                continue;
-            }
-            i += 1;
-            match c {
-                b' ' if wild => 0xA0,
-                b'?' if wild && lost_at == 0 => {
-                    lost_at = have;
-                    0
+        let d = 'seq: {
+            // The common case first: two characters of the line's two-byte range that give a
+            // lead byte of a two-byte sequence and a continuation byte.
+            if have == 0 && (0xC2..0xE0).contains(&c) {
+                if let Some(d) = pair(enc, line, i) {
+                    i += 4;
+                    break 'seq d;
                 }
-                _ => return None,
             }
-        } else {
-            // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
-            let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
-            let (x, w) = if c < 0xE0 {
-                (usize::from(c & 0x1F) << 6 | low(1), 2)
+            let byte = if c < 0x80 {
+                if have == 0 {
+                    // A run of ASCII is copied whole (ASCII bytes are character boundaries).
+                    let end = line[i..]
+                        .iter()
+                        .position(|&b| b >= 0x80)
+                        .map_or(line.len(), |k| i + k);
+                    out.push_str(text.get(i..end)?);
+                    i = end;
+                    prev_lead = 0;
+                    continue 'chars;
+                }
+                i += 1;
+                match c {
+                    b' ' if wild => 0xA0,
+                    b'?' if wild && lost_at == 0 => {
+                        lost_at = have;
+                        0
+                    }
+                    _ => return None,
+                }
             } else {
-                (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
-            };
-            i += w;
-            match enc.get(x.wrapping_sub(0x80)) {
-                Some(&b) => b,
-                None if x == 0xFFFD && wild && have != 0 && lost_at == 0 => {
-                    lost_at = have;
-                    0
+                // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
+                let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
+                let (x, w) = if c < 0xE0 {
+                    (usize::from(c & 0x1F) << 6 | low(1), 2)
+                } else {
+                    (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
+                };
+                i += w;
+                match enc.get(x.wrapping_sub(0x80)) {
+                    Some(&b) => b,
+                    None if x == 0xFFFD && wild && have != 0 && lost_at == 0 => {
+                        lost_at = have;
+                        0
+                    }
+                    None => return None,
                 }
-                None => return None,
-            }
-        };
-        if have == 0 {
-            len = match byte {
-                0xC2..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                0xF0..=0xF4 => 4,
-                _ => return None,
             };
-            cp = u32::from(byte) & (0x7F >> len);
-        } else if lost_at != have {
-            if byte & 0xC0 != 0x80 {
-                return None;
+            if have == 0 {
+                len = match byte {
+                    0xC2..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    0xF0..=0xF4 => 4,
+                    _ => return None,
+                };
+                cp = u32::from(byte) & (0x7F >> len);
+            } else if lost_at != have {
+                if byte & 0xC0 != 0x80 {
+                    return None;
+                }
+                // The second byte also rules out overlong forms, surrogates and code points
+                // beyond U+10FFFF.
+                if have == 1 {
+                    seq_len(seq[0], byte)?;
+                }
+                cp = cp << 6 | u32::from(byte & 0x3F);
             }
-            // The second byte also rules out overlong forms, surrogates and code points
-            // beyond U+10FFFF.
-            if have == 1 {
-                seq_len(seq[0], byte)?;
+            seq[have] = byte;
+            have += 1;
+            if have < len {
+                continue 'chars;
             }
-            cp = cp << 6 | u32::from(byte & 0x3F);
-        }
-        seq[have] = byte;
-        have += 1;
-        if have < len {
-            continue;
-        }
-        let d = if lost_at == 0 {
-            char::from_u32(cp)?
-        } else {
-            fill_lost(&mut seq[..len], lost_at)?
+            let d = if lost_at == 0 {
+                char::from_u32(cp)?
+            } else {
+                fill_lost(&mut seq[..len], lost_at)?
+            };
+            (have, lost_at) = (0, 0);
+            d
         };
         out.push(d);
-        (have, lost_at) = (0, 0);
         let cp = d as u32;
         // What the next pass asks of the character: is it noise, and may it lead or
         // continue a sequence. One load in the two-byte range.
@@ -309,6 +320,27 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
         n,
         pair: pairs != 0,
     })
+}
+
+/// The character that the two characters of `line` at `i` decode to in the encoding whose
+/// byte table is `enc`, when both are in UTF-8's two-byte range and give a two-byte lead and
+/// a continuation byte; `None` leaves the sequence to [`encode`]'s general path. `line[i]`
+/// leads a two-byte character.
+#[inline(always)]
+fn pair(enc: &[u8], line: &[u8], i: usize) -> Option<char> {
+    let &[c0, c1, c2, c3] = line.get(i..i + 4)? else {
+        return None;
+    };
+    if !(0xC2..0xE0).contains(&c2) {
+        return None;
+    }
+    let x = |lead: u8, cont: u8| usize::from(lead & 0x1F) << 6 | usize::from(cont & 0x3F);
+    let b0 = *enc.get(x(c0, c1) - 0x80)?;
+    let b1 = *enc.get(x(c2, c3) - 0x80)?;
+    if !(0xC2..0xE0).contains(&b0) || b1 & 0xC0 != 0x80 {
+        return None;
+    }
+    char::from_u32(u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F))
 }
 
 /// The character of a sequence whose byte at `lost_at` was lost: the first of [`LOST`] that
