@@ -212,15 +212,40 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
     let mut cp = 0u32;
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
     let mut i = 0;
+    // A decoded character: into the reading, and what the next pass asks of it: is it
+    // noise, and may it lead or continue a sequence (one load in the two-byte range).
+    macro_rules! emit {
+        ($d:expr) => {{
+            let d: char = $d;
+            out.push(d);
+            let cp = d as u32;
+            let (f, lead, cont) = match t.low.get(cp as usize) {
+                Some(l) => (l.f, l.lead, l.cont),
+                None => {
+                    let m = t.masks.get((cp as usize).wrapping_sub(0x80));
+                    let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
+                    (flags_of(t, cp), lead, cont)
+                }
+            };
+            if cp >= 0xA0 && f & CLASS == BAD {
+                return None;
+            }
+            n += 1;
+            pairs |= prev_lead & cont;
+            prev_lead = lead;
+        }};
+    }
     'chars: while i < line.len() {
         let c = line[i];
-        let d = 'seq: {
+        let d = {
             // The common case first: two characters of the line's two-byte range that give a
             // lead byte of a two-byte sequence and a continuation byte.
             if have == 0 && (0xC2..0xE0).contains(&c) {
                 if let Some(d) = pair(enc, line, i) {
                     i += 4;
-                    break 'seq d;
+                    // Its own copy, where `d` is known to be below U+0800.
+                    emit!(d);
+                    continue 'chars;
                 }
             }
             let byte = if c < 0x80 {
@@ -294,24 +319,7 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
             (have, lost_at) = (0, 0);
             d
         };
-        out.push(d);
-        let cp = d as u32;
-        // What the next pass asks of the character: is it noise, and may it lead or
-        // continue a sequence. One load in the two-byte range.
-        let (f, lead, cont) = match t.low.get(cp as usize) {
-            Some(l) => (l.f, l.lead, l.cont),
-            None => {
-                let m = t.masks.get((cp as usize).wrapping_sub(0x80));
-                let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
-                (flags_of(t, cp), lead, cont)
-            }
-        };
-        if cp >= 0xA0 && f & CLASS == BAD {
-            return None;
-        }
-        n += 1;
-        pairs |= prev_lead & cont;
-        prev_lead = lead;
+        emit!(d);
     }
     if have != 0 {
         return None;
