@@ -25,7 +25,8 @@
 //! written, which stops at the first byte that does not fit.
 
 use super::{
-    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Tables, CLASS, LOST, NOTHING,
+    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Look, Tables, CLASS, LOST,
+    NOTHING,
 };
 
 /// What the whole-line test says of one line.
@@ -204,6 +205,9 @@ struct Reading {
 fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> Option<Reading> {
     const BAD: u32 = Class::Bad as u32;
     let line = text.as_bytes();
+    // Fixed-size views, so that an index known to be in range needs no check.
+    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+    let enc_low: &[u8; 0x800] = enc.get(..0x800)?.try_into().ok()?;
     out.clear();
     out.reserve(line.len());
     // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
@@ -219,7 +223,7 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
             let d: char = $d;
             out.push(d);
             let cp = d as u32;
-            let (f, lead, cont) = match t.low.get(cp as usize) {
+            let (f, lead, cont) = match low.get(cp as usize) {
                 Some(l) => (l.f, l.lead, l.cont),
                 None => {
                     let m = t.masks.get((cp as usize).wrapping_sub(0x80));
@@ -241,7 +245,7 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
             // The common case first: two characters of the line's two-byte range that give a
             // lead byte of a two-byte sequence and a continuation byte.
             if have == 0 && (0xC2..0xE0).contains(&c) {
-                if let Some(d) = pair(enc, line, i) {
+                if let Some(d) = pair(enc_low, line, i) {
                     i += 4;
                     // Its own copy, where `d` is known to be below U+0800.
                     emit!(d);
@@ -335,7 +339,7 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
 /// a continuation byte; `None` leaves the sequence to [`encode`]'s general path. `line[i]`
 /// leads a two-byte character.
 #[inline(always)]
-fn pair(enc: &[u8], line: &[u8], i: usize) -> Option<char> {
+fn pair(enc: &[u8; 0x800], line: &[u8], i: usize) -> Option<char> {
     let &[c0, c1, c2, c3] = line.get(i..i + 4)? else {
         return None;
     };
@@ -343,8 +347,10 @@ fn pair(enc: &[u8], line: &[u8], i: usize) -> Option<char> {
         return None;
     }
     let x = |lead: u8, cont: u8| usize::from(lead & 0x1F) << 6 | usize::from(cont & 0x3F);
-    let b0 = *enc.get(x(c0, c1) - 0x80)?;
-    let b1 = *enc.get(x(c2, c3) - 0x80)?;
+    // Both are at least U+0080 (`c0`, `c2` lead two-byte characters): the mask only tells
+    // the compiler that the index is in range.
+    let b0 = enc[(x(c0, c1) - 0x80) & 0x7FF];
+    let b1 = enc[(x(c2, c3) - 0x80) & 0x7FF];
     if !(0xC2..0xE0).contains(&b0) || b1 & 0xC0 != 0x80 {
         return None;
     }
