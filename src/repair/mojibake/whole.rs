@@ -25,7 +25,7 @@
 //! written, which stops at the first byte that does not fit.
 
 use super::{
-    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Look, Tables, CLASS, LOST,
+    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables, CLASS, LOST,
     NOTHING,
 };
 
@@ -145,12 +145,29 @@ struct LineMasks {
 /// every character (U+FFFD, a character beyond the tables, a mix).
 fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
     let (mut all, mut pairs, mut same, mut prev_lead) = (u16::MAX, 0u16, u16::MAX, 0u16);
+    // The two-byte range as a fixed-size view, so that its characters need no bounds check.
+    let two: &[Masks; 0x800] = t.masks.get(..0x800)?.try_into().ok()?;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
             prev_lead = 0;
             i += 1;
+            continue;
+        }
+        if c < 0xE0 {
+            // `b` is a `str`: `c` leads a two-byte character, U+0080 or above.
+            let c1 = b.get(i + 1).map_or(0, |&x| x & 0x3F);
+            let cp = usize::from(c & 0x1F) << 6 | usize::from(c1);
+            i += 2;
+            let m = &two[cp.wrapping_sub(0x80) & 0x7FF];
+            all &= m.any;
+            if all == 0 {
+                return None;
+            }
+            same &= m.same;
+            pairs |= prev_lead & m.cont;
+            prev_lead = m.lead;
             continue;
         }
         let low = |k: usize| b.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
@@ -335,7 +352,7 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
 }
 
 /// The character that the two characters of `line` at `i` decode to in the encoding whose
-/// byte table is `enc`, when both are in UTF-8's two-byte range and give a two-byte lead and
+/// byte table starts with `enc` (U+0080..U+087F), when both are in UTF-8's two-byte range and give a two-byte lead and
 /// a continuation byte; `None` leaves the sequence to [`encode`]'s general path. `line[i]`
 /// leads a two-byte character.
 #[inline(always)]
