@@ -25,7 +25,8 @@
 //! written, which stops at the first byte that does not fit.
 
 use super::{
-    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Tables, CLASS, LOST, NOTHING,
+    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables, CLASS, LOST,
+    NOTHING,
 };
 
 /// What the whole-line test says of one line.
@@ -144,12 +145,29 @@ struct LineMasks {
 /// every character (U+FFFD, a character beyond the tables, a mix).
 fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
     let (mut all, mut pairs, mut same, mut prev_lead) = (u16::MAX, 0u16, u16::MAX, 0u16);
+    // The two-byte range as a fixed-size view, so that its characters need no bounds check.
+    let two: &[Masks; 0x800] = t.masks.get(..0x800)?.try_into().ok()?;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
             prev_lead = 0;
             i += 1;
+            continue;
+        }
+        if c < 0xE0 {
+            // `b` is a `str`: `c` leads a two-byte character, U+0080 or above.
+            let c1 = b.get(i + 1).map_or(0, |&x| x & 0x3F);
+            let cp = usize::from(c & 0x1F) << 6 | usize::from(c1);
+            i += 2;
+            let m = &two[cp.wrapping_sub(0x80) & 0x7FF];
+            all &= m.any;
+            if all == 0 {
+                return None;
+            }
+            same &= m.same;
+            pairs |= prev_lead & m.cont;
+            prev_lead = m.lead;
             continue;
         }
         let low = |k: usize| b.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
@@ -204,6 +222,9 @@ struct Reading {
 fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> Option<Reading> {
     const BAD: u32 = Class::Bad as u32;
     let line = text.as_bytes();
+    // Fixed-size views, so that an index known to be in range needs no check.
+    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+    let enc_low: &[u8; 0x800] = enc.get(..0x800)?.try_into().ok()?;
     out.clear();
     out.reserve(line.len());
     // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
@@ -212,95 +233,114 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
     let mut cp = 0u32;
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
     let mut i = 0;
-    while i < line.len() {
-        let c = line[i];
-        let byte = if c < 0x80 {
-            if have == 0 {
-                // A run of ASCII is copied whole (ASCII bytes are character boundaries).
-                let end = line[i..]
-                    .iter()
-                    .position(|&b| b >= 0x80)
-                    .map_or(line.len(), |k| i + k);
-                out.push_str(text.get(i..end)?);
-                i = end;
-                prev_lead = 0;
-                continue;
-            }
-            i += 1;
-            match c {
-                b' ' if wild => 0xA0,
-                b'?' if wild && lost_at == 0 => {
-                    lost_at = have;
-                    0
+    // A decoded character: into the reading, and what the next pass asks of it: is it
+    // noise, and may it lead or continue a sequence (one load in the two-byte range).
+    macro_rules! emit {
+        ($d:expr) => {{
+            let d: char = $d;
+            out.push(d);
+            let cp = d as u32;
+            let (f, lead, cont) = match low.get(cp as usize) {
+                Some(l) => (l.f, l.lead, l.cont),
+                None => {
+                    let m = t.masks.get((cp as usize).wrapping_sub(0x80));
+                    let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
+                    (flags_of(t, cp), lead, cont)
                 }
-                _ => return None,
-            }
-        } else {
-            // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
-            let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
-            let (x, w) = if c < 0xE0 {
-                (usize::from(c & 0x1F) << 6 | low(1), 2)
-            } else {
-                (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
             };
-            i += w;
-            match enc.get(x.wrapping_sub(0x80)) {
-                Some(&b) => b,
-                None if x == 0xFFFD && wild && have != 0 && lost_at == 0 => {
-                    lost_at = have;
-                    0
-                }
-                None => return None,
-            }
-        };
-        if have == 0 {
-            len = match byte {
-                0xC2..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                0xF0..=0xF4 => 4,
-                _ => return None,
-            };
-            cp = u32::from(byte) & (0x7F >> len);
-        } else if lost_at != have {
-            if byte & 0xC0 != 0x80 {
+            if cp >= 0xA0 && f & CLASS == BAD {
                 return None;
             }
-            // The second byte also rules out overlong forms, surrogates and code points
-            // beyond U+10FFFF.
-            if have == 1 {
-                seq_len(seq[0], byte)?;
+            n += 1;
+            pairs |= prev_lead & cont;
+            prev_lead = lead;
+        }};
+    }
+    'chars: while i < line.len() {
+        let c = line[i];
+        let d = {
+            // The common case first: two characters of the line's two-byte range that give a
+            // lead byte of a two-byte sequence and a continuation byte.
+            if have == 0 && (0xC2..0xE0).contains(&c) {
+                if let Some(d) = pair(enc_low, line, i) {
+                    i += 4;
+                    // Its own copy, where `d` is known to be below U+0800.
+                    emit!(d);
+                    continue 'chars;
+                }
             }
-            cp = cp << 6 | u32::from(byte & 0x3F);
-        }
-        seq[have] = byte;
-        have += 1;
-        if have < len {
-            continue;
-        }
-        let d = if lost_at == 0 {
-            char::from_u32(cp)?
-        } else {
-            fill_lost(&mut seq[..len], lost_at)?
-        };
-        out.push(d);
-        (have, lost_at) = (0, 0);
-        let cp = d as u32;
-        // What the next pass asks of the character: is it noise, and may it lead or
-        // continue a sequence. One load in the two-byte range.
-        let (f, lead, cont) = match t.low.get(cp as usize) {
-            Some(l) => (l.f, l.lead, l.cont),
-            None => {
-                let m = t.masks.get((cp as usize).wrapping_sub(0x80));
-                let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
-                (flags_of(t, cp), lead, cont)
+            let byte = if c < 0x80 {
+                if have == 0 {
+                    // A run of ASCII is copied whole (ASCII bytes are character boundaries).
+                    let end = line[i..]
+                        .iter()
+                        .position(|&b| b >= 0x80)
+                        .map_or(line.len(), |k| i + k);
+                    out.push_str(text.get(i..end)?);
+                    i = end;
+                    prev_lead = 0;
+                    continue 'chars;
+                }
+                i += 1;
+                match c {
+                    b' ' if wild => 0xA0,
+                    b'?' if wild && lost_at == 0 => {
+                        lost_at = have;
+                        0
+                    }
+                    _ => return None,
+                }
+            } else {
+                // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
+                let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
+                let (x, w) = if c < 0xE0 {
+                    (usize::from(c & 0x1F) << 6 | low(1), 2)
+                } else {
+                    (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
+                };
+                i += w;
+                match enc.get(x.wrapping_sub(0x80)) {
+                    Some(&b) => b,
+                    None if x == 0xFFFD && wild && have != 0 && lost_at == 0 => {
+                        lost_at = have;
+                        0
+                    }
+                    None => return None,
+                }
+            };
+            if have == 0 {
+                len = match byte {
+                    0xC2..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    0xF0..=0xF4 => 4,
+                    _ => return None,
+                };
+                cp = u32::from(byte) & (0x7F >> len);
+            } else if lost_at != have {
+                if byte & 0xC0 != 0x80 {
+                    return None;
+                }
+                // The second byte also rules out overlong forms, surrogates and code points
+                // beyond U+10FFFF.
+                if have == 1 {
+                    seq_len(seq[0], byte)?;
+                }
+                cp = cp << 6 | u32::from(byte & 0x3F);
             }
+            seq[have] = byte;
+            have += 1;
+            if have < len {
+                continue 'chars;
+            }
+            let d = if lost_at == 0 {
+                char::from_u32(cp)?
+            } else {
+                fill_lost(&mut seq[..len], lost_at)?
+            };
+            (have, lost_at) = (0, 0);
+            d
         };
-        if cp >= 0xA0 && f & CLASS == BAD {
-            return None;
-        }
-        n += 1;
-        pairs |= prev_lead & cont;
-        prev_lead = lead;
+        emit!(d);
     }
     if have != 0 {
         return None;
@@ -309,6 +349,29 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> O
         n,
         pair: pairs != 0,
     })
+}
+
+/// The character that the two characters of `line` at `i` decode to in the encoding whose
+/// byte table starts with `enc` (U+0080..U+087F), when both are in UTF-8's two-byte range and give a two-byte lead and
+/// a continuation byte; `None` leaves the sequence to [`encode`]'s general path. `line[i]`
+/// leads a two-byte character.
+#[inline(always)]
+fn pair(enc: &[u8; 0x800], line: &[u8], i: usize) -> Option<char> {
+    let &[c0, c1, c2, c3] = line.get(i..i + 4)? else {
+        return None;
+    };
+    if !(0xC2..0xE0).contains(&c2) {
+        return None;
+    }
+    let x = |lead: u8, cont: u8| usize::from(lead & 0x1F) << 6 | usize::from(cont & 0x3F);
+    // Both are at least U+0080 (`c0`, `c2` lead two-byte characters): the mask only tells
+    // the compiler that the index is in range.
+    let b0 = enc[(x(c0, c1) - 0x80) & 0x7FF];
+    let b1 = enc[(x(c2, c3) - 0x80) & 0x7FF];
+    if !(0xC2..0xE0).contains(&b0) || b1 & 0xC0 != 0x80 {
+        return None;
+    }
+    char::from_u32(u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F))
 }
 
 /// The character of a sequence whose byte at `lost_at` was lost: the first of [`LOST`] that
