@@ -221,14 +221,6 @@ impl WordHasher {
         self.push(u64::from(b), 1);
     }
 
-    /// A run of ASCII letters and digits (lowercased, digits folded, as [`ascii_class`]).
-    #[inline]
-    pub fn ascii_run(&mut self, run: &[u8]) {
-        for &b in run {
-            self.push(u64::from(ASCII_CLASS[b as usize]), 1);
-        }
-    }
-
     /// Hashes the run of ASCII letters and digits that starts at `bytes[start]` (which must
     /// be one) and returns where the run ends and how many digits it held: one pass that
     /// finds the run, normalizes, hashes and counts. Byte by byte into the chunk (strip's
