@@ -549,23 +549,41 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     const CHUNK: usize = 2048;
     let mut cluster_size: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut stripped: Vec<(&'static str, u64)> = Vec::new();
-    let ser_chunk = |k: usize| -> Vec<(bool, Vec<u8>)> {
-        let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
-        done[r.clone()]
-            .par_iter()
-            .zip(fates[r].par_iter())
-            .map(|(d, fate)| serialize(d, fate))
+    // Each document's text and shingle set are freed as soon as it is serialized, by the
+    // thread that serialized it, instead of all at once, on one thread, at the end.
+    let ser_chunk = |docs: &mut [std::result::Result<Doc, Rejection>],
+                     fates: &[Option<Fate>]|
+     -> Vec<(bool, Vec<u8>, u64)> {
+        docs.par_iter_mut()
+            .zip(fates.par_iter())
+            .map(|(d, fate)| {
+                let (is_clean, bytes) = serialize(d, fate);
+                let mut text_len = 0;
+                if let Ok(doc) = d {
+                    text_len = doc.text.len() as u64;
+                    doc.text = String::new();
+                    doc.extra = Default::default();
+                    doc.fingerprint.shingles = Vec::new();
+                    doc.fingerprint.bands = Vec::new();
+                }
+                (is_clean, bytes, text_len)
+            })
             .collect()
     };
-    let chunks = done.len().div_ceil(CHUNK);
-    let mut next = (chunks > 0).then(|| ser_chunk(0));
+    let n_docs = done.len();
+    let chunk_range = |k: usize| k * CHUNK..((k + 1) * CHUNK).min(n_docs);
+    let chunks = n_docs.div_ceil(CHUNK);
+    let mut next =
+        (chunks > 0).then(|| ser_chunk(&mut done[chunk_range(0)], &fates[chunk_range(0)]));
     for k in 0..chunks {
         let lines = next.take().unwrap_or_default();
-        let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
+        let r = chunk_range(k);
+        let (written, rest) = done.split_at_mut(r.end);
+        let written = &written[r.clone()];
         let (res, after) = rayon::join(
             || -> Result<()> {
-                for ((d, fate), (is_clean, bytes)) in
-                    done[r.clone()].iter().zip(&fates[r.clone()]).zip(&lines)
+                for ((d, fate), (is_clean, bytes, text_len)) in
+                    written.iter().zip(&fates[r.clone()]).zip(&lines)
                 {
                     report.documents_in += 1;
                     if *is_clean {
@@ -601,7 +619,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                             match fate {
                                 Some(Fate::Kept) | None => {
                                     report.kept += 1;
-                                    report.bytes_out += doc.text.len() as u64;
+                                    report.bytes_out += text_len;
                                 }
                                 Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
                                 Some(Fate::Duplicate(x)) => {
@@ -619,7 +637,12 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 }
                 Ok(())
             },
-            || (k + 1 < chunks).then(|| ser_chunk(k + 1)),
+            || {
+                (k + 1 < chunks).then(|| {
+                    let r = chunk_range(k + 1);
+                    ser_chunk(&mut rest[..r.len()], &fates[r])
+                })
+            },
         );
         res?;
         next = after;

@@ -204,6 +204,9 @@ impl JsonlChunks {
                 break buf.len();
             }
             let before = buf.len();
+            // Room for the whole chunk at once: `read_to_end` would otherwise grow the buffer
+            // from nothing by doubling, copying it each time.
+            buf.reserve(self.chunk as usize + 64);
             (&mut self.file)
                 .take(self.chunk)
                 .read_to_end(&mut buf)
