@@ -38,7 +38,7 @@
 
 use crate::config::{ClusterRule, DedupMode, KeepRule, Verify};
 use crate::doc::Sketch;
-use crate::fingerprint::{distance, jaccard, similarity};
+use crate::fingerprint::{distance, jaccard, jaccard_counts, jaccard_of, similarity};
 
 /// Default largest SimHash distance for a candidate pair, chosen from measurements on the
 /// labelled corpus of `benches/dedup_eval` (BENCHMARKS.md, "Dedup"): word 5-shingle Jaccard
@@ -610,10 +610,20 @@ pub fn cluster(
     // The accepted pairs' exact Jaccard (`Verify::Exact`), gathered from the table jobs in
     // any order and sorted below: what is reported does not depend on the thread count.
     let verified: std::sync::Mutex<Vec<(u32, u32, f64)>> = Default::default();
+    // Leader clustering needs only the pairs of a document with its earliest leader: the exact
+    // check is left to the leader pass (`lazy_leaders`), and the table jobs keep every
+    // candidate that passes the sketch's prefilter.
+    let lazy = check.verify == Verify::Exact
+        && check.cluster == ClusterRule::Star
+        && check.min_jaccard > 0.0;
     let accept = |i: u32, j: u32| -> bool {
         let (Some(a), Some(b)) = (&entries[i as usize], &entries[j as usize]) else {
             return false;
         };
+        if lazy {
+            return similarity(&a.sketch, &b.sketch) >= check.min_jaccard - PREFILTER_MARGIN
+                && !(sets.of(i).is_empty() && sets.of(j).is_empty());
+        }
         match check.verify {
             Verify::Sketch => {
                 p.min_similarity <= 0.0 || similarity(&a.sketch, &b.sketch) >= p.min_similarity
@@ -644,6 +654,11 @@ pub fn cluster(
     };
     let mut edges = candidate_edges(entries, bands, p, &reps, &accept, runner);
     let mut verified = verified.into_inner().unwrap_or_default();
+    let mut leader: Vec<u32> = (0..n as u32).collect();
+    if lazy {
+        verified = lazy_leaders(&order, edges, sets, check.min_jaccard, runner, &mut leader);
+        edges = Vec::new();
+    }
     verified.sort_unstable_by_key(|&(i, j, _)| (i, j));
     let sets = (check.verify == Verify::Exact).then_some(Verified {
         sets,
@@ -688,7 +703,6 @@ pub fn cluster(
     }
     edges.sort_unstable();
     // The leader pass, in keep order: leader[u] == u for a kept document.
-    let mut leader: Vec<u32> = (0..n as u32).collect();
     let mut e = 0;
     for (r, &u) in order.iter().enumerate() {
         let mut best: Option<u32> = None;
@@ -710,6 +724,84 @@ pub fn cluster(
             duplicate(entries, i, kept, sets)
         })
         .collect()
+}
+
+/// The leader pass of [`cluster`] with the exact check done in it: documents in keep order,
+/// each joining the earliest leader (in keep order) among its candidates whose exact Jaccard
+/// is at least `t`, or staying a leader itself. The same result as checking every candidate
+/// first and then taking the earliest accepted leader, with one check per dropped document
+/// instead of one per candidate pair (a cluster of m copies has m(m−1)/2 pairs). Each
+/// document's first candidate, nearly always the leader it joins, is checked ahead in
+/// parallel (`runner`); the others when the pass reaches them. Sets `leader` and returns the
+/// accepted pairs `(i, j, Jaccard)` sorted by pair.
+fn lazy_leaders(
+    order: &[u32],
+    edges: Vec<(u32, u32)>,
+    sets: Sets<'_>,
+    t: f64,
+    runner: TableRunner<'_>,
+    leader: &mut [u32],
+) -> Vec<(u32, u32, f64)> {
+    let mut rank = vec![u32::MAX; leader.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    // (rank of the later document, rank of the earlier), sorted: each document's candidates
+    // together, earliest first.
+    let mut by_rank: Vec<(u32, u32)> = edges
+        .into_iter()
+        .map(|(i, j)| {
+            let (a, b) = (rank[i as usize], rank[j as usize]);
+            (a.max(b), a.min(b))
+        })
+        .collect();
+    by_rank.sort_unstable();
+    let firsts: Vec<(u32, u32)> = by_rank
+        .iter()
+        .enumerate()
+        .filter(|&(k, e)| k == 0 || by_rank[k - 1].0 != e.0)
+        .map(|(_, &(ru, rv))| (order[ru as usize], order[rv as usize]))
+        .collect();
+    // Small jobs under test, so that the property tests see several, in any order.
+    const PER_JOB: usize = if cfg!(test) { 3 } else { 256 };
+    // Each job's counts after a header naming the job (results may come in any order).
+    let mut jobs = runner(firsts.len().div_ceil(PER_JOB), &|job: usize| {
+        let end = ((job + 1) * PER_JOB).min(firsts.len());
+        std::iter::once((job as u32, u32::MAX))
+            .chain(
+                firsts[job * PER_JOB..end]
+                    .iter()
+                    .map(|&(u, v)| jaccard_counts(sets.of(u), sets.of(v))),
+            )
+            .collect()
+    });
+    jobs.sort_unstable_by_key(|j| j.first().map_or(0, |h| h.0));
+    let ahead: Vec<(u32, u32)> = jobs
+        .into_iter()
+        .flat_map(|j| j.into_iter().skip(1))
+        .collect();
+    let mut accepted = Vec::new();
+    let mut next_first = 0;
+    for (k, &(ru, rv)) in by_rank.iter().enumerate() {
+        let (u, v) = (order[ru as usize], order[rv as usize]);
+        let counts = if k == 0 || by_rank[k - 1].0 != ru {
+            next_first += 1;
+            ahead.get(next_first - 1).copied()
+        } else {
+            None
+        };
+        if leader[u as usize] != u || leader[v as usize] != v {
+            // u has its leader already, or v joined one.
+            continue;
+        }
+        let jac = jaccard_of(counts.unwrap_or_else(|| jaccard_counts(sets.of(u), sets.of(v))));
+        if jac >= t {
+            leader[u as usize] = v;
+            accepted.push((u.min(v), u.max(v), jac));
+        }
+    }
+    accepted.sort_unstable_by_key(|&(i, j, _)| (i, j));
+    accepted
 }
 
 /// Documents that take part, in keep order: input order, or longest first (ties in input
@@ -1255,10 +1347,21 @@ mod tests {
             let a = cluster(&entries, Bands::NONE, Sets(&views), &p, &c, &sequential);
             let b = cluster(&entries, Bands::NONE, Sets(&views), &p, &c, &reversed);
             prop_assert_eq!(&a, &b);
+            let order = keep_order(&entries, keep);
+            let rank = |x: usize| order.iter().position(|&o| o as usize == x);
             for (i, d) in a.iter().enumerate() {
                 if let Some(d) = d {
                     prop_assert!(a[d.of].is_none(), "kept for {} is itself dropped", i);
                     prop_assert!(d.exact || jaccard(&sets[i], &sets[d.of]) >= t);
+                    // The earliest leader: no kept document before the one kept for it (in
+                    // keep order) verifies with it.
+                    if !d.exact {
+                        for (v, x) in a.iter().enumerate() {
+                            if x.is_none() && v != i && rank(v) < rank(d.of) {
+                                prop_assert!(jaccard(&sets[i], &sets[v]) < t, "{} joins {}, not the earlier {}", i, d.of, v);
+                            }
+                        }
+                    }
                 }
             }
             for i in 0..a.len() {

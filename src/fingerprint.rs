@@ -1027,7 +1027,22 @@ thread_local! {
 /// a key, instead of sorting every document's set when it is fingerprinted: most documents
 /// are never verified against anything.
 pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
-    let (inter, union) = JACCARD_TABLE.with(|t| {
+    jaccard_of(jaccard_counts(a, b))
+}
+
+/// [`jaccard`] from its counts `(|A ∩ B|, |A ∪ B|)`.
+pub fn jaccard_of((inter, union): (u32, u32)) -> f64 {
+    if union == 0 {
+        0.0
+    } else {
+        f64::from(inter) / f64::from(union)
+    }
+}
+
+/// The counts `(|A ∩ B|, |A ∪ B|)` of the distinct keys of two shingle-key lists, whose ratio
+/// is [`jaccard`].
+pub fn jaccard_counts(a: &[u32], b: &[u32]) -> (u32, u32) {
+    JACCARD_TABLE.with(|t| {
         let t = &mut *t.borrow_mut();
         let need = (2 * (a.len() + b.len())).next_power_of_two().max(64);
         t.call += 1;
@@ -1077,12 +1092,7 @@ pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
             }
         }
         (inter, union)
-    });
-    if union == 0 {
-        0.0
-    } else {
-        f64::from(inter) / f64::from(union)
-    }
+    })
 }
 
 /// `jaccard(a, b) >= t` (an empty pair is never alike).
