@@ -157,7 +157,13 @@ pub struct JsonlChunks {
     pub name: String,
     /// Bytes read a chunk (more when one line is longer).
     chunk: u64,
+    /// Bytes to read for the next chunk: the first chunks are smaller, so that parsing starts
+    /// sooner (nothing runs in parallel with the first read); they grow to `chunk`.
+    next_size: u64,
 }
+
+/// Bytes read for the first chunk.
+const FIRST_CHUNK: u64 = 1 << 20;
 
 /// Bytes read a chunk by default.
 const CHUNK: u64 = 8 << 20;
@@ -190,6 +196,7 @@ impl JsonlChunks {
                     bytes: 0,
                     name: name.clone(),
                     chunk: CHUNK,
+                    next_size: FIRST_CHUNK,
                 })
                 .map_err(|e| unreadable(&name, &e.to_string())),
         )
@@ -206,9 +213,11 @@ impl JsonlChunks {
             let before = buf.len();
             // Room for the whole chunk at once: `read_to_end` would otherwise grow the buffer
             // from nothing by doubling, copying it each time.
-            buf.reserve(self.chunk as usize + 64);
+            let size = self.next_size.min(self.chunk);
+            self.next_size = size.saturating_mul(4);
+            buf.reserve(size as usize + 64);
             (&mut self.file)
-                .take(self.chunk)
+                .take(size)
                 .read_to_end(&mut buf)
                 .map_err(|e| unreadable(&self.name, &e.to_string()))?;
             self.bytes += (buf.len() - before) as u64;
