@@ -131,6 +131,7 @@ fn read_source<T: Send>(
                 || chunks.next_chunk(),
             );
             items.extend(parsed);
+            chunks.recycle(bytes);
             next = following;
         }
         return (chunks.bytes, items);

@@ -157,6 +157,9 @@ pub struct JsonlChunks {
     pub name: String,
     /// Bytes read a chunk (more when one line is longer).
     chunk: u64,
+    /// A buffer handed back by [`JsonlChunks::recycle`], filled by the next chunk (its
+    /// memory is reused, not allocated and faulted in again).
+    spare: Vec<u8>,
     /// Bytes to read for the next chunk: the first chunks are smaller, so that parsing starts
     /// sooner (nothing runs in parallel with the first read); they grow to `chunk`.
     next_size: u64,
@@ -197,6 +200,7 @@ impl JsonlChunks {
                     name: name.clone(),
                     chunk: CHUNK,
                     next_size: FIRST_CHUNK,
+                    spare: Vec::new(),
                 })
                 .map_err(|e| unreadable(&name, &e.to_string())),
         )
@@ -205,7 +209,9 @@ impl JsonlChunks {
     /// The next chunk of whole lines and the number of its first line, for
     /// [`jsonl_lines`] (whose numbers then start at that line); `None` after the last.
     pub fn next_chunk(&mut self) -> Result<Option<(usize, Vec<u8>)>, Rejection> {
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = std::mem::take(&mut self.spare);
+        buf.clear();
+        buf.extend_from_slice(&self.carry);
         let cut = loop {
             if self.eof {
                 break buf.len();
@@ -232,11 +238,21 @@ impl JsonlChunks {
         if buf.is_empty() {
             return Ok(None);
         }
-        self.carry = buf[cut..].to_vec();
+        self.carry.clear();
+        self.carry.extend_from_slice(&buf[cut..]);
         buf.truncate(cut);
         let first = self.next_line;
         self.next_line += memchr::memchr_iter(b'\n', &buf).count();
         Ok(Some((first, buf)))
+    }
+}
+
+impl JsonlChunks {
+    /// Hands back a chunk's buffer once its lines are parsed, for the next chunk to fill.
+    pub fn recycle(&mut self, buf: Vec<u8>) {
+        if buf.capacity() > self.spare.capacity() {
+            self.spare = buf;
+        }
     }
 }
 
@@ -566,15 +582,22 @@ mod tests {
         let whole: Vec<(usize, Vec<u8>)> = jsonl_lines(text.as_bytes())
             .map(|(n, l)| (n, l.to_vec()))
             .collect();
-        for size in [1, 2, 3, 5, 7, 8, 13, 64, 1 << 20] {
+        for (size, recycle) in [1, 2, 3, 5, 7, 8, 13, 64, 1 << 20]
+            .into_iter()
+            .flat_map(|s| [(s, false), (s, true)])
+        {
             let src = Source::File(path.clone());
             let mut c = JsonlChunks::open(&src, Format::Auto).unwrap().unwrap();
             c.chunk = size;
             let mut got = Vec::new();
             while let Some((first, bytes)) = c.next_chunk().unwrap() {
                 got.extend(jsonl_lines(&bytes).map(|(n, l)| (first - 1 + n, l.to_vec())));
+                if recycle {
+                    // Handed back with stale bytes in it: the next chunk must not show them.
+                    c.recycle(bytes);
+                }
             }
-            assert_eq!(got, whole, "chunk {size}");
+            assert_eq!(got, whole, "chunk {size}, recycled {recycle}");
             assert_eq!(c.bytes, text.len() as u64);
         }
         std::fs::remove_dir_all(&dir).unwrap();
