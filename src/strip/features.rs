@@ -68,6 +68,9 @@ pub struct Line<'a> {
     pub first_flags: u16,
     /// Union of the lexicon flags of all words.
     pub any_flags: u16,
+    /// Words in each of the site-voice word classes, in [`VOICE_CLASSES`] order: promotion,
+    /// policy, the reader (second person), the site (first person plural).
+    pub voice: [u16; 4],
     /// Hash of the line's normalized words (the fingerprint's: lowercase, digits folded to
     /// `0`, punctuation dropped): equal for lines that differ in case, spacing, punctuation
     /// or numbers.
@@ -84,6 +87,15 @@ pub struct Line<'a> {
     /// Holds the copyright sign `©` (a legal notice is possible).
     pub copyright: bool,
 }
+
+/// The lexicon word classes [`Line::voice`] counts.
+pub const VOICE_CLASSES: [u16; 4] = [
+    lexicon::PROMO,
+    lexicon::POLICY,
+    lexicon::READER,
+    lexicon::WE,
+];
+const VOICE_ANY: u16 = lexicon::PROMO | lexicon::POLICY | lexicon::READER | lexicon::WE;
 
 /// ASCII byte classes, one table lookup per byte.
 const ALPHA: u8 = 1;
@@ -509,6 +521,11 @@ impl<'a> Line<'a> {
                 l.first_flags = e.flags;
             }
             l.any_flags |= e.flags;
+            if e.flags & VOICE_ANY != 0 {
+                for (n, class) in l.voice.iter_mut().zip(VOICE_CLASSES) {
+                    *n = n.saturating_add(u16::from(e.flags & class != 0));
+                }
+            }
             use lexicon::{FILLER, MONTH, RELATIVE_TIME, WEEKDAY};
             if pure
                 && l.digits == digits_before

@@ -72,6 +72,14 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("before_largest", "model:outside_body"),
     ("after_largest", "model:outside_body"),
     ("prose_after_largest", "model:outside_body"),
+    ("promo_ratio", "model:promo"),
+    ("policy_ratio", "model:policy"),
+    ("reader_ratio", "model:voice"),
+    ("we_ratio", "model:voice"),
+    ("block_promo", "model:promo"),
+    ("block_policy", "model:policy"),
+    ("block_reader", "model:voice"),
+    ("block_we", "model:voice"),
 ];
 
 /// Number of features.
@@ -137,6 +145,9 @@ pub struct DocContext<'a> {
     /// First and last line of the largest prose block ([`largest_block_lines`]; `end <
     /// start`: no prose).
     pub largest: (usize, usize),
+    /// Per line: the share of words in each [`Line::voice`] class, over its prose block for
+    /// a prose line, over the line for the others ([`block_voice`]).
+    pub voice: Vec<[f32; 4]>,
 }
 
 impl<'a> DocContext<'a> {
@@ -209,6 +220,7 @@ impl<'a> DocContext<'a> {
         let block = prose_blocks(lines, prose);
         let largest_block = block.iter().copied().max().unwrap_or(0).max(1);
         let largest = largest_block_lines(lines, prose, &block);
+        let voice = block_voice(lines, prose);
         DocContext {
             lines,
             repeats,
@@ -224,6 +236,7 @@ impl<'a> DocContext<'a> {
             block,
             largest_block,
             largest,
+            voice,
             first_prose: prose.iter().position(|p| *p),
             last_prose: prose.iter().rposition(|p| *p),
             prose_share: if total == 0 {
@@ -302,34 +315,67 @@ pub fn largest_block_lines(lines: &[Line], prose: &[bool], block: &[u32]) -> (us
     }
 }
 
-/// Per line: the words of prose in its block, for prose lines (0 for the others). A block is a
-/// run of prose lines, where a single line of at most [`BLOCK_GAP_WORDS`] words between two
-/// of them does not break it. The body of an article is a long block; a teaser, a bio or a
-/// newsletter box stands alone.
-pub fn prose_blocks(lines: &[Line], prose: &[bool]) -> Vec<u32> {
+/// Calls `f(start, end)` for each prose block, lines `start..end`: a run of prose lines, where
+/// a single line of at most [`BLOCK_GAP_WORDS`] words between two of them does not break it.
+fn for_each_block(lines: &[Line], prose: &[bool], mut f: impl FnMut(usize, usize)) {
     let n = lines.len();
-    let mut block = vec![0u32; n];
     let mut i = 0;
     while i < n {
         if !prose[i] {
             i += 1;
             continue;
         }
-        let (mut k, mut sum) = (i, 0u32);
+        let mut k = i;
         while k < n && continues_block(lines, prose, k) {
-            if prose[k] {
-                sum = sum.saturating_add(lines[k].words);
-            }
             k += 1;
         }
-        for j in i..k {
-            if prose[j] {
-                block[j] = sum;
-            }
-        }
+        f(i, k);
         i = k;
     }
+}
+
+/// Per line: the words of prose in its block, for prose lines (0 for the others). A block is a
+/// run of prose lines, where a single line of at most [`BLOCK_GAP_WORDS`] words between two
+/// of them does not break it. The body of an article is a long block; a teaser, a bio or a
+/// newsletter box stands alone.
+pub fn prose_blocks(lines: &[Line], prose: &[bool]) -> Vec<u32> {
+    let mut block = vec![0u32; lines.len()];
+    for_each_block(lines, prose, |start, end| {
+        let sum = (start..end)
+            .filter(|&j| prose[j])
+            .fold(0u32, |s, j| s.saturating_add(lines[j].words));
+        for j in (start..end).filter(|&j| prose[j]) {
+            block[j] = sum;
+        }
+    });
     block
+}
+
+/// Per line: the share of its words in each [`Line::voice`] class (promotion, policy, the
+/// reader, the site), taken over the prose lines of its block for a prose line, so that a
+/// newsletter pitch or a privacy notice of several paragraphs is judged as one text, and over
+/// the line alone for the others (issue 4, session 9: most of the prose strip still keeps
+/// wrongly is the site talking after the article: pitches, disclaimers, policies).
+pub fn block_voice(lines: &[Line], prose: &[bool]) -> Vec<[f32; 4]> {
+    let ratios = |counts: [u32; 4], words: u32| counts.map(|c| c as f32 / words.max(1) as f32);
+    let mut voice: Vec<[f32; 4]> = lines
+        .iter()
+        .map(|l| ratios(l.voice.map(u32::from), l.words))
+        .collect();
+    for_each_block(lines, prose, |start, end| {
+        let (mut counts, mut words) = ([0u32; 4], 0u32);
+        for l in (start..end).filter(|&j| prose[j]).map(|j| &lines[j]) {
+            for (c, &v) in counts.iter_mut().zip(&l.voice) {
+                *c = c.saturating_add(u32::from(v));
+            }
+            words = words.saturating_add(l.words);
+        }
+        let r = ratios(counts, words);
+        for j in (start..end).filter(|&j| prose[j]) {
+            voice[j] = r;
+        }
+    });
+    voice
 }
 
 /// `ln(1 + x)`; counts below 256 (nearly all of them) come from a table filled once.
@@ -450,6 +496,14 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
         b(l0 <= l1 && i < l0),
         b(l0 <= l1 && i > l1),
         b(l0 <= l1 && i > l1 && ctx.prose[i]),
+        f32::from(l.voice[0]) / words,
+        f32::from(l.voice[1]) / words,
+        f32::from(l.voice[2]) / words,
+        f32::from(l.voice[3]) / words,
+        ctx.voice[i][0],
+        ctx.voice[i][1],
+        ctx.voice[i][2],
+        ctx.voice[i][3],
     ]
 }
 
@@ -991,6 +1045,62 @@ leaf 14 -0.6
         let b = prose_blocks(&lines, &prose);
         let (w1, w2) = (lines[0].words, lines[2].words);
         assert_eq!(b, vec![w1 + w2, 0, w1 + w2, 0, 0, w1]);
+    }
+
+    /// A prose line's voice shares are its block's (a pitch of two paragraphs is judged as one
+    /// text); other lines keep their own. English, French, German, Spanish; a news paragraph
+    /// has none.
+    #[test]
+    fn voice_is_shared_over_the_prose_block() {
+        let news = "Le conseil municipal a voté jeudi le nouveau budget pour l'année prochaine.";
+        let pitch =
+            "Abonnez-vous à notre newsletter gratuite et recevez nos offres chaque semaine.";
+        let plug =
+            "Melden Sie sich für unseren kostenlosen Newsletter an und erhalten Sie Angebote.";
+        let doc = [
+            news,
+            "Menu",
+            "Kontakt",
+            pitch,
+            plug,
+            "Suscríbete a nuestro boletín",
+        ];
+        let (lines, prose) = measured(&doc);
+        let ones = vec![1; lines.len()];
+        let ctx = DocContext::new(&lines, &ones, &prose, true);
+        let x: Vec<[f32; N]> = (0..lines.len()).map(|i| features(&ctx, i)).collect();
+        let k = |name| feature_index(name);
+        let (promo, block_promo, block_we) = (k("promo_ratio"), k("block_promo"), k("block_we"));
+        assert!(x[0][k("promo_ratio")..=k("block_we")]
+            .iter()
+            .all(|&v| v == 0.0));
+        // The pitch and the plug are one block: the same block shares, from both lines' words.
+        assert_eq!(
+            lines[3].voice,
+            [4, 0, 0, 2],
+            "abonnez-vous, newsletter, gratuite, offres; notre, nos"
+        );
+        assert_eq!(
+            lines[4].voice,
+            [3, 0, 0, 1],
+            "kostenlosen, newsletter, angebote; unseren"
+        );
+        let words = (lines[3].words + lines[4].words) as f32;
+        assert_eq!(x[3][block_promo], 7.0 / words);
+        assert_eq!(x[4][block_promo], 7.0 / words);
+        assert_eq!(x[4][block_we], 3.0 / words);
+        assert!(x[3][promo] != x[4][promo]);
+        // Not prose: its own shares (suscríbete, boletín; nuestro).
+        assert_eq!(x[5][block_promo], 2.0 / 4.0);
+        assert_eq!(x[5][block_we], 1.0 / 4.0);
+        let en = measured(&["Sign up for our free trial: we send you a demo in your inbox."]).0;
+        assert_eq!(
+            en[0].voice,
+            [5, 0, 2, 2],
+            "sign, free, trial, demo, inbox; you, your; our, we"
+        );
+        let policy = measured(&["Wir verarbeiten personenbezogene Daten gemäß Gesetz."]).0;
+        assert_eq!(policy[0].voice, [0, 3, 0, 1]);
     }
 
     /// The largest prose block runs from its first to its last prose line, over a subheading;
