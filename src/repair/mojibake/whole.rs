@@ -108,6 +108,14 @@ fn score_text(t: &Tables, text: &[u8], limit: u32) -> (u32, u32) {
     let mut i = 0;
     while let Some(&c) = text.get(i) {
         let (cp, width) = if c < 0x80 {
+            let end = plain_ascii_end(text, i);
+            if end - i >= 3 {
+                if !score.ascii_run(t, &text[i..end]) {
+                    break;
+                }
+                i = end;
+                continue;
+            }
             (u32::from(c), 1)
         } else if c < 0xF0 {
             let (x, width) = wide_at(text, i);
@@ -164,6 +172,42 @@ impl Scorer {
         }
         self.f = Some(nf);
         self.score <= self.limit
+    }
+
+    /// Feeds a run of ASCII characters other than `?`, three or more, at the cost of two
+    /// and a look at the run's capitals. No rule scores an ASCII character other than `?`
+    /// after another ASCII character (it is not [`super::SCORED`], and two ASCII letters
+    /// score nothing), so from the third character on each only scores the one before it
+    /// with nothing and carries the run of capitals on (issue 3: the scan for a line's first
+    /// bad spot spent most of its time in the ASCII before it).
+    #[inline(always)]
+    fn ascii_run(&mut self, t: &Tables, run: &[u8]) -> bool {
+        let (&[a, b, .., z], Some(&y)) = (run, run.len().checked_sub(2).and_then(|k| run.get(k)))
+        else {
+            return run.iter().all(|&c| self.push(t, u32::from(c)));
+        };
+        // The first is scored after the character before the run, the second after the first.
+        if !self.push(t, u32::from(a)) || !self.push(t, u32::from(b)) {
+            return false;
+        }
+        // Scored with nothing: the second to the one before the last.
+        let scored = run.get(1..run.len() - 1).unwrap_or_default();
+        let capitals = scored
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count() as u32;
+        if capitals as usize == scored.len() {
+            self.caps.run += capitals;
+        } else {
+            self.caps = Caps {
+                run: capitals,
+                non_ascii: false,
+            };
+        }
+        self.pf = flags_of(t, u32::from(y));
+        self.f = Some(flags_of(t, u32::from(z)));
+        true
     }
 
     fn finish(mut self) -> u32 {
@@ -451,6 +495,15 @@ fn wide_at(line: &[u8], i: usize) -> (usize, usize) {
     } else {
         ((c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
     }
+}
+
+/// Where the run of ASCII bytes other than `?` of `b` from `i` ends.
+#[inline(always)]
+fn plain_ascii_end(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|&c| c < 0x80 && c != b'?') {
+        i += 1;
+    }
+    i
 }
 
 /// Where the run of ASCII bytes of `b` from `i` ends, eight bytes at a time.
@@ -873,6 +926,69 @@ mod tests {
                         prop_assert_eq!(text.owned(), Some(want.clone()));
                     }
                 }
+            }
+        }
+    }
+
+    /// [`score_text`] as it was before runs of ASCII were fed whole: one code point at a
+    /// time.
+    fn score_text_reference(t: &Tables, text: &str, limit: u32) -> (u32, u32) {
+        let mut score = Scorer::new(limit);
+        for c in text.chars() {
+            if !score.push(t, c as u32) {
+                break;
+            }
+        }
+        let n = score.non_ascii;
+        (score.finish(), n)
+    }
+
+    /// Non-ASCII between [`score_text`]'s runs of ASCII: capitals and small letters whose
+    /// run of capitals carries over the ASCII, mojibake, marks, CJK after Latin, a
+    /// character of four bytes.
+    const WIDE_PIECES: &[&str] = &[
+        "É", "é", "Ã©", "ÃŠ", "Ж", "ж", "日", "을", "\u{301}", "—", "’", "©", "ǅ", "\u{E000}", "𝔸",
+    ];
+
+    /// Runs of ASCII (capitals, small letters, `?` between letters) after non-ASCII.
+    fn scored_text() -> impl Strategy<Value = String> {
+        let piece = (prop::sample::select(WIDE_PIECES), "[ABx ?.]{0,6}");
+        prop::collection::vec(piece, 0..12).prop_map(|p| {
+            p.into_iter()
+                .map(|(wide, run)| format!("{wide}{run}"))
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+
+        /// Runs of ASCII fed whole score as they did one character at a time, at every limit.
+        #[test]
+        fn score_text_same_as_reference(
+            text in scored_text(),
+            limit in prop::sample::select(vec![0, 1, 2, 3, 5, u32::MAX]),
+        ) {
+            let t = tables();
+            prop_assert_eq!(
+                score_text(t, text.as_bytes(), limit),
+                score_text_reference(t, &text, limit)
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_runs_carry_the_capitals() {
+        let t = tables();
+        // A run of capitals started before the ASCII goes on through it (`ÉABC` then a
+        // small `é`), or ends in it; a `?` between letters scores inside a run.
+        for text in ["ÉABCé", "ÉABxCDEé", "ÉAxyé", "xÉAB CDé", "ab?cd", "ÃABC?xé"] {
+            for limit in [0, 1, u32::MAX] {
+                assert_eq!(
+                    score_text(t, text.as_bytes(), limit),
+                    score_text_reference(t, text, limit),
+                    "{text:?} {limit}"
+                );
             }
         }
     }
