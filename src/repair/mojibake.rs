@@ -567,7 +567,7 @@ fn class_slow(c: char) -> Class {
 /// From U+0800 up these are all of class Bad, so the whole-line pass asks this and not
 /// [`info`] of a decoded character of three or four bytes.
 #[inline]
-fn noise_block(cp: u32) -> bool {
+const fn noise_block(cp: u32) -> bool {
     matches!(cp,
         0x700..=0x77F
         | 0x7C0..=0x89F
@@ -582,6 +582,31 @@ fn noise_block(cp: u32) -> bool {
         | 0xFFF0..=0xFFFC
         | 0xFFFE
         | 0xFFFF)
+}
+
+/// [`noise_block`] of the BMP below U+FFF0 by 16 code points (every block it names starts
+/// and ends on a multiple of 16 there), one bit each, built at compile time.
+const NOISE_16: [u64; 64] = {
+    let mut bits = [0u64; 64];
+    let mut k = 0;
+    while k < 4096 {
+        if noise_block(k << 4) {
+            bits[(k >> 6) as usize] |= 1 << (k & 63);
+        }
+        k += 1;
+    }
+    bits
+};
+
+/// [`noise_block`] in one load and a shift for most code points (issue 3: the whole-line pass
+/// asks it of every decoded character of three bytes, and its ranges cost some 30
+/// instructions).
+#[inline(always)]
+fn is_noise(cp: u32) -> bool {
+    match NOISE_16.get((cp >> 10) as usize) {
+        Some(&bits) if cp < 0xFFF0 => bits >> (cp >> 4 & 63) & 1 != 0,
+        _ => noise_block(cp),
+    }
 }
 
 fn is_common_ext_b(cp: u32) -> bool {

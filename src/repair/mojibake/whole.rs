@@ -25,7 +25,7 @@
 //! written, which stops at the first byte that does not fit.
 
 use super::{
-    common, info, noise_block, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables,
+    common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables,
     CLASS, LOST, NOTHING,
 };
 
@@ -365,7 +365,7 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Text) -> Op
         } else {
             let m = t.masks.get(cp as usize - 0x80);
             let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
-            (noise_block(cp), lead, cont)
+            (is_noise(cp), lead, cont)
         };
         if bad {
             return None;
@@ -1010,16 +1010,19 @@ mod tests {
         assert_eq!(bad.owned(), None);
     }
 
-    /// [`encode`] asks [`noise_block`] instead of [`info`] from U+0800 up: there it must be
-    /// class Bad and nothing else.
+    /// [`encode`] asks [`is_noise`] instead of [`info`] from U+0800 up: there it must be
+    /// class Bad and nothing else, as [`noise_block`] says.
     #[test]
     fn noise_blocks_are_the_wide_bad_class() {
+        for cp in 0..=0x10_FFFF {
+            assert_eq!(is_noise(cp), super::super::noise_block(cp), "U+{cp:04X}");
+        }
         for cp in 0x800..=0x10_FFFF {
             let Some(c) = char::from_u32(cp) else {
                 continue;
             };
             assert_eq!(
-                noise_block(cp),
+                super::super::noise_block(cp),
                 info(c) & CLASS == Class::Bad as u32,
                 "U+{cp:04X}"
             );
