@@ -97,7 +97,9 @@ fn fix_suspect<'a>(
 ) -> Cow<'a, str> {
     let mut cur: Cow<'a, str> = Cow::Borrowed(line);
 
-    if cur.contains('\u{1b}') {
+    // `memchr`, not `str::contains`: the standard library's search cost ~170 instructions a
+    // repaired line (issue 3).
+    if memchr::memchr(0x1B, cur.as_bytes()).is_some() {
         let (s, n) = strip_escapes(&cur);
         stats.control_chars += n;
         cur = Cow::Owned(s);
