@@ -253,7 +253,7 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
         let c = b[i];
         if c < 0x80 {
             prev_lead = 0;
-            i += 1;
+            i = ascii_end(b, i + 1);
             continue;
         }
         if c < 0xE0 {
