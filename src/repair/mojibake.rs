@@ -538,23 +538,8 @@ fn class_slow(c: char) -> Class {
                 Class::Lower
             }
         }
-        0x250..=0x2AF
-        | 0x700..=0x77F
-        | 0x7C0..=0x89F
-        | 0xE000..=0xF8FF
-        | 0xFFF0..=0xFFFC
-        | 0xFFFE
-        | 0xFFFF => Class::Bad,
-        // Blocks of scripts and signs that decoding noise lands in far more often than text
-        // is written in them (Ogham, Runic, Philippine scripts, Mongolian, Tai Tham, Balinese,
-        // Glagolitic, Coptic, Lisu, Vai, Bamum, and others).
-        0x1680..=0x177F
-        | 0x1800..=0x1C7F
-        | 0x1CC0..=0x1CFF
-        | 0x2C00..=0x2C5F
-        | 0x2C80..=0x2D7F
-        | 0xA4D0..=0xA6FF
-        | 0xA800..=0xABFF => Class::Bad,
+        0x250..=0x2AF => Class::Bad,
+        _ if noise_block(cp) => Class::Bad,
         // Latin Extended-B beyond the letters living languages use (Romanian, Vietnamese,
         // Pinyin, Azerbaijani, Sami): rare in text, common in decoding noise.
         0x180..=0x24F if !is_common_ext_b(cp) => Class::Bad,
@@ -572,6 +557,55 @@ fn class_slow(c: char) -> Class {
         _ if c.is_lowercase() => Class::Lower,
         _ if c.is_alphabetic() => Class::Letter,
         _ => Class::Other,
+    }
+}
+
+/// Code points of class Bad from U+0700 up, by block alone: Syriac, NKo and the blocks
+/// around them, private use, noncharacters, and blocks of scripts and signs that decoding
+/// noise lands in far more often than text is written in them (Ogham, Runic, Philippine
+/// scripts, Mongolian, Tai Tham, Balinese, Glagolitic, Coptic, Lisu, Vai, Bamum, and others).
+/// From U+0800 up these are all of class Bad, so the whole-line pass asks this and not
+/// [`info`] of a decoded character of three or four bytes.
+#[inline]
+const fn noise_block(cp: u32) -> bool {
+    matches!(cp,
+        0x700..=0x77F
+        | 0x7C0..=0x89F
+        | 0x1680..=0x177F
+        | 0x1800..=0x1C7F
+        | 0x1CC0..=0x1CFF
+        | 0x2C00..=0x2C5F
+        | 0x2C80..=0x2D7F
+        | 0xA4D0..=0xA6FF
+        | 0xA800..=0xABFF
+        | 0xE000..=0xF8FF
+        | 0xFFF0..=0xFFFC
+        | 0xFFFE
+        | 0xFFFF)
+}
+
+/// [`noise_block`] of the BMP below U+FFF0 by 16 code points (every block it names starts
+/// and ends on a multiple of 16 there), one bit each, built at compile time.
+const NOISE_16: [u64; 64] = {
+    let mut bits = [0u64; 64];
+    let mut k = 0;
+    while k < 4096 {
+        if noise_block(k << 4) {
+            bits[(k >> 6) as usize] |= 1 << (k & 63);
+        }
+        k += 1;
+    }
+    bits
+};
+
+/// [`noise_block`] in one load and a shift for most code points (issue 3: the whole-line pass
+/// asks it of every decoded character of three bytes, and its ranges cost some 30
+/// instructions).
+#[inline(always)]
+fn is_noise(cp: u32) -> bool {
+    match NOISE_16.get((cp >> 10) as usize) {
+        Some(&bits) if cp < 0xFFF0 => bits >> (cp >> 4 & 63) & 1 != 0,
+        _ => noise_block(cp),
     }
 }
 

@@ -25,8 +25,8 @@
 //! written, which stops at the first byte that does not fit.
 
 use super::{
-    common, info, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables, CLASS, LOST,
-    NOTHING,
+    common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables,
+    CLASS, LOST, NOTHING,
 };
 
 /// What the whole-line test says of one line.
@@ -46,17 +46,47 @@ pub(super) enum Whole {
 #[derive(Default)]
 pub(super) struct WholeScratch {
     /// The reading in the encoding being tried.
-    bytes: String,
+    bytes: Text,
     /// The best reading so far.
-    best: String,
+    best: Text,
 }
 
 impl WholeScratch {
     pub(super) fn release(&mut self) {
         const KEEP: usize = 1 << 16;
-        if self.bytes.capacity() > KEEP || self.best.capacity() > KEEP {
+        if self.bytes.buf.len() > KEEP || self.best.buf.len() > KEEP {
             *self = WholeScratch::default();
         }
+    }
+}
+
+/// A reading: `buf[..len]`, well-formed UTF-8 ([`encode`] writes only sequences it has
+/// checked). `buf` is longer, so that [`encode`] can write a few bytes past the end.
+#[derive(Default)]
+struct Text {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Text {
+    fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+
+    /// The reading as a `String`. The UTF-8 check cannot fail, but the crate has no `unsafe`
+    /// to skip it; `simdutf8` checks 64 bytes at a time, and falls back to the standard
+    /// library's check (some ten instructions a byte of non-ASCII text, 54M on the eval's
+    /// garbled lines) below that, so a shorter reading is checked with zeros after it
+    /// (ASCII, which leaves the reading's own bytes as well- or ill-formed as they were).
+    fn owned(&mut self) -> Option<String> {
+        const BLOCK: usize = 64;
+        let (len, end) = (self.len, self.len.max(BLOCK));
+        if self.buf.len() < end {
+            self.buf.resize(end, 0);
+        }
+        self.buf.get_mut(len..end)?.fill(0);
+        let text = simdutf8::basic::from_utf8(self.buf.get(..end)?).ok()?;
+        Some(text.get(..len)?.to_owned())
     }
 }
 
@@ -69,14 +99,36 @@ fn flags_of(t: &Tables, cp: u32) -> u32 {
     }
 }
 
-/// Badness of a text by [`super::badness_of`]'s rules, read straight from the text, and its
-/// number of non-ASCII characters. Stops as soon as the badness exceeds `limit` (badness
-/// only grows), so a garbled line is seldom read to its end.
+/// Badness of a text (UTF-8) by [`super::badness_of`]'s rules, read straight from the text,
+/// and its number of non-ASCII characters. Stops as soon as the badness exceeds `limit`
+/// (badness only grows), so a garbled line is seldom read to its end.
 #[inline(never)]
-fn score_text(t: &Tables, text: &str, limit: u32) -> (u32, u32) {
+fn score_text(t: &Tables, text: &[u8], limit: u32) -> (u32, u32) {
     let mut score = Scorer::new(limit);
-    for c in text.chars() {
-        if !score.push(t, c as u32) {
+    let mut i = 0;
+    while let Some(&c) = text.get(i) {
+        let (cp, width) = if c < 0x80 {
+            let end = plain_ascii_end(text, i);
+            if end - i >= 3 {
+                if !score.ascii_run(t, &text[i..end]) {
+                    break;
+                }
+                i = end;
+                continue;
+            }
+            (u32::from(c), 1)
+        } else if c < 0xF0 {
+            let (x, width) = wide_at(text, i);
+            (x as u32, width)
+        } else {
+            let low = |k: usize| text.get(i + k).map_or(0, |&x| u32::from(x & 0x3F));
+            (
+                u32::from(c & 0x07) << 18 | low(1) << 12 | low(2) << 6 | low(3),
+                4,
+            )
+        };
+        i += width;
+        if !score.push(t, cp) {
             break;
         }
     }
@@ -122,6 +174,42 @@ impl Scorer {
         self.score <= self.limit
     }
 
+    /// Feeds a run of ASCII characters other than `?`, three or more, at the cost of two
+    /// and a look at the run's capitals. No rule scores an ASCII character other than `?`
+    /// after another ASCII character (it is not [`super::SCORED`], and two ASCII letters
+    /// score nothing), so from the third character on each only scores the one before it
+    /// with nothing and carries the run of capitals on (issue 3: the scan for a line's first
+    /// bad spot spent most of its time in the ASCII before it).
+    #[inline(always)]
+    fn ascii_run(&mut self, t: &Tables, run: &[u8]) -> bool {
+        let (&[a, b, .., z], Some(&y)) = (run, run.len().checked_sub(2).and_then(|k| run.get(k)))
+        else {
+            return run.iter().all(|&c| self.push(t, u32::from(c)));
+        };
+        // The first is scored after the character before the run, the second after the first.
+        if !self.push(t, u32::from(a)) || !self.push(t, u32::from(b)) {
+            return false;
+        }
+        // Scored with nothing: the second to the one before the last.
+        let scored = run.get(1..run.len() - 1).unwrap_or_default();
+        let capitals = scored
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count() as u32;
+        if capitals as usize == scored.len() {
+            self.caps.run += capitals;
+        } else {
+            self.caps = Caps {
+                run: capitals,
+                non_ascii: false,
+            };
+        }
+        self.pf = flags_of(t, u32::from(y));
+        self.f = Some(flags_of(t, u32::from(z)));
+        true
+    }
+
     fn finish(mut self) -> u32 {
         if let Some(f) = self.f {
             self.score += rules(self.pf, f, || NOTHING, &mut self.caps);
@@ -165,7 +253,7 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
         let c = b[i];
         if c < 0x80 {
             prev_lead = 0;
-            i += 1;
+            i = ascii_end(b, i + 1);
             continue;
         }
         if c < 0xE0 {
@@ -199,7 +287,7 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
 }
 
 /// What [`encode`] found out about a reading.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Reading {
     /// Its non-ASCII characters: the sequences decoded.
     n: u32,
@@ -208,171 +296,249 @@ struct Reading {
     pair: bool,
 }
 
-/// The text that the bytes of `text` in the encoding whose byte table is `enc` are
-/// in UTF-8, into `out`, when they are well-formed UTF-8 whose characters are none of class Bad ([`super::Class`]:
-/// private use, decoding noise) but C1 controls (a layer of mojibake under another holds
-/// them). `None` as soon as a character has no byte or the bytes stop being UTF-8, so a wrong
-/// encoding is seldom read far. One table load a character, and one more a decoded non-ASCII
-/// character.
+/// The text that the bytes of `line` in the encoding whose byte table is `enc` are in UTF-8,
+/// into `out`, when they are well-formed UTF-8 whose characters are none of class Bad
+/// ([`super::Class`]: private use, decoding noise) but C1 controls (a layer of mojibake under
+/// another holds them). `None` as soon as a character has no byte or the bytes stop being
+/// UTF-8, so a wrong encoding is seldom read far. `line` is a `str` of one- to three-byte
+/// characters ([`masks`] lets no other through).
+///
+/// One UTF-8 sequence at a time: the lead character's byte says how many continuation
+/// characters follow, and those are read at once. The checked bytes are the decoded character,
+/// so they go into the reading as they are, four at a time; one more load answers what the
+/// next pass asks of the character (is it noise, may it lead or continue a sequence).
+/// (Session 8 read one character a turn, with the sequence's state carried from turn to turn,
+/// and built the reading with `String::push`: issue 3.)
 ///
 /// With `wild` (Windows-1252), stand-ins are read inside a sequence as the word-by-word pass
 /// reads them ([`super::decode_seq`]): a space for a no-break space, and one `?` or U+FFFD a
 /// sequence for a lost byte, filled in with the first of [`LOST`] that gives a [`common`]
 /// character, else U+FFFD when any fits at all.
 #[inline(never)]
-fn encode(t: &Tables, enc: &[u8], wild: bool, text: &str, out: &mut String) -> Option<Reading> {
+fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Text) -> Option<Reading> {
     const BAD: u32 = Class::Bad as u32;
-    let line = text.as_bytes();
-    // Fixed-size views, so that an index known to be in range needs no check.
+    // Fixed-size view, so that an index known to be in range needs no check.
     let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
-    let enc_low: &[u8; 0x800] = enc.get(..0x800)?.try_into().ok()?;
-    out.clear();
-    out.reserve(line.len());
-    // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
-    // byte is (0: none), and its code point so far.
-    let (mut seq, mut len, mut have, mut lost_at) = ([0u8; 4], 0usize, 0usize, 0usize);
-    let mut cp = 0u32;
+    // A reading is never longer than its line: every sequence of k bytes comes from k
+    // characters of the line, none shorter than a byte. The slack lets every write be eight
+    // bytes wide.
+    out.len = 0;
+    let need = line.len() + SLACK;
+    if out.buf.len() < need {
+        out.buf.resize(need, 0);
+    }
+    let buf = &mut out.buf[..];
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
-    let mut i = 0;
-    // A decoded character: into the reading, and what the next pass asks of it: is it
-    // noise, and may it lead or continue a sequence (one load in the two-byte range).
-    macro_rules! emit {
-        ($d:expr) => {{
-            let d: char = $d;
-            out.push(d);
-            let cp = d as u32;
-            let (f, lead, cont) = match low.get(cp as usize) {
-                Some(l) => (l.f, l.lead, l.cont),
-                None => {
-                    let m = t.masks.get((cp as usize).wrapping_sub(0x80));
-                    let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
-                    (flags_of(t, cp), lead, cont)
-                }
-            };
-            if cp >= 0xA0 && f & CLASS == BAD {
-                return None;
+    let (mut i, mut w) = (0usize, 0usize);
+    while let Some(&c) = line.get(i) {
+        if c < 0x80 {
+            // A run of ASCII is copied whole.
+            let end = ascii_end(line, i);
+            copy_run(buf, w, line, i, end)?;
+            w += end - i;
+            i = end;
+            prev_lead = 0;
+            continue;
+        }
+        let (x, width) = wide_at(line, i);
+        i += width;
+        let b0 = *enc.get(x.wrapping_sub(0x80))?;
+        if !(0xC2..=0xF4).contains(&b0) {
+            return None;
+        }
+        // The common case: continuation characters that are not stand-ins, in a sequence of
+        // two or three bytes.
+        let (seq, cp, len) = match quick_seq(enc, line, i, b0) {
+            Some((seq, cp, len, next)) => {
+                i = next;
+                (seq, cp, len)
             }
-            n += 1;
-            pairs |= prev_lead & cont;
-            prev_lead = lead;
-        }};
-    }
-    'chars: while i < line.len() {
-        let c = line[i];
-        let d = {
-            // The common case first: two characters of the line's two-byte range that give a
-            // lead byte of a two-byte sequence and a continuation byte.
-            if have == 0 && (0xC2..0xE0).contains(&c) {
-                if let Some(d) = pair(enc_low, line, i) {
-                    i += 4;
-                    // Its own copy, where `d` is known to be below U+0800.
-                    emit!(d);
-                    continue 'chars;
-                }
-            }
-            let byte = if c < 0x80 {
-                if have == 0 {
-                    // A run of ASCII is copied whole (ASCII bytes are character boundaries).
-                    let end = line[i..]
-                        .iter()
-                        .position(|&b| b >= 0x80)
-                        .map_or(line.len(), |k| i + k);
-                    out.push_str(text.get(i..end)?);
-                    i = end;
-                    prev_lead = 0;
-                    continue 'chars;
-                }
-                i += 1;
-                match c {
-                    b' ' if wild => 0xA0,
-                    b'?' if wild && lost_at == 0 => {
-                        lost_at = have;
-                        0
-                    }
-                    _ => return None,
-                }
-            } else {
-                // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
-                let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
-                let (x, w) = if c < 0xE0 {
-                    (usize::from(c & 0x1F) << 6 | low(1), 2)
-                } else {
-                    (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
-                };
-                i += w;
-                match enc.get(x.wrapping_sub(0x80)) {
-                    Some(&b) => b,
-                    None if x == 0xFFFD && wild && have != 0 && lost_at == 0 => {
-                        lost_at = have;
-                        0
-                    }
-                    None => return None,
-                }
-            };
-            if have == 0 {
-                len = match byte {
-                    0xC2..=0xDF => 2,
-                    0xE0..=0xEF => 3,
-                    0xF0..=0xF4 => 4,
-                    _ => return None,
-                };
-                cp = u32::from(byte) & (0x7F >> len);
-            } else if lost_at != have {
-                if byte & 0xC0 != 0x80 {
-                    return None;
-                }
-                // The second byte also rules out overlong forms, surrogates and code points
-                // beyond U+10FFFF.
-                if have == 1 {
-                    seq_len(seq[0], byte)?;
-                }
-                cp = cp << 6 | u32::from(byte & 0x3F);
-            }
-            seq[have] = byte;
-            have += 1;
-            if have < len {
-                continue 'chars;
-            }
-            let d = if lost_at == 0 {
-                char::from_u32(cp)?
-            } else {
-                fill_lost(&mut seq[..len], lost_at)?
-            };
-            (have, lost_at) = (0, 0);
-            d
+            None => any_seq(enc, wild, line, &mut i, b0)?,
         };
-        emit!(d);
+        buf.get_mut(w..w + 4)?.copy_from_slice(&seq);
+        w += len;
+        // What the next pass asks of the character: is it noise, and may it lead or
+        // continue a sequence. Every decoded character is U+0080 or above.
+        let (bad, lead, cont) = if cp < 0x800 {
+            let l = &low[cp as usize & 0x7FF];
+            (cp >= 0xA0 && l.f & CLASS == BAD, l.lead, l.cont)
+        } else {
+            let m = t.masks.get(cp as usize - 0x80);
+            let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
+            (is_noise(cp), lead, cont)
+        };
+        if bad {
+            return None;
+        }
+        n += 1;
+        pairs |= prev_lead & cont;
+        prev_lead = lead;
     }
-    if have != 0 {
-        return None;
-    }
+    out.len = w;
     Some(Reading {
         n,
         pair: pairs != 0,
     })
 }
 
-/// The character that the two characters of `line` at `i` decode to in the encoding whose
-/// byte table starts with `enc` (U+0080..U+087F), when both are in UTF-8's two-byte range and give a two-byte lead and
-/// a continuation byte; `None` leaves the sequence to [`encode`]'s general path. `line[i]`
-/// leads a two-byte character.
+/// The sequence led by byte `b0` (0xC2..=0xF4) whose continuation characters start at
+/// `line[i]`, when it has two or three bytes and every continuation character is a non-ASCII character with a
+/// continuation byte: its bytes, its code point, its length and where it ends in `line`.
+/// `None` leaves the sequence to [`any_seq`], which reads every case.
 #[inline(always)]
-fn pair(enc: &[u8; 0x800], line: &[u8], i: usize) -> Option<char> {
-    let &[c0, c1, c2, c3] = line.get(i..i + 4)? else {
+fn quick_seq(enc: &[u8], line: &[u8], i: usize, b0: u8) -> Option<([u8; 4], u32, usize, usize)> {
+    if b0 >= 0xF0 {
         return None;
+    }
+    let (b1, i) = quick_cont(enc, line, i)?;
+    if b0 < 0xE0 {
+        let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
+        return Some(([b0, b1, 0, 0], cp, 2, i));
+    }
+    seq_len(b0, b1)?;
+    let (b2, i) = quick_cont(enc, line, i)?;
+    let cp = u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+    Some(([b0, b1, b2, 0], cp, 3, i))
+}
+
+/// The continuation byte of the non-ASCII character at `line[i]` and where the character
+/// ends; `None` for an ASCII character (a stand-in, maybe) or one without such a byte.
+#[inline(always)]
+fn quick_cont(enc: &[u8], line: &[u8], i: usize) -> Option<(u8, usize)> {
+    if *line.get(i)? < 0xC0 {
+        return None;
+    }
+    let (x, width) = wide_at(line, i);
+    let b = *enc.get(x.wrapping_sub(0x80))?;
+    (b & 0xC0 == 0x80).then_some((b, i + width))
+}
+
+/// The sequence led by byte `b0` whose continuation characters start at `line[*i]`, in every
+/// case (stand-ins, a lost byte, four bytes): its bytes (those of U+FFFD when a lost byte
+/// fits no way but one not [`common`]), its code point and its length; `*i` moves past it.
+#[inline(never)]
+#[allow(clippy::needless_range_loop)] // `k` is also where a lost byte is
+fn any_seq(
+    enc: &[u8],
+    wild: bool,
+    line: &[u8],
+    i: &mut usize,
+    b0: u8,
+) -> Option<([u8; 4], u32, usize)> {
+    let len = match b0 {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
     };
-    if !(0xC2..0xE0).contains(&c2) {
-        return None;
+    let mut seq = [b0, 0, 0, 0];
+    // Where a lost byte is (0: none).
+    let mut lost_at = 0;
+    for k in 1..len {
+        let c = *line.get(*i)?;
+        let b = if c < 0x80 {
+            *i += 1;
+            match c {
+                b' ' if wild => 0xA0,
+                b'?' if wild && lost_at == 0 => {
+                    lost_at = k;
+                    continue;
+                }
+                _ => return None,
+            }
+        } else {
+            let (x, width) = wide_at(line, *i);
+            *i += width;
+            match enc.get(x.wrapping_sub(0x80)) {
+                Some(&b) => b,
+                None if x == 0xFFFD && wild && lost_at == 0 => {
+                    lost_at = k;
+                    continue;
+                }
+                None => return None,
+            }
+        };
+        if b & 0xC0 != 0x80 {
+            return None;
+        }
+        // The second byte also rules out overlong forms, surrogates and code points beyond
+        // U+10FFFF.
+        if k == 1 {
+            seq_len(b0, b)?;
+        }
+        seq[k] = b;
     }
-    let x = |lead: u8, cont: u8| usize::from(lead & 0x1F) << 6 | usize::from(cont & 0x3F);
-    // Both are at least U+0080 (`c0`, `c2` lead two-byte characters): the mask only tells
-    // the compiler that the index is in range.
-    let b0 = enc[(x(c0, c1) - 0x80) & 0x7FF];
-    let b1 = enc[(x(c2, c3) - 0x80) & 0x7FF];
-    if !(0xC2..0xE0).contains(&b0) || b1 & 0xC0 != 0x80 {
-        return None;
+    if lost_at == 0 {
+        let mut cp = u32::from(b0) & (0x7F >> len);
+        for &b in &seq[1..len] {
+            cp = cp << 6 | u32::from(b & 0x3F);
+        }
+        return Some((seq, cp, len));
     }
-    char::from_u32(u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F))
+    let d = fill_lost(&mut seq[..len], lost_at)?;
+    let mut seq = [0; 4];
+    let len = d.encode_utf8(&mut seq).len();
+    Some((seq, d as u32, len))
+}
+
+/// How many bytes past a reading's length [`encode`] keeps in its buffer.
+const SLACK: usize = 8;
+
+/// The code point of the two- or three-byte character of `line` at `i`, and its length
+/// (a lead byte from 0xE0 up is read as three bytes).
+#[inline(always)]
+fn wide_at(line: &[u8], i: usize) -> (usize, usize) {
+    let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
+    let c = line.get(i).map_or(0, |&c| usize::from(c));
+    if c < 0xE0 {
+        ((c & 0x1F) << 6 | low(1), 2)
+    } else {
+        ((c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
+    }
+}
+
+/// Where the run of ASCII bytes other than `?` of `b` from `i` ends.
+#[inline(always)]
+fn plain_ascii_end(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|&c| c < 0x80 && c != b'?') {
+        i += 1;
+    }
+    i
+}
+
+/// Where the run of ASCII bytes of `b` from `i` ends, eight bytes at a time.
+#[inline(always)]
+fn ascii_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let high = u64::from_le_bytes(chunk) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return i + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|&c| c < 0x80) {
+        i += 1;
+    }
+    i
+}
+
+/// Copies the run `line[i..end]` into `buf` at `w`; a run of up to eight bytes as eight
+/// bytes, when there are eight to copy and room for them (what lies past the run is written
+/// over next, or is past the reading's end).
+#[inline(always)]
+fn copy_run(buf: &mut [u8], w: usize, line: &[u8], i: usize, end: usize) -> Option<()> {
+    if end - i <= 8 {
+        if let (Some(dst), Some(src)) = (buf.get_mut(w..w + 8), line.get(i..i + 8)) {
+            dst.copy_from_slice(src);
+            return Some(());
+        }
+    }
+    buf.get_mut(w..w + (end - i))?
+        .copy_from_slice(line.get(i..end)?);
+    Some(())
 }
 
 /// The character of a sequence whose byte at `lost_at` was lost: the first of [`LOST`] that
@@ -396,7 +562,8 @@ fn fill_lost(seq: &mut [u8], lost_at: usize) -> Option<char> {
 #[inline(never)]
 pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole {
     let t = tables();
-    let Some(m) = masks(t, line.as_bytes()) else {
+    let line = line.as_bytes();
+    let Some(m) = masks(t, line) else {
         return Whole::Undecided;
     };
     if m.pairs == 0 {
@@ -436,13 +603,13 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
             std::mem::swap(&mut s.bytes, &mut s.best);
             continue;
         };
-        if s.bytes == s.best {
+        if s.bytes.bytes() == s.best.bytes() {
             continue;
         }
         // Two readings: the one that reads best, if one does (issue 3: ftfy takes the first
         // encoding that round-trips, and reads Windows-1257 text as -1250).
-        let b = best_bad.unwrap_or_else(|| score_text(t, &s.best, u32::MAX).0);
-        let bad = score_text(t, &s.bytes, b).0;
+        let b = best_bad.unwrap_or_else(|| score_text(t, s.best.bytes(), u32::MAX).0);
+        let bad = score_text(t, s.bytes.bytes(), b).0;
         if bad < b {
             best = Some((Some(bad), n));
             best_enc = e;
@@ -473,13 +640,16 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     let take = line_bad > limit
         || deeper && best_enc == 0 && {
             // `line_bad` is exact here: it did not exceed the limit.
-            let reading = bad.unwrap_or_else(|| score_text(t, &s.best, line_bad).0);
+            let reading = bad.unwrap_or_else(|| score_text(t, s.best.bytes(), line_bad).0);
             reading <= line_bad
         };
     if !take {
         return Whole::Undecided;
     }
-    Whole::Fixed(std::mem::take(&mut s.best), n.n, n.pair)
+    match s.best.owned() {
+        Some(text) => Whole::Fixed(text, n.n, n.pair),
+        None => Whole::Undecided,
+    }
 }
 
 #[cfg(test)]
@@ -547,6 +717,316 @@ mod tests {
             fix_whole("café", false, &mut WholeScratch::default()),
             Whole::NoPair
         ));
+    }
+
+    /// [`encode`] as session 8 wrote it (one character of the line a turn, the sequence's state
+    /// carried from turn to turn, the reading built with `String::push`), to hold the new one to.
+    fn encode_reference(
+        t: &Tables,
+        enc: &[u8],
+        wild: bool,
+        text: &str,
+        out: &mut String,
+    ) -> Option<Reading> {
+        const BAD: u32 = Class::Bad as u32;
+        let line = text.as_bytes();
+        // Fixed-size views, so that an index known to be in range needs no check.
+        let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+        let enc_low: &[u8; 0x800] = enc.get(..0x800)?.try_into().ok()?;
+        out.clear();
+        out.reserve(line.len());
+        // The UTF-8 sequence being read: its bytes, its length, how many are in, where a lost
+        // byte is (0: none), and its code point so far.
+        let (mut seq, mut len, mut have, mut lost_at) = ([0u8; 4], 0usize, 0usize, 0usize);
+        let mut cp = 0u32;
+        let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
+        let mut i = 0;
+        // A decoded character: into the reading, and what the next pass asks of it: is it
+        // noise, and may it lead or continue a sequence (one load in the two-byte range).
+        macro_rules! emit {
+            ($d:expr) => {{
+                let d: char = $d;
+                out.push(d);
+                let cp = d as u32;
+                let (f, lead, cont) = match low.get(cp as usize) {
+                    Some(l) => (l.f, l.lead, l.cont),
+                    None => {
+                        let m = t.masks.get((cp as usize).wrapping_sub(0x80));
+                        let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
+                        (flags_of(t, cp), lead, cont)
+                    }
+                };
+                if cp >= 0xA0 && f & CLASS == BAD {
+                    return None;
+                }
+                n += 1;
+                pairs |= prev_lead & cont;
+                prev_lead = lead;
+            }};
+        }
+        'chars: while i < line.len() {
+            let c = line[i];
+            let d = {
+                // The common case first: two characters of the line's two-byte range that give a
+                // lead byte of a two-byte sequence and a continuation byte.
+                if have == 0 && (0xC2..0xE0).contains(&c) {
+                    if let Some(d) = pair_reference(enc_low, line, i) {
+                        i += 4;
+                        // Its own copy, where `d` is known to be below U+0800.
+                        emit!(d);
+                        continue 'chars;
+                    }
+                }
+                let byte = if c < 0x80 {
+                    if have == 0 {
+                        // A run of ASCII is copied whole (ASCII bytes are character boundaries).
+                        let end = line[i..]
+                            .iter()
+                            .position(|&b| b >= 0x80)
+                            .map_or(line.len(), |k| i + k);
+                        out.push_str(text.get(i..end)?);
+                        i = end;
+                        prev_lead = 0;
+                        continue 'chars;
+                    }
+                    i += 1;
+                    match c {
+                        b' ' if wild => 0xA0,
+                        b'?' if wild && lost_at == 0 => {
+                            lost_at = have;
+                            0
+                        }
+                        _ => return None,
+                    }
+                } else {
+                    // `line` is a `str`, and [`masks`] let only one- to three-byte characters through.
+                    let low = |k: usize| line.get(i + k).map_or(0, |&x| usize::from(x & 0x3F));
+                    let (x, w) = if c < 0xE0 {
+                        (usize::from(c & 0x1F) << 6 | low(1), 2)
+                    } else {
+                        (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3)
+                    };
+                    i += w;
+                    match enc.get(x.wrapping_sub(0x80)) {
+                        Some(&b) => b,
+                        None if x == 0xFFFD && wild && have != 0 && lost_at == 0 => {
+                            lost_at = have;
+                            0
+                        }
+                        None => return None,
+                    }
+                };
+                if have == 0 {
+                    len = match byte {
+                        0xC2..=0xDF => 2,
+                        0xE0..=0xEF => 3,
+                        0xF0..=0xF4 => 4,
+                        _ => return None,
+                    };
+                    cp = u32::from(byte) & (0x7F >> len);
+                } else if lost_at != have {
+                    if byte & 0xC0 != 0x80 {
+                        return None;
+                    }
+                    // The second byte also rules out overlong forms, surrogates and code points
+                    // beyond U+10FFFF.
+                    if have == 1 {
+                        seq_len(seq[0], byte)?;
+                    }
+                    cp = cp << 6 | u32::from(byte & 0x3F);
+                }
+                seq[have] = byte;
+                have += 1;
+                if have < len {
+                    continue 'chars;
+                }
+                let d = if lost_at == 0 {
+                    char::from_u32(cp)?
+                } else {
+                    fill_lost(&mut seq[..len], lost_at)?
+                };
+                (have, lost_at) = (0, 0);
+                d
+            };
+            emit!(d);
+        }
+        if have != 0 {
+            return None;
+        }
+        Some(Reading {
+            n,
+            pair: pairs != 0,
+        })
+    }
+
+    /// Session 8's two-character fast path of [`encode_reference`].
+    fn pair_reference(enc: &[u8; 0x800], line: &[u8], i: usize) -> Option<char> {
+        let &[c0, c1, c2, c3] = line.get(i..i + 4)? else {
+            return None;
+        };
+        if !(0xC2..0xE0).contains(&c2) {
+            return None;
+        }
+        let x = |lead: u8, cont: u8| usize::from(lead & 0x1F) << 6 | usize::from(cont & 0x3F);
+        // Both are at least U+0080 (`c0`, `c2` lead two-byte characters): the mask only tells
+        // the compiler that the index is in range.
+        let b0 = enc[(x(c0, c1) - 0x80) & 0x7FF];
+        let b1 = enc[(x(c2, c3) - 0x80) & 0x7FF];
+        if !(0xC2..0xE0).contains(&b0) || b1 & 0xC0 != 0x80 {
+            return None;
+        }
+        char::from_u32(u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F))
+    }
+
+    /// Characters put into garbled lines, to reach every path of [`encode`]: the stand-ins
+    /// (space, `?`, U+FFFD), ASCII, a C1 control, characters of two and three bytes that are
+    /// continuation or lead bytes somewhere, and characters no encoding has.
+    const EDITS: &[char] = &[
+        ' ', '?', '\u{FFFD}', 'a', '\u{81}', '\u{9D}', '€', '’', '™', 'Ã', 'â', 'ð', 'Ð', '©',
+        '日', 'ж', '\u{2500}', '\u{E000}', 'Ă',
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The sequence-at-a-time [`encode`] gives what session 8's character-at-a-time one
+        /// gave, reading and counts, in every encoding, with and without stand-ins, on lines
+        /// garbled whole and then edited.
+        #[test]
+        fn encode_same_as_reference(
+            s in sentence(),
+            e in 0..garble().len(),
+            edits in prop::collection::vec(
+                (any::<prop::sample::Index>(), prop::sample::select(EDITS), any::<bool>()),
+                0..4,
+            ),
+        ) {
+            let garbler = encoding_rs::Encoding::for_label(garble()[e].as_bytes()).expect("label");
+            let garbled = garbler.decode_without_bom_handling(s.as_bytes()).0;
+            let mut chars: Vec<char> = garbled.chars().collect();
+            for (at, c, insert) in edits {
+                let k = at.index(chars.len() + 1);
+                if insert || k == chars.len() {
+                    chars.insert(k, c);
+                } else {
+                    chars[k] = c;
+                }
+            }
+            let line: String = chars.into_iter().collect();
+            let t = tables();
+            let mut text = Text::default();
+            let mut want = String::new();
+            for enc in &t.encode {
+                for wild in [false, true] {
+                    let got = encode(t, enc, wild, line.as_bytes(), &mut text);
+                    let reference = encode_reference(t, enc, wild, &line, &mut want);
+                    prop_assert_eq!(got, reference, "{:?} wild {}", line, wild);
+                    if got.is_some() {
+                        prop_assert_eq!(text.bytes(), want.as_bytes());
+                        prop_assert_eq!(text.owned(), Some(want.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`score_text`] as it was before runs of ASCII were fed whole: one code point at a
+    /// time.
+    fn score_text_reference(t: &Tables, text: &str, limit: u32) -> (u32, u32) {
+        let mut score = Scorer::new(limit);
+        for c in text.chars() {
+            if !score.push(t, c as u32) {
+                break;
+            }
+        }
+        let n = score.non_ascii;
+        (score.finish(), n)
+    }
+
+    /// Non-ASCII between [`score_text`]'s runs of ASCII: capitals and small letters whose
+    /// run of capitals carries over the ASCII, mojibake, marks, CJK after Latin, a
+    /// character of four bytes.
+    const WIDE_PIECES: &[&str] = &[
+        "É", "é", "Ã©", "ÃŠ", "Ж", "ж", "日", "을", "\u{301}", "—", "’", "©", "ǅ", "\u{E000}", "𝔸",
+    ];
+
+    /// Runs of ASCII (capitals, small letters, `?` between letters) after non-ASCII.
+    fn scored_text() -> impl Strategy<Value = String> {
+        let piece = (prop::sample::select(WIDE_PIECES), "[ABx ?.]{0,6}");
+        prop::collection::vec(piece, 0..12).prop_map(|p| {
+            p.into_iter()
+                .map(|(wide, run)| format!("{wide}{run}"))
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+
+        /// Runs of ASCII fed whole score as they did one character at a time, at every limit.
+        #[test]
+        fn score_text_same_as_reference(
+            text in scored_text(),
+            limit in prop::sample::select(vec![0, 1, 2, 3, 5, u32::MAX]),
+        ) {
+            let t = tables();
+            prop_assert_eq!(
+                score_text(t, text.as_bytes(), limit),
+                score_text_reference(t, &text, limit)
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_runs_carry_the_capitals() {
+        let t = tables();
+        // A run of capitals started before the ASCII goes on through it (`ÉABC` then a
+        // small `é`), or ends in it; a `?` between letters scores inside a run.
+        for text in ["ÉABCé", "ÉABxCDEé", "ÉAxyé", "xÉAB CDé", "ab?cd", "ÃABC?xé"] {
+            for limit in [0, 1, u32::MAX] {
+                assert_eq!(
+                    score_text(t, text.as_bytes(), limit),
+                    score_text_reference(t, text, limit),
+                    "{text:?} {limit}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn owned_checks_short_and_long_readings() {
+        let (zh, ru, euro) = ("日本語".repeat(30), "ж".repeat(40), "€".repeat(22));
+        for s in ["", "é", "x".repeat(64).as_str(), &zh, &ru, &euro] {
+            // Stale bytes past the end, as `encode` leaves them: no UTF-8 on their own.
+            let mut buf = s.as_bytes().to_vec();
+            buf.extend_from_slice(&[0xE6, 0x97, 0xFF]);
+            let mut text = Text { buf, len: s.len() };
+            assert_eq!(text.owned().as_deref(), Some(s));
+        }
+        let mut bad = Text {
+            buf: vec![b'a', 0xC3],
+            len: 2,
+        };
+        assert_eq!(bad.owned(), None);
+    }
+
+    /// [`encode`] asks [`is_noise`] instead of [`info`] from U+0800 up: there it must be
+    /// class Bad and nothing else, as [`noise_block`] says.
+    #[test]
+    fn noise_blocks_are_the_wide_bad_class() {
+        for cp in 0..=0x10_FFFF {
+            assert_eq!(is_noise(cp), super::super::noise_block(cp), "U+{cp:04X}");
+        }
+        for cp in 0x800..=0x10_FFFF {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            assert_eq!(
+                super::super::noise_block(cp),
+                info(c) & CLASS == Class::Bad as u32,
+                "U+{cp:04X}"
+            );
+        }
     }
 
     /// Clean words of many scripts (no mojibake among them).
