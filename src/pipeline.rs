@@ -550,40 +550,27 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     const CHUNK: usize = 2048;
     let mut cluster_size: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut stripped: Vec<(&'static str, u64)> = Vec::new();
-    // Each document's text and shingle set are freed as soon as it is serialized, by the
-    // thread that serialized it, instead of all at once, on one thread, at the end.
-    let ser_chunk = |docs: &mut [std::result::Result<Doc, Rejection>],
+    // (Freeing each document's text here, on the thread that serialized it, was slower at
+    // two threads: glibc's arenas take a lock when a thread frees another thread's memory.)
+    let ser_chunk = |docs: &[std::result::Result<Doc, Rejection>],
                      fates: &[Option<Fate>]|
-     -> Vec<(bool, Vec<u8>, u64)> {
-        docs.par_iter_mut()
+     -> Vec<(bool, Vec<u8>)> {
+        docs.par_iter()
             .zip(fates.par_iter())
-            .map(|(d, fate)| {
-                let (is_clean, bytes) = serialize(d, fate);
-                let mut text_len = 0;
-                if let Ok(doc) = d {
-                    text_len = doc.text.len() as u64;
-                    doc.text = String::new();
-                    doc.extra = Default::default();
-                    doc.fingerprint.shingles = Vec::new();
-                    doc.fingerprint.bands = Vec::new();
-                }
-                (is_clean, bytes, text_len)
-            })
+            .map(|(d, fate)| serialize(d, fate))
             .collect()
     };
     let n_docs = done.len();
     let chunk_range = |k: usize| k * CHUNK..((k + 1) * CHUNK).min(n_docs);
     let chunks = n_docs.div_ceil(CHUNK);
-    let mut next =
-        (chunks > 0).then(|| ser_chunk(&mut done[chunk_range(0)], &fates[chunk_range(0)]));
+    let mut next = (chunks > 0).then(|| ser_chunk(&done[chunk_range(0)], &fates[chunk_range(0)]));
     for k in 0..chunks {
         let lines = next.take().unwrap_or_default();
         let r = chunk_range(k);
-        let (written, rest) = done.split_at_mut(r.end);
-        let written = &written[r.clone()];
+        let written = &done[r.clone()];
         let (res, after) = rayon::join(
             || -> Result<()> {
-                for ((d, fate), (is_clean, bytes, text_len)) in
+                for ((d, fate), (is_clean, bytes)) in
                     written.iter().zip(&fates[r.clone()]).zip(&lines)
                 {
                     report.documents_in += 1;
@@ -620,7 +607,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                             match fate {
                                 Some(Fate::Kept) | None => {
                                     report.kept += 1;
-                                    report.bytes_out += text_len;
+                                    report.bytes_out += doc.text.len() as u64;
                                 }
                                 Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
                                 Some(Fate::Duplicate(x)) => {
@@ -641,7 +628,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
             || {
                 (k + 1 < chunks).then(|| {
                     let r = chunk_range(k + 1);
-                    ser_chunk(&mut rest[..r.len()], &fates[r])
+                    ser_chunk(&done[r.clone()], &fates[r])
                 })
             },
         );
