@@ -654,17 +654,12 @@ pub fn cluster(
     };
     let mut edges = candidate_edges(entries, bands, p, &reps, &accept, runner);
     let mut verified = verified.into_inner().unwrap_or_default();
-    let mut leader: Vec<u32> = (0..n as u32).collect();
-    if lazy {
-        verified = lazy_leaders(&order, edges, sets, check.min_jaccard, runner, &mut leader);
-        edges = Vec::new();
-    }
     verified.sort_unstable_by_key(|&(i, j, _)| (i, j));
-    let sets = (check.verify == Verify::Exact).then_some(Verified {
-        sets,
-        pairs: &verified,
-    });
     if check.cluster == ClusterRule::Components {
+        let sets = (check.verify == Verify::Exact).then_some(Verified {
+            sets,
+            pairs: &verified,
+        });
         // Union-find over the accepted pairs; each component keeps its first document in
         // keep order (always a representative: an exact group's first comes first).
         let mut uf = UnionFind::new(n);
@@ -691,33 +686,52 @@ pub fn cluster(
     for (r, &i) in order.iter().enumerate() {
         rank[i as usize] = r as u32;
     }
-    // Each accepted pair as (rank of its later document in keep order, the earlier document),
-    // sorted, in place: the pass below meets each document's earlier neighbours together.
-    for e in edges.iter_mut() {
-        let (i, j) = *e;
-        *e = if rank[i as usize] < rank[j as usize] {
-            (rank[j as usize], i)
-        } else {
-            (rank[i as usize], j)
-        };
-    }
-    edges.sort_unstable();
     // The leader pass, in keep order: leader[u] == u for a kept document.
-    let mut e = 0;
-    for (r, &u) in order.iter().enumerate() {
-        let mut best: Option<u32> = None;
-        while let Some(&(_, v)) = edges.get(e).filter(|x| x.0 == r as u32) {
-            if leader[v as usize] == v && best.is_none_or(|b| rank[v as usize] < rank[b as usize]) {
-                best = Some(v);
-            }
-            e += 1;
+    let mut leader: Vec<u32> = (0..n as u32).collect();
+    if lazy {
+        verified = lazy_leaders(
+            &order,
+            &rank,
+            edges,
+            sets,
+            check.min_jaccard,
+            runner,
+            &mut leader,
+        );
+    } else {
+        // Each accepted pair as (rank of its later document in keep order, the earlier
+        // document), sorted, in place: the pass meets each document's earlier neighbours
+        // together.
+        for e in edges.iter_mut() {
+            let (i, j) = *e;
+            *e = if rank[i as usize] < rank[j as usize] {
+                (rank[j as usize], i)
+            } else {
+                (rank[i as usize], j)
+            };
         }
-        // Only representatives have pairs; the others follow theirs below.
-        if let Some(v) = best {
-            leader[u as usize] = v;
+        edges.sort_unstable();
+        let mut e = 0;
+        for (r, &u) in order.iter().enumerate() {
+            let mut best: Option<u32> = None;
+            while let Some(&(_, v)) = edges.get(e).filter(|x| x.0 == r as u32) {
+                if leader[v as usize] == v
+                    && best.is_none_or(|b| rank[v as usize] < rank[b as usize])
+                {
+                    best = Some(v);
+                }
+                e += 1;
+            }
+            // Only representatives have pairs; the others follow theirs below.
+            if let Some(v) = best {
+                leader[u as usize] = v;
+            }
         }
     }
-    drop(edges);
+    let sets = (check.verify == Verify::Exact).then_some(Verified {
+        sets,
+        pairs: &verified,
+    });
     (0..n as u32)
         .map(|i| {
             let kept = leader[rep_of[i as usize] as usize];
@@ -736,16 +750,13 @@ pub fn cluster(
 /// accepted pairs `(i, j, Jaccard)` sorted by pair.
 fn lazy_leaders(
     order: &[u32],
+    rank: &[u32],
     edges: Vec<(u32, u32)>,
     sets: Sets<'_>,
     t: f64,
     runner: TableRunner<'_>,
     leader: &mut [u32],
 ) -> Vec<(u32, u32, f64)> {
-    let mut rank = vec![u32::MAX; leader.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i as usize] = r as u32;
-    }
     // (rank of the later document, rank of the earlier), sorted: each document's candidates
     // together, earliest first.
     let mut by_rank: Vec<(u32, u32)> = edges
