@@ -552,26 +552,23 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut stripped: Vec<(&'static str, u64)> = Vec::new();
     // (Freeing each document's text here, on the thread that serialized it, was slower at
     // two threads: glibc's arenas take a lock when a thread frees another thread's memory.)
-    let ser_chunk = |docs: &[std::result::Result<Doc, Rejection>],
-                     fates: &[Option<Fate>]|
-     -> Vec<(bool, Vec<u8>)> {
-        docs.par_iter()
-            .zip(fates.par_iter())
+    let ser_chunk = |k: usize| -> Vec<(bool, Vec<u8>)> {
+        let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
+        done[r.clone()]
+            .par_iter()
+            .zip(fates[r].par_iter())
             .map(|(d, fate)| serialize(d, fate))
             .collect()
     };
-    let n_docs = done.len();
-    let chunk_range = |k: usize| k * CHUNK..((k + 1) * CHUNK).min(n_docs);
-    let chunks = n_docs.div_ceil(CHUNK);
-    let mut next = (chunks > 0).then(|| ser_chunk(&done[chunk_range(0)], &fates[chunk_range(0)]));
+    let chunks = done.len().div_ceil(CHUNK);
+    let mut next = (chunks > 0).then(|| ser_chunk(0));
     for k in 0..chunks {
         let lines = next.take().unwrap_or_default();
-        let r = chunk_range(k);
-        let written = &done[r.clone()];
+        let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
         let (res, after) = rayon::join(
             || -> Result<()> {
                 for ((d, fate), (is_clean, bytes)) in
-                    written.iter().zip(&fates[r.clone()]).zip(&lines)
+                    done[r.clone()].iter().zip(&fates[r.clone()]).zip(&lines)
                 {
                     report.documents_in += 1;
                     if *is_clean {
@@ -625,12 +622,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 }
                 Ok(())
             },
-            || {
-                (k + 1 < chunks).then(|| {
-                    let r = chunk_range(k + 1);
-                    ser_chunk(&done[r.clone()], &fates[r])
-                })
-            },
+            || (k + 1 < chunks).then(|| ser_chunk(k + 1)),
         );
         res?;
         next = after;
