@@ -21,10 +21,10 @@
 //!    lines is a menu) and where it stands against the page's main body span, its prose
 //!    blocks and the largest of them (prose far from the body is a teaser or a newsletter
 //!    box), and how much the line and its block speak as the site (promotion, policy, "you",
-//!    "we" words: a pitch or a disclaimer), plus eight shallow boosted trees for lines other than sentences of four words or
-//!    more. A removal is named `model:<group>` after the feature group that
-//!    pushed hardest (tree paths credited to their split features). Guards against losing
-//!    content: a sentence of four words or more
+//!    "we" words: a pitch or a disclaimer), plus eight shallow boosted trees for lines other
+//!    than sentences of four words or more. A removal is named `model:<group>` after the
+//!    feature group that pushed hardest (tree paths credited to their split features). Guards
+//!    against losing content: a sentence of four words or more
 //!    goes only under [`PROSE_MARGIN`]; the model keeps at least [`MODEL_MIN_KEEP`] of the
 //!    words it judged (kept lines marked `min_share`); a headline before a kept paragraph
 //!    stays (`headline`).
