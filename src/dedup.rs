@@ -146,6 +146,8 @@ pub struct Plan {
     pub tables: Vec<u32>,
     /// Bits of a table key.
     pub key_bits: u32,
+    /// Each block's bits in place (`mask(width) << offset`).
+    block_bits: Vec<u64>,
 }
 
 fn binomial(n: u64, r: u64) -> u64 {
@@ -205,11 +207,13 @@ impl Plan {
             tables
         };
         let key_bits = tables.first().map_or(64, |&t| key_bits(&blocks, t));
+        let block_bits = blocks.iter().map(|&(off, w)| mask(w) << off).collect();
         Plan {
             k,
             blocks,
             tables,
             key_bits,
+            block_bits,
         }
     }
 
@@ -229,7 +233,7 @@ impl Plan {
     /// tables are every set of `m` blocks in increasing order as bit masks, so the first one
     /// inside `agree` is its `m` lowest set bits (any other choice of `m` of its bits has a
     /// higher top bit, or the same top bit and a higher rest).
-    #[inline]
+    #[cfg(test)]
     fn first_table(&self, agree: u32) -> Option<u32> {
         let m = self.tables.first()?.count_ones();
         if agree.count_ones() < m {
@@ -242,6 +246,23 @@ impl Plan {
             rest ^= low;
         }
         Some(t)
+    }
+
+    /// Whether table `t` is the first agreeing table of two fingerprints `x` apart that agree
+    /// on `t`'s blocks: `first_table(agreeing_blocks(x)) == Some(t)`, checked on the blocks
+    /// that decide it alone. The first table is the `m` lowest agreeing blocks, so it is `t`
+    /// exactly when every block below `t`'s highest that is not one of `t`'s disagrees.
+    #[inline]
+    fn is_first_table(&self, t: u32, x: u64) -> bool {
+        let top = 31 - t.leading_zeros();
+        let mut below = ((1u32 << top) - 1) & !t;
+        while below != 0 {
+            if x & self.block_bits[below.trailing_zeros() as usize] == 0 {
+                return false;
+            }
+            below &= below - 1;
+        }
+        true
     }
 
     /// How to compute table `t`'s keys.
@@ -436,7 +457,8 @@ fn near_pair(
     (ia, ib): (u32, u32),
     emit: &mut impl FnMut(u32, u32, u32),
 ) {
-    if plan.first_table(plan.agreeing_blocks(x)) == Some(t) {
+    debug_assert_eq!(plan.agreeing_blocks(x) & t, t);
+    if plan.is_first_table(t, x) {
         emit(ia.min(ib), ia.max(ib), x.count_ones());
     }
 }
@@ -1089,6 +1111,33 @@ mod tests {
             for agree in 0u32..(1 << b) {
                 let scan = plan.tables.iter().copied().find(|&t| agree & t == t);
                 assert_eq!(plan.first_table(agree), scan, "k={k} b={b} agree={agree:b}");
+            }
+        }
+    }
+
+    #[test]
+    fn is_first_table_agrees_with_first_table() {
+        for (k, b) in [(10, 12), (3, 7), (4, 5), (0, 1), (6, 9), (10, 13)] {
+            let plan = Plan::with_blocks(k, b);
+            for agree in 0u32..(1 << b) {
+                // A difference whose zero blocks are exactly `agree`: one bit set in every other
+                // block, at a position that moves with the block and the pattern.
+                let x = plan
+                    .blocks
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| agree >> i & 1 == 0)
+                    .fold(0u64, |x, (i, &(off, w))| {
+                        x | 1 << (off + (agree + i as u32) % w)
+                    });
+                assert_eq!(plan.agreeing_blocks(x), agree);
+                for &t in plan.tables.iter().filter(|&&t| agree & t == t) {
+                    assert_eq!(
+                        plan.is_first_table(t, x),
+                        plan.first_table(agree) == Some(t),
+                        "k={k} b={b} agree={agree:b} t={t:b}"
+                    );
+                }
             }
         }
     }
