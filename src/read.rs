@@ -371,7 +371,8 @@ fn string_object(line: &[u8]) -> Option<Map<String, Value>> {
     if body.iter().fold(false, |bad, &c| bad | (c < 0x20)) {
         return None;
     }
-    let text = std::str::from_utf8(body).ok()?;
+    // `simdutf8` checks many bytes a step (`std::str::from_utf8` cost 2 instructions a byte).
+    let text = simdutf8::basic::from_utf8(body).ok()?;
     let mut p = JsonCursor { s: text, i: 0 };
     p.ws();
     p.eat(b'{')?;
