@@ -121,7 +121,15 @@ fn main() {
     };
     let secs = t1.elapsed().as_secs_f64();
     let dropped = dups.iter().filter(|d| d.is_some()).count();
-    let plan = thresh::dedup::Plan::new(n, k);
+    let index = match thresh::dedup::NearIndex::new(n, k) {
+        thresh::dedup::NearIndex::Blocks(p) => format!(
+            "blocked tables: blocks={} tables={} key_bits={}",
+            p.blocks.len(),
+            p.tables.len(),
+            p.key_bits
+        ),
+        thresh::dedup::NearIndex::Mih(m) => format!("multi-index hashing: tables={}", m.tables()),
+    };
     let hwm = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -137,10 +145,7 @@ fn main() {
         format!("near k={k}")
     };
     println!(
-        "n={n} {mode} (near plan: blocks={} tables={} key_bits={}): generated in {gen:.1}s, clustered in {secs:.1}s; {dropped} dropped (planted {}); peak RSS {:.2} GB",
-        plan.blocks.len(),
-        plan.tables.len(),
-        plan.key_bits,
+        "n={n} {mode} (near index: {index}): generated in {gen:.1}s, clustered in {secs:.1}s; {dropped} dropped (planted {}); peak RSS {:.2} GB",
         n / 10,
         hwm as f64 / 1e6 * 1.024
     );

@@ -251,14 +251,15 @@ fn entry(doc: &Doc) -> Option<Entry> {
     })
 }
 
-/// Says so when the SimHash index at this distance will be slow for this many documents.
+/// Says so when the SimHash index at this distance will be slow for this many documents
+/// (an estimated 6·10¹⁰ instructions: about a minute on two cores).
 fn warn_slow_index(n: usize, k: u32, msgs: &dyn Messages) {
-    let plan = dedup::Plan::new(n, k);
-    if plan.sorted_elements(n) > 2_000_000_000 {
+    let cost = dedup::NearIndex::new(n, k).cost(n);
+    if cost > 6e10 {
         msgs.warn(&format!(
-            "near-duplicate search over {n} documents at --max-distance {k} sorts them {} times \
-             and may take long; --dedup minhash or a smaller --max-distance is faster",
-            plan.tables.len()
+            "near-duplicate search over {n} documents at --max-distance {k} takes an estimated \
+             {cost:.0e} steps and may take long; --dedup minhash or a smaller --max-distance is \
+             faster"
         ));
     }
 }
