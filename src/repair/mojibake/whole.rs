@@ -238,9 +238,6 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
         ($m:expr) => {
             let m = $m;
             all &= m.any;
-            if all == 0 {
-                return None;
-            }
             same &= m.same;
             pairs |= prev_lead & m.cont;
             prev_lead = m.lead;
@@ -252,6 +249,11 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
+            // No encoding left is checked here, not at every character: a line is seldom
+            // given up, and most of its characters are not ASCII.
+            if all == 0 {
+                return None;
+            }
             prev_lead = 0;
             i = ascii_end(b, i + 1);
             continue;
@@ -283,7 +285,7 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
         };
         take!(m);
     }
-    Some(LineMasks { all, pairs, same })
+    (all != 0).then_some(LineMasks { all, pairs, same })
 }
 
 /// What [`encode`] found out about a reading.
