@@ -850,12 +850,26 @@ pub fn fix_changed(line: &str) -> Option<(String, u32)> {
     fix_layers(line, true)
 }
 
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Hands a string that is no longer needed (a line [`fix_changed`] returned, once written
+/// out) back to this thread's buffers, so that the next line fixed whole is copied into it
+/// instead of a new allocation. Any string will do; a long one is dropped.
+pub fn give_back(s: String) {
+    if s.capacity() <= whole::WholeScratch::KEEP {
+        SCRATCH.with(|cell| {
+            if let Ok(mut scratch) = cell.try_borrow_mut() {
+                scratch.whole.spare = s;
+            }
+        });
+    }
+}
+
 /// [`fix_changed`]; without `whole`, every pass is the word-by-word one ([`fix_once`]), which
 /// the tests compare with the reference implementation.
 fn fix_layers(line: &str, whole: bool) -> Option<(String, u32)> {
-    thread_local! {
-        static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-    }
     let run = |s: &mut Scratch| {
         let mut cur: Option<String> = None;
         let mut total = 0;
@@ -873,7 +887,10 @@ fn fix_layers(line: &str, whole: bool) -> Option<(String, u32)> {
                 break;
             };
             total += fixed.n;
-            cur = Some(fixed.text);
+            // The layer above is spare now.
+            if let Some(old) = cur.replace(fixed.text) {
+                s.whole.spare = old;
+            }
             // What `may_have_mojibake` would say of the new text, found while writing it:
             // without a pair no further layer can decode anything.
             if !fixed.has_pair {
@@ -1387,6 +1404,27 @@ mod tests {
     fn garble(s: &str, enc: &str) -> String {
         let e = encoding_rs::Encoding::for_label(enc.as_bytes()).expect("label");
         e.decode_without_bom_handling(s.as_bytes()).0.into_owned()
+    }
+
+    /// A string handed back with [`give_back`] holds the next line fixed whole, and nothing
+    /// of what it held before; so does the layer above, spare once the next is undone.
+    #[test]
+    fn given_back_strings_are_reused_clean() {
+        let lines = ["cafÃ© crÃ¨me", "donÃ¢â‚¬â„¢t", "ÐŸÑ€Ð¸Ð²ÐµÑ‚, Ð¼Ð¸Ñ€"];
+        let want: Vec<_> = lines.iter().map(|l| fix_changed(l)).collect();
+        assert_eq!(want[1].as_ref().map(|f| f.0.as_str()), Some("don’t"));
+        for stale in [
+            "",
+            "x",
+            "a stale line, longer than any of the lines fixed here",
+        ] {
+            for (line, want) in lines.iter().zip(&want) {
+                let mut s = String::with_capacity(stale.len() * 3);
+                s.push_str(&stale.repeat(3));
+                give_back(s);
+                assert_eq!(&fix_changed(line), want, "{line:?} after {stale:?}");
+            }
+        }
     }
 
     #[test]

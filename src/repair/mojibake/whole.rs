@@ -49,13 +49,26 @@ pub(super) struct WholeScratch {
     bytes: Text,
     /// The best reading so far.
     best: Text,
+    /// A fixed line's text given back once it was written out ([`super::give_back`]): the
+    /// next fixed line is copied into it, so that a line costs no allocation and no free
+    /// (issue 3: ≈ 15M instructions on the eval's garbled lines).
+    pub(super) spare: String,
 }
 
 impl WholeScratch {
+    /// Past this, a buffer is given back to the allocator.
+    pub(super) const KEEP: usize = 1 << 16;
+
     pub(super) fn release(&mut self) {
-        const KEEP: usize = 1 << 16;
-        if self.bytes.buf.len() > KEEP || self.best.buf.len() > KEEP {
-            *self = WholeScratch::default();
+        if self.bytes.buf.len() > Self::KEEP || self.best.buf.len() > Self::KEEP {
+            let spare = std::mem::take(&mut self.spare);
+            *self = WholeScratch {
+                spare,
+                ..WholeScratch::default()
+            };
+        }
+        if self.spare.capacity() > Self::KEEP {
+            self.spare = String::new();
         }
     }
 }
@@ -78,7 +91,8 @@ impl Text {
     /// library's check (some ten instructions a byte of non-ASCII text, 54M on the eval's
     /// garbled lines) below that, so a shorter reading is checked with zeros after it
     /// (ASCII, which leaves the reading's own bytes as well- or ill-formed as they were).
-    fn owned(&mut self) -> Option<String> {
+    /// The text is copied into `into`, whatever it held.
+    fn owned(&mut self, mut into: String) -> Option<String> {
         const BLOCK: usize = 64;
         let (len, end) = (self.len, self.len.max(BLOCK));
         if self.buf.len() < end {
@@ -86,7 +100,9 @@ impl Text {
         }
         self.buf.get_mut(len..end)?.fill(0);
         let text = simdutf8::basic::from_utf8(self.buf.get(..end)?).ok()?;
-        Some(text.get(..len)?.to_owned())
+        into.clear();
+        into.push_str(text.get(..len)?);
+        Some(into)
     }
 }
 
@@ -648,7 +664,7 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     if !take {
         return Whole::Undecided;
     }
-    match s.best.owned() {
+    match s.best.owned(std::mem::take(&mut s.spare)) {
         Some(text) => Whole::Fixed(text, n.n, n.pair),
         None => Whole::Undecided,
     }
@@ -925,7 +941,7 @@ mod tests {
                     prop_assert_eq!(got, reference, "{:?} wild {}", line, wild);
                     if got.is_some() {
                         prop_assert_eq!(text.bytes(), want.as_bytes());
-                        prop_assert_eq!(text.owned(), Some(want.clone()));
+                        prop_assert_eq!(text.owned(String::new()), Some(want.clone()));
                     }
                 }
             }
@@ -1003,13 +1019,16 @@ mod tests {
             let mut buf = s.as_bytes().to_vec();
             buf.extend_from_slice(&[0xE6, 0x97, 0xFF]);
             let mut text = Text { buf, len: s.len() };
-            assert_eq!(text.owned().as_deref(), Some(s));
+            assert_eq!(text.owned(String::new()).as_deref(), Some(s));
+            // A spare string's old text does not stay.
+            let spare = "stale text, longer than some readings".to_string();
+            assert_eq!(text.owned(spare).as_deref(), Some(s));
         }
         let mut bad = Text {
             buf: vec![b'a', 0xC3],
             len: 2,
         };
-        assert_eq!(bad.owned(), None);
+        assert_eq!(bad.owned(String::new()), None);
     }
 
     /// [`encode`] asks [`is_noise`] instead of [`info`] from U+0800 up: there it must be
