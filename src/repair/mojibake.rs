@@ -75,9 +75,22 @@ struct Tables {
 struct Masks {
     lead: u16,
     cont: u16,
-    any: u16,
+    /// The "has a byte" mask in the low half, [`Tables::same`]'s in the high half: the
+    /// whole-line walk folds both into the line's with one `and` (issue 3).
+    any_same: u32,
+}
+
+impl Masks {
+    /// The encodings in which the character has a byte.
+    fn any(&self) -> u16 {
+        self.any_same as u16
+    }
+
     /// [`Tables::same`].
-    same: u16,
+    #[cfg(test)]
+    fn same(&self) -> u16 {
+        (self.any_same >> 16) as u16
+    }
 }
 
 /// [`info`], lead and continuation masks of one code point.
@@ -185,8 +198,7 @@ fn tables() -> &'static Tables {
             .map(|i| Masks {
                 lead: lead[i],
                 cont: cont[i],
-                any: any[i],
-                same: same[i],
+                any_same: u32::from(any[i]) | u32::from(same[i]) << 16,
             })
             .collect();
         Tables {
@@ -1269,8 +1281,7 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
     const NONE: Masks = Masks {
         lead: 0,
         cont: 0,
-        any: 0,
-        same: 0,
+        any_same: 0,
     };
     let b = line.as_bytes();
     let masks = &t.masks[..];
@@ -1324,7 +1335,7 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
                     .get((cp as usize).wrapping_sub(0x80))
                     .copied()
                     .unwrap_or(NONE);
-                line_mask &= m.any;
+                line_mask &= m.any();
                 (m, 2)
             }
             0xE0..=0xEF => {
@@ -1332,7 +1343,7 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
                 let cp = u32::from(c & 0x0F) << 12 | low(1) << 6 | low(2);
                 let m = match masks.get((cp as usize).wrapping_sub(0x80)) {
                     Some(&m) => {
-                        line_mask &= m.any;
+                        line_mask &= m.any();
                         m
                     }
                     None => {
@@ -1625,7 +1636,7 @@ mod tests {
             .chars()
             .map(|c| {
                 if !c.is_ascii() && c != '\u{FFFD}' {
-                    line_mask &= idx(c).map_or(0, |i| t.masks[i].any);
+                    line_mask &= idx(c).map_or(0, |i| t.masks[i].any());
                 }
                 Ch::new(t, c)
             })

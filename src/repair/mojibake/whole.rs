@@ -298,7 +298,8 @@ struct LineMasks {
 /// when the answer is `Some`).
 #[inline(always)]
 fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<LineMasks> {
-    let (mut all, mut pairs, mut same, mut prev_lead) = (u16::MAX, 0u16, u16::MAX, 0u16);
+    // The line's "has a byte" mask in the low half, its "same as Windows-1252" in the high.
+    let (mut all_same, mut pairs, mut prev_lead) = (u32::MAX, 0u16, 0u16);
     chars.runs.clear();
     let ids = &mut *chars.ids;
     let mut n = 0;
@@ -312,8 +313,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
     macro_rules! take {
         ($m:expr) => {
             let m = $m;
-            all &= m.any;
-            same &= m.same;
+            all_same &= m.any_same;
             pairs |= prev_lead & m.cont;
             prev_lead = m.lead;
         };
@@ -326,7 +326,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
         if c < 0x80 {
             // No encoding left is checked here, not at every character: a line is seldom
             // given up, and most of its characters are not ASCII.
-            if all == 0 {
+            if all_same as u16 == 0 {
                 return None;
             }
             prev_lead = 0;
@@ -359,9 +359,13 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
         // Below 0x10000 (three bytes at most): the entry is below 0xFF80.
         put(cp.wrapping_sub(0x80) as u16);
         let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
-            // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]).
-            all &= if cp == 0xFFFD { 1 } else { 0 };
-            if all == 0 {
+            // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]); "same" stays.
+            all_same &= if cp == 0xFFFD {
+                0xFFFF_0001
+            } else {
+                0xFFFF_0000
+            };
+            if all_same as u16 == 0 {
                 return None;
             }
             prev_lead = 0;
@@ -372,6 +376,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
     put(RUN);
     put(RUN);
     chars.len = n.saturating_sub(2);
+    let (all, same) = (all_same as u16, (all_same >> 16) as u16);
     (all != 0).then_some(LineMasks { all, pairs, same })
 }
 
@@ -1205,6 +1210,11 @@ mod tests {
                 found.as_ref().map(|m| (m.all, m.pairs, m.same)),
                 plain.map(|m| (m.all, m.pairs, m.same))
             );
+            prop_assert_eq!(
+                found.as_ref().map(|m| (m.all, m.pairs, m.same)),
+                masks_reference(t, &line),
+                "{:?}", line
+            );
             // (A line no encoding holds, half of them or so, has nothing to read.)
             if found.is_none() {
                 return Ok(());
@@ -1221,6 +1231,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// [`masks`] one character at a time, from the table's fields: the encodings that have
+    /// a byte for every non-ASCII character (U+FFFD: Windows-1252 only), those with a lead
+    /// character followed by a continuation one, those that give every character in the
+    /// tables Windows-1252's byte. `None` when no encoding is left or a character has four
+    /// bytes.
+    fn masks_reference(t: &Tables, line: &str) -> Option<(u16, u16, u16)> {
+        let (mut all, mut pairs, mut same, mut prev_lead) = (u16::MAX, 0, u16::MAX, 0);
+        for c in line.chars() {
+            let cp = c as usize;
+            if cp < 0x80 {
+                prev_lead = 0;
+                continue;
+            }
+            if cp >= 0x10000 {
+                return None;
+            }
+            match t.masks.get(cp - 0x80) {
+                Some(m) => {
+                    all &= m.any();
+                    same &= m.same();
+                    pairs |= prev_lead & m.cont;
+                    prev_lead = m.lead;
+                }
+                None => {
+                    all &= if cp == 0xFFFD { 1 } else { 0 };
+                    prev_lead = 0;
+                }
+            }
+        }
+        (all != 0).then_some((all, pairs, same))
     }
 
     /// A line longer than [`Chars`] holds is read from its UTF-8, and reads the same.
