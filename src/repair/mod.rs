@@ -500,7 +500,12 @@ impl Stream<'_> {
             }
             _ => fix_suspect(text, self.opts, true, &mut self.stats),
         };
-        out.write_all(fixed.as_bytes())
+        out.write_all(fixed.as_bytes())?;
+        // The next fixed line is written into this one's memory.
+        if let Cow::Owned(s) = fixed {
+            mojibake::give_back(s);
+        }
+        Ok(())
     }
 }
 

@@ -49,13 +49,28 @@ pub(super) struct WholeScratch {
     bytes: Text,
     /// The best reading so far.
     best: Text,
+    /// The line's characters as [`masks`] read them, for [`encode_chars`].
+    chars: Chars,
+    /// A fixed line's text given back once it was written out ([`super::give_back`]): the
+    /// next fixed line is copied into it, so that a line costs no allocation and no free
+    /// (issue 3: ≈ 15M instructions on the eval's garbled lines).
+    pub(super) spare: String,
 }
 
 impl WholeScratch {
+    /// Past this, a buffer is given back to the allocator.
+    pub(super) const KEEP: usize = 1 << 16;
+
     pub(super) fn release(&mut self) {
-        const KEEP: usize = 1 << 16;
-        if self.bytes.buf.len() > KEEP || self.best.buf.len() > KEEP {
-            *self = WholeScratch::default();
+        if self.bytes.buf.len() > Self::KEEP || self.best.buf.len() > Self::KEEP {
+            let spare = std::mem::take(&mut self.spare);
+            *self = WholeScratch {
+                spare,
+                ..WholeScratch::default()
+            };
+        }
+        if self.spare.capacity() > Self::KEEP {
+            self.spare = String::new();
         }
     }
 }
@@ -78,7 +93,8 @@ impl Text {
     /// library's check (some ten instructions a byte of non-ASCII text, 54M on the eval's
     /// garbled lines) below that, so a shorter reading is checked with zeros after it
     /// (ASCII, which leaves the reading's own bytes as well- or ill-formed as they were).
-    fn owned(&mut self) -> Option<String> {
+    /// The text is copied into `into`, whatever it held.
+    fn owned(&mut self, mut into: String) -> Option<String> {
         const BLOCK: usize = 64;
         let (len, end) = (self.len, self.len.max(BLOCK));
         if self.buf.len() < end {
@@ -86,7 +102,9 @@ impl Text {
         }
         self.buf.get_mut(len..end)?.fill(0);
         let text = simdutf8::basic::from_utf8(self.buf.get(..end)?).ok()?;
-        Some(text.get(..len)?.to_owned())
+        into.clear();
+        into.push_str(text.get(..len)?);
+        Some(into)
     }
 }
 
@@ -218,6 +236,51 @@ impl Scorer {
     }
 }
 
+/// A line's characters as [`masks`] reads them, so that [`encode_chars`] does not decode the
+/// line's UTF-8 again (issue 3): each non-ASCII character as its code point less 0x80 (the
+/// index of the byte tables; below 0xFF80, the line has no character beyond the BMP), each run
+/// of ASCII as [`RUN`], with its bounds in `runs`. A line of more than [`Chars::MAX`] bytes is
+/// not kept (it goes to [`encode`]), so that `ids` has a fixed size and its indexes, masked,
+/// need no bounds check.
+struct Chars {
+    /// `ids[..len]` are the line's, and two [`RUN`]s follow.
+    ids: Box<[u16; CHARS]>,
+    len: usize,
+    /// Each run's start and end in the line, in order.
+    runs: Vec<(usize, usize)>,
+}
+
+/// Entries of [`Chars::ids`].
+const CHARS: usize = 1 << 12;
+
+impl Chars {
+    /// The longest line kept: an entry takes a byte of the line at least, and two more follow.
+    const MAX: usize = CHARS - 2;
+}
+
+impl Default for Chars {
+    fn default() -> Chars {
+        Chars {
+            ids: Box::new([RUN; CHARS]),
+            len: 0,
+            runs: Vec::new(),
+        }
+    }
+}
+
+/// A run of ASCII in [`Chars::ids`]; past the end of every byte table.
+const RUN: u16 = u16::MAX;
+
+/// The length in UTF-8 of the character whose [`Chars::ids`] entry is `x`.
+#[inline(always)]
+fn width(x: u16) -> usize {
+    if x < 0x780 {
+        2
+    } else {
+        3
+    }
+}
+
 /// What [`masks`] finds out about a line.
 struct LineMasks {
     /// The encodings in which every non-ASCII character has a byte.
@@ -230,18 +293,27 @@ struct LineMasks {
 
 /// [`super::split`]'s line mask and pair test, without cutting the line into pieces, and the
 /// encodings that read the line as Windows-1252 does. `None` as soon as no encoding holds
-/// every character (U+FFFD, a character beyond the tables, a mix).
-fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
-    let (mut all, mut pairs, mut same, mut prev_lead) = (u16::MAX, 0u16, u16::MAX, 0u16);
+/// every character (U+FFFD, a character beyond the tables, a mix). With `KEEP` (a line of
+/// [`Chars::MAX`] bytes at most) the line's characters go into `chars` on the way (complete
+/// when the answer is `Some`).
+#[inline(always)]
+fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<LineMasks> {
+    // The line's "has a byte" mask in the low half, its "same as Windows-1252" in the high.
+    let (mut all_same, mut pairs, mut prev_lead) = (u32::MAX, 0u16, 0u16);
+    chars.runs.clear();
+    let ids = &mut *chars.ids;
+    let mut n = 0;
+    let mut put = |x: u16| {
+        if KEEP {
+            ids[n & (CHARS - 1)] = x;
+            n += 1;
+        }
+    };
     // One character's masks into the line's (the same step on both paths below).
     macro_rules! take {
         ($m:expr) => {
             let m = $m;
-            all &= m.any;
-            if all == 0 {
-                return None;
-            }
-            same &= m.same;
+            all_same &= m.any_same;
             pairs |= prev_lead & m.cont;
             prev_lead = m.lead;
         };
@@ -252,8 +324,18 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
+            // No encoding left is checked here, not at every character: a line is seldom
+            // given up, and most of its characters are not ASCII.
+            if all_same as u16 == 0 {
+                return None;
+            }
             prev_lead = 0;
-            i = ascii_end(b, i + 1);
+            let end = ascii_end(b, i + 1);
+            put(RUN);
+            if KEEP {
+                chars.runs.push((i, end));
+            }
+            i = end;
             continue;
         }
         if c < 0xE0 {
@@ -261,7 +343,9 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
             let c1 = b.get(i + 1).map_or(0, |&x| x & 0x3F);
             let cp = usize::from(c & 0x1F) << 6 | usize::from(c1);
             i += 2;
-            let m = &two[cp.wrapping_sub(0x80) & 0x7FF];
+            let at = cp.wrapping_sub(0x80) & 0x7FF;
+            put(at as u16);
+            let m = &two[at];
             take!(m);
             continue;
         }
@@ -272,10 +356,16 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
             _ => return None,
         };
         i += len;
+        // Below 0x10000 (three bytes at most): the entry is below 0xFF80.
+        put(cp.wrapping_sub(0x80) as u16);
         let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
-            // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]).
-            all &= if cp == 0xFFFD { 1 } else { 0 };
-            if all == 0 {
+            // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]); "same" stays.
+            all_same &= if cp == 0xFFFD {
+                0xFFFF_0001
+            } else {
+                0xFFFF_0000
+            };
+            if all_same as u16 == 0 {
                 return None;
             }
             prev_lead = 0;
@@ -283,7 +373,11 @@ fn masks(t: &Tables, b: &[u8]) -> Option<LineMasks> {
         };
         take!(m);
     }
-    Some(LineMasks { all, pairs, same })
+    put(RUN);
+    put(RUN);
+    chars.len = n.saturating_sub(2);
+    let (all, same) = (all_same as u16, (all_same >> 16) as u16);
+    (all != 0).then_some(LineMasks { all, pairs, same })
 }
 
 /// What [`encode`] found out about a reading.
@@ -316,20 +410,68 @@ struct Reading {
 /// character, else U+FFFD when any fits at all.
 #[inline(never)]
 fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Text) -> Option<Reading> {
-    const BAD: u32 = Class::Bad as u32;
-    // Fixed-size view, so that an index known to be in range needs no check.
-    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
-    // A reading is never longer than its line: every sequence of k bytes comes from k
-    // characters of the line, none shorter than a byte. The slack lets every write be eight
-    // bytes wide.
+    start_reading(line, out);
+    encode_from(t, enc, wild, line, out, Resume::default())
+}
+
+/// Sizes `out` for a reading of `line`. A reading is never longer than its line: every
+/// sequence of k bytes comes from k characters of the line, none shorter than a byte. The
+/// slack lets every write be eight bytes wide.
+#[inline(always)]
+fn start_reading(line: &[u8], out: &mut Text) {
     out.len = 0;
     let need = line.len() + SLACK;
     if out.buf.len() < need {
         out.buf.resize(need, 0);
     }
+}
+
+/// Where [`encode_from`] takes a reading up: at `line[i]` (the start of a character), with
+/// `w` bytes of the reading written, and what was found out so far.
+#[derive(Default)]
+struct Resume {
+    i: usize,
+    w: usize,
+    n: u32,
+    pairs: u16,
+    prev_lead: u16,
+}
+
+/// What the next pass asks of a decoded character (U+0080 or above): its lead and
+/// continuation masks; `None` when it is noise ([`encode`]).
+#[inline(always)]
+fn decoded(t: &Tables, low: &[Look; 0x800], cp: u32) -> Option<(u16, u16)> {
+    const BAD: u32 = Class::Bad as u32;
+    let (bad, lead, cont) = if cp < 0x800 {
+        let l = &low[cp as usize & 0x7FF];
+        (cp >= 0xA0 && l.f & CLASS == BAD, l.lead, l.cont)
+    } else {
+        let m = t.masks.get(cp as usize - 0x80);
+        let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
+        (is_noise(cp), lead, cont)
+    };
+    (!bad).then_some((lead, cont))
+}
+
+/// [`encode`] from a point on (`out` sized by [`start_reading`]).
+fn encode_from(
+    t: &Tables,
+    enc: &[u8],
+    wild: bool,
+    line: &[u8],
+    out: &mut Text,
+    from: Resume,
+) -> Option<Reading> {
+    // Fixed-size view, so that an index known to be in range needs no check.
+    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
     let buf = &mut out.buf[..];
-    let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
-    let (mut i, mut w) = (0usize, 0usize);
+    let Resume {
+        mut i,
+        mut w,
+        mut n,
+        mut pairs,
+        mut prev_lead,
+    } = from;
     while let Some(&c) = line.get(i) {
         if c < 0x80 {
             // A run of ASCII is copied whole.
@@ -358,18 +500,100 @@ fn encode(t: &Tables, enc: &[u8], wild: bool, line: &[u8], out: &mut Text) -> Op
         buf.get_mut(w..w + 4)?.copy_from_slice(&seq);
         w += len;
         // What the next pass asks of the character: is it noise, and may it lead or
-        // continue a sequence. Every decoded character is U+0080 or above.
-        let (bad, lead, cont) = if cp < 0x800 {
-            let l = &low[cp as usize & 0x7FF];
-            (cp >= 0xA0 && l.f & CLASS == BAD, l.lead, l.cont)
-        } else {
-            let m = t.masks.get(cp as usize - 0x80);
-            let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
-            (is_noise(cp), lead, cont)
-        };
-        if bad {
+        // continue a sequence.
+        let (lead, cont) = decoded(t, low, cp)?;
+        n += 1;
+        pairs |= prev_lead & cont;
+        prev_lead = lead;
+    }
+    out.len = w;
+    Some(Reading {
+        n,
+        pair: pairs != 0,
+    })
+}
+
+/// [`encode`] of a line whose characters [`masks`] put in `chars`: the same reading, read
+/// from the code points instead of the line's UTF-8 (issue 3: decoding the line's characters
+/// again was a fifth of `encode`). Sequences of two or three bytes whose continuation
+/// characters are non-ASCII and have continuation bytes are read here; at any other (a
+/// stand-in, a lost byte, four bytes, a byte that does not fit) the reading goes on with
+/// [`encode_from`] from that sequence's lead character.
+#[inline(never)]
+fn encode_chars(
+    t: &Tables,
+    enc: &[u8],
+    wild: bool,
+    line: &[u8],
+    chars: &Chars,
+    out: &mut Text,
+) -> Option<Reading> {
+    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+    start_reading(line, out);
+    let buf = &mut out.buf[..];
+    let ids = &*chars.ids;
+    let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
+    let (mut k, mut r, mut w) = (0usize, 0usize, 0usize);
+    // Where the last run of ASCII ends in the line, and the entry after it.
+    let (mut run_end, mut after_run) = (0usize, 0usize);
+    // The byte of entry `k` when it is a continuation byte (a run has none: `RUN` is past
+    // the end of every table).
+    // `k` is at most one past the line's entries here, so the entry is the line's or a `RUN`.
+    let cont_at = |k: usize| {
+        let b = *enc.get(usize::from(ids[k & (CHARS - 1)]))?;
+        (b & 0xC0 == 0x80).then_some(b)
+    };
+    while k < chars.len {
+        let x = ids[k & (CHARS - 1)];
+        if x == RUN {
+            let &(start, end) = chars.runs.get(r)?;
+            copy_run(buf, w, line, start, end)?;
+            w += end - start;
+            (r, k) = (r + 1, k + 1);
+            (run_end, after_run) = (end, k);
+            prev_lead = 0;
+            continue;
+        }
+        let b0 = *enc.get(usize::from(x))?;
+        if !(0xC2..=0xF4).contains(&b0) {
             return None;
         }
+        let quick = if b0 >= 0xF0 {
+            None
+        } else if b0 < 0xE0 {
+            cont_at(k + 1).map(|b1| {
+                let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
+                ([b0, b1, 0, 0], cp, 2)
+            })
+        } else {
+            cont_at(k + 1)
+                .filter(|&b1| seq_len(b0, b1).is_some())
+                .and_then(|b1| Some((b1, cont_at(k + 2)?)))
+                .map(|(b1, b2)| {
+                    let cp = u32::from(b0 & 0x0F) << 12
+                        | u32::from(b1 & 0x3F) << 6
+                        | u32::from(b2 & 0x3F);
+                    ([b0, b1, b2, 0], cp, 3)
+                })
+        };
+        let Some((seq, cp, len)) = quick else {
+            // The lead character's place in the line: after the last run, past the
+            // characters since.
+            let since = ids.get(after_run..k.min(CHARS))?;
+            let i = run_end + since.iter().map(|&x| width(x)).sum::<usize>();
+            let from = Resume {
+                i,
+                w,
+                n,
+                pairs,
+                prev_lead,
+            };
+            return encode_from(t, enc, wild, line, out, from);
+        };
+        k += len;
+        buf.get_mut(w..w + 4)?.copy_from_slice(&seq);
+        w += len;
+        let (lead, cont) = decoded(t, low, cp)?;
         n += 1;
         pairs |= prev_lead & cont;
         prev_lead = lead;
@@ -563,7 +787,14 @@ fn fill_lost(seq: &mut [u8], lost_at: usize) -> Option<char> {
 pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole {
     let t = tables();
     let line = line.as_bytes();
-    let Some(m) = masks(t, line) else {
+    // Lines longer than `Chars` holds (hardly any) are read from their UTF-8.
+    let keep = line.len() <= Chars::MAX;
+    let m = if keep {
+        masks::<true>(t, line, &mut s.chars)
+    } else {
+        masks::<false>(t, line, &mut s.chars)
+    };
+    let Some(m) = m else {
         return Whole::Undecided;
     };
     if m.pairs == 0 {
@@ -594,7 +825,12 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
         if encs & (1 << e) == 0 {
             continue;
         }
-        let Some(n) = encode(t, enc, e == 0, line, &mut s.bytes) else {
+        let reading = if keep {
+            encode_chars(t, enc, e == 0, line, &s.chars, &mut s.bytes)
+        } else {
+            encode(t, enc, e == 0, line, &mut s.bytes)
+        };
+        let Some(n) = reading else {
             continue;
         };
         let Some((best_bad, _)) = best else {
@@ -646,7 +882,7 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     if !take {
         return Whole::Undecided;
     }
-    match s.best.owned() {
+    match s.best.owned(std::mem::take(&mut s.spare)) {
         Some(text) => Whole::Fixed(text, n.n, n.pair),
         None => Whole::Undecided,
     }
@@ -923,11 +1159,119 @@ mod tests {
                     prop_assert_eq!(got, reference, "{:?} wild {}", line, wild);
                     if got.is_some() {
                         prop_assert_eq!(text.bytes(), want.as_bytes());
-                        prop_assert_eq!(text.owned(), Some(want.clone()));
+                        prop_assert_eq!(text.owned(String::new()), Some(want.clone()));
                     }
                 }
             }
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6000))]
+
+        /// [`encode_chars`], from the characters [`masks`] kept, gives what [`encode`] gives
+        /// from the line's UTF-8 (reading and counts), in every encoding, with and without
+        /// stand-ins, on lines garbled whole (in one encoding, or a layer under another) and
+        /// then edited; and [`masks`] finds the same whether it keeps the characters or not.
+        #[test]
+        fn encode_chars_same_as_encode(
+            s in sentence(),
+            e in 0..garble().len(),
+            twice in any::<bool>(),
+            edits in prop::collection::vec(
+                (any::<prop::sample::Index>(), prop::sample::select(EDITS), any::<bool>()),
+                0..4,
+            ),
+        ) {
+            let garbler = encoding_rs::Encoding::for_label(garble()[e].as_bytes()).expect("label");
+            let mut garbled = garbler.decode_without_bom_handling(s.as_bytes()).0.into_owned();
+            if twice {
+                garbled = encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(garbled.as_bytes())
+                    .0
+                    .into_owned();
+            }
+            let mut chars: Vec<char> = garbled.chars().collect();
+            for (at, c, insert) in edits {
+                let k = at.index(chars.len() + 1);
+                if insert || k == chars.len() {
+                    chars.insert(k, c);
+                } else {
+                    chars[k] = c;
+                }
+            }
+            let line: String = chars.into_iter().collect();
+            prop_assume!(line.len() <= Chars::MAX);
+            let t = tables();
+            let mut kept = Chars::default();
+            let found = masks::<true>(t, line.as_bytes(), &mut kept);
+            let plain = masks::<false>(t, line.as_bytes(), &mut Chars::default());
+            prop_assert_eq!(
+                found.as_ref().map(|m| (m.all, m.pairs, m.same)),
+                plain.map(|m| (m.all, m.pairs, m.same))
+            );
+            prop_assert_eq!(
+                found.as_ref().map(|m| (m.all, m.pairs, m.same)),
+                masks_reference(t, &line),
+                "{:?}", line
+            );
+            // (A line no encoding holds, half of them or so, has nothing to read.)
+            if found.is_none() {
+                return Ok(());
+            }
+            let (mut a, mut b) = (Text::default(), Text::default());
+            for enc in &t.encode {
+                for wild in [false, true] {
+                    let got = encode_chars(t, enc, wild, line.as_bytes(), &kept, &mut a);
+                    let want = encode(t, enc, wild, line.as_bytes(), &mut b);
+                    prop_assert_eq!(got, want, "{:?} wild {}", line, wild);
+                    if got.is_some() {
+                        prop_assert_eq!(a.bytes(), b.bytes());
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`masks`] one character at a time, from the table's fields: the encodings that have
+    /// a byte for every non-ASCII character (U+FFFD: Windows-1252 only), those with a lead
+    /// character followed by a continuation one, those that give every character in the
+    /// tables Windows-1252's byte. `None` when no encoding is left or a character has four
+    /// bytes.
+    fn masks_reference(t: &Tables, line: &str) -> Option<(u16, u16, u16)> {
+        let (mut all, mut pairs, mut same, mut prev_lead) = (u16::MAX, 0, u16::MAX, 0);
+        for c in line.chars() {
+            let cp = c as usize;
+            if cp < 0x80 {
+                prev_lead = 0;
+                continue;
+            }
+            if cp >= 0x10000 {
+                return None;
+            }
+            match t.masks.get(cp - 0x80) {
+                Some(m) => {
+                    all &= m.any();
+                    same &= m.same();
+                    pairs |= prev_lead & m.cont;
+                    prev_lead = m.lead;
+                }
+                None => {
+                    all &= if cp == 0xFFFD { 1 } else { 0 };
+                    prev_lead = 0;
+                }
+            }
+        }
+        (all != 0).then_some((all, pairs, same))
+    }
+
+    /// A line longer than [`Chars`] holds is read from its UTF-8, and reads the same.
+    #[test]
+    fn long_lines_are_read_from_their_bytes() {
+        let line = "cafÃ© crÃ¨me Ð¿Ñ€Ð¸Ð²ÐµÑ‚ ".repeat(200);
+        assert!(line.len() > Chars::MAX);
+        let want = "café crème привет ".repeat(200);
+        assert_eq!(whole(&line).as_deref(), Some(want.as_str()));
     }
 
     /// [`score_text`] as it was before runs of ASCII were fed whole: one code point at a
@@ -1001,13 +1345,16 @@ mod tests {
             let mut buf = s.as_bytes().to_vec();
             buf.extend_from_slice(&[0xE6, 0x97, 0xFF]);
             let mut text = Text { buf, len: s.len() };
-            assert_eq!(text.owned().as_deref(), Some(s));
+            assert_eq!(text.owned(String::new()).as_deref(), Some(s));
+            // A spare string's old text does not stay.
+            let spare = "stale text, longer than some readings".to_string();
+            assert_eq!(text.owned(spare).as_deref(), Some(s));
         }
         let mut bad = Text {
             buf: vec![b'a', 0xC3],
             len: 2,
         };
-        assert_eq!(bad.owned(), None);
+        assert_eq!(bad.owned(String::new()), None);
     }
 
     /// [`encode`] asks [`is_noise`] instead of [`info`] from U+0800 up: there it must be
