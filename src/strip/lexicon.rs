@@ -1106,7 +1106,9 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
     use std::sync::OnceLock;
     static MAP: OnceLock<FastMap<&'static [u8], Entry>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut m: FastMap<&'static [u8], Entry> = FastMap::default();
+        // ~9K words: room for them up front instead of growing the table five times.
+        let mut m: FastMap<&'static [u8], Entry> =
+            FastMap::with_capacity_and_hasher(1 << 14, Default::default());
         for (list, flag) in [
             (MONTHS, MONTH),
             (WEEKDAYS, WEEKDAY),
@@ -1175,10 +1177,14 @@ impl HashedLexicon {
         };
         let mut index: FastMap<(u16, u64), u32> = FastMap::default();
         // Sorted, so that the table does not depend on the map's iteration order.
-        let mut words: Vec<(&&[u8], &Entry)> = m.iter().collect();
-        // The keys are distinct, so the unstable sort gives the same order, cheaper.
-        words.sort_unstable_by_key(|(w, _)| **w);
-        for (word, e) in words {
+        // Sorted by the word's bytes: by their first eight packed big-endian into a `u64`
+        // (zero-padded: a word sorts before its extensions, as in byte order), then by all of
+        // them when those agree. The keys are distinct, so the unstable sort gives the one
+        // order, and most comparisons are of two integers rather than two slices.
+        let mut words: Vec<(u64, &[u8], &Entry)> =
+            m.iter().map(|(w, e)| (sort_prefix(w), *w, e)).collect();
+        words.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, word, e) in words {
             let Ok(w) = std::str::from_utf8(word) else {
                 continue;
             };
@@ -1222,6 +1228,15 @@ impl HashedLexicon {
             i = (i + 1) & mask;
         }
     }
+}
+
+/// The first eight bytes of a word, zero-padded, as a big-endian integer: integers in the
+/// order of the words' byte strings, as far as eight bytes tell.
+fn sort_prefix(w: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = w.len().min(8);
+    b[..n].copy_from_slice(&w[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// The normalized word hash ([`crate::fingerprint::WordHasher`]) of a word that is its own
@@ -1321,6 +1336,24 @@ mod tests {
                 .flatten();
             assert_eq!(self_normal_hash(w), want, "{w:?}");
         }
+    }
+
+    /// Words sort by their packed prefix, then their bytes, as by their bytes alone.
+    #[test]
+    fn prefix_order_is_byte_order() {
+        let mut words: Vec<&[u8]> = map().keys().copied().collect();
+        words.extend([
+            &b"ab"[..],
+            b"ab\0",
+            b"abcdefgh",
+            b"abcdefghi",
+            b"abcdefgh\0",
+            b"",
+        ]);
+        let mut by_prefix = words.clone();
+        by_prefix.sort_unstable_by(|a, b| (sort_prefix(a), a).cmp(&(sort_prefix(b), b)));
+        words.sort();
+        assert_eq!(by_prefix, words);
     }
 
     #[test]
