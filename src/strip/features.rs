@@ -603,6 +603,7 @@ impl<'a> Line<'a> {
                 }
             };
         }
+        let hashed = lexicon::hashed();
         let mut unspaced = 0u32;
         let mut colon = false;
         let mut copyright = false;
@@ -703,7 +704,7 @@ impl<'a> Line<'a> {
             // hash; others ("don't", "e-mail", "U.S.") by their letters and inner
             // apostrophes and hyphens.
             let e = if words.len() == words_before + 1 {
-                lexicon::entry_hashed(words[words_before])
+                hashed.get(words[words_before])
             } else {
                 let mut w = Word::new();
                 w.read(&text[start..i]);

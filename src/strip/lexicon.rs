@@ -1154,8 +1154,8 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
 /// (cache misses, and about three probes at this load). A 16 KiB bitset, one bit per value of
 /// 17 middle bits of the hash, set for every lexicon word, turns ~93% of them away first
 /// (9K words set at most 9K of the 128K bits).
-struct HashedLexicon {
-    filter: Vec<u64>,
+pub struct HashedLexicon {
+    filter: Box<[u64; FILTER_BITS / 64]>,
     slots: Vec<u64>,
     entries: Vec<Entry>,
     shift: u32,
@@ -1170,7 +1170,7 @@ impl HashedLexicon {
             .max(4);
         let size = 1usize << bits;
         let mut t = HashedLexicon {
-            filter: vec![0; FILTER_BITS / 64],
+            filter: Box::new([0; FILTER_BITS / 64]),
             slots: vec![0; size],
             entries: Vec::new(),
             shift: 64 - bits,
@@ -1208,8 +1208,9 @@ impl HashedLexicon {
         t
     }
 
+    /// [`entry_hashed`] of a word hash.
     #[inline]
-    fn get(&self, h: u64) -> Entry {
+    pub fn get(&self, h: u64) -> Entry {
         let f = filter_bit(h);
         if self.filter[f / 64] & (1 << (f % 64)) == 0 {
             return Entry::default();
@@ -1285,9 +1286,17 @@ fn filter_bit(h: u64) -> usize {
 /// run of letters (see [`HashedLexicon`]). Equal to [`entry_bytes`] of the lowercased word.
 #[inline]
 pub fn entry_hashed(h: u64) -> Entry {
+    hashed().get(h)
+}
+
+/// The hashed lexicon, built on first use. Strip's line reader takes it once a line and
+/// looks each word up in it with [`HashedLexicon::get`], rather than passing the `OnceLock`
+/// check once a word.
+#[inline]
+pub fn hashed() -> &'static HashedLexicon {
     use std::sync::OnceLock;
     static T: OnceLock<HashedLexicon> = OnceLock::new();
-    T.get_or_init(HashedLexicon::build).get(h)
+    T.get_or_init(HashedLexicon::build)
 }
 
 /// The entry of a lowercase word (empty when it is in no list).
