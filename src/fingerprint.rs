@@ -291,6 +291,30 @@ impl WordHasher {
     }
 }
 
+/// A word of one to eight ASCII letters and digits at `bytes[at..]` that the next byte (if
+/// any) ends: its length, its digits, and its hash ([`WordHasher`] fed its normalized bytes
+/// and ended). `None` when `bytes[at]` is not an ASCII letter or digit. The caller checks
+/// that the byte after the word ends it (a ninth letter or digit would not).
+#[inline(always)]
+pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
+    let x = load8(bytes, at);
+    let ascii = !x & HI;
+    let lower = x | (LO * 0x20);
+    let letter = bytes_at_least(lower, b'a') & !bytes_at_least(lower, b'z' + 1);
+    let digit = bytes_at_least(x, b'0') & !bytes_at_least(x, b'9' + 1) & ascii;
+    let alnum = (letter & ascii) | digit;
+    let n = ((!alnum & HI).trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return None;
+    }
+    let c = normalize_alnum(low_bytes(x, n), n);
+    Some((
+        n,
+        low_bytes(digit, n).count_ones(),
+        WordHasher::one_chunk(c),
+    ))
+}
+
 /// Appends the hash of every normalized word of `text` to `out`, in order (the words of
 /// [`normalize`]).
 ///

@@ -582,6 +582,22 @@ impl<'a> Line<'a> {
         words: &mut Vec<u64>,
         stop_masks: &mut Vec<u64>,
     ) -> Self {
+        Line::measure_with::<true>(no, text, lang, words, stop_masks)
+    }
+
+    /// [`Line::measure`]; `WHOLE_WORDS` turns on the path for the commonest token, one to
+    /// eight ASCII letters and digits followed by a space or the end of the line, which is
+    /// then classified, normalized and hashed at once ([`crate::fingerprint::short_ascii_word`])
+    /// rather than through the general loop. Without it (the tests' reference) every token
+    /// goes through the general loop; both give the same line and words.
+    #[inline(always)]
+    fn measure_with<const WHOLE_WORDS: bool>(
+        no: u32,
+        text: &'a str,
+        lang: Option<u64>,
+        words: &mut Vec<u64>,
+        stop_masks: &mut Vec<u64>,
+    ) -> Self {
         let text = trim(text);
         let mut l = Line {
             no,
@@ -625,7 +641,32 @@ impl<'a> Line<'a> {
             let mut pure = true;
             let mut alnum = false;
             let mut upper_first = false;
-            while i < n {
+            let whole = if WHOLE_WORDS {
+                crate::fingerprint::short_ascii_word(bytes, i)
+            } else {
+                None
+            };
+            // The next byte after a whole word must end the token: ASCII whitespace as
+            // `CLASS` has it, or the end of the line.
+            let whole = whole.filter(|&(len, _, _)| {
+                bytes
+                    .get(i + len)
+                    .is_none_or(|&b| b < 128 && CLASS[b as usize] & SPACE != 0)
+            });
+            if let Some((len, digits, h)) = whole {
+                // What the general loop does for such a token: one run, then the separator
+                // ends the word.
+                upper_first = CLASS[bytes[i] as usize] & UPPER != 0;
+                alnum = true;
+                let len32 = len as u32;
+                l.digits += digits;
+                l.letters += len32 - digits;
+                l.chars += len32;
+                i += len;
+                words.push(h);
+                hash = fold(hash, h);
+            }
+            while whole.is_none() && i < n {
                 let b = bytes[i];
                 if b < 128 {
                     let k = CLASS[b as usize];
@@ -829,6 +870,33 @@ mod tests {
             let mut direct = Vec::new();
             crate::fingerprint::word_hashes(&s, &mut direct);
             proptest::prop_assert_eq!(measured, direct);
+        }
+    }
+
+    proptest::proptest! {
+        /// The whole-word path gives every field of the line, and the words and stopword
+        /// masks, that the general loop alone gives.
+        #[test]
+        fn whole_word_path_equals_general_loop(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    20 => "[a-zA-Z0-9]{1,10}",
+                    10 => "[ \t]{1,2}",
+                    3 => "[.,:;'\\-!?()|/»©]",
+                    2 => "the|and|Mai|der|un|Home|comments|e-mail|don't",
+                    1 => "\u{a0}|\u{b}|\u{c}|\r|é|İ|ß|東京|’|—",
+                ],
+                0..30,
+            ),
+            lang in proptest::option::of(proptest::prelude::any::<u64>()),
+        ) {
+            let s = parts.concat();
+            let (mut w1, mut m1, mut w2, mut m2) = (vec![7], vec![], vec![7], vec![]);
+            let fast = Line::measure_with::<true>(3, &s, lang, &mut w1, &mut m1);
+            let slow = Line::measure_with::<false>(3, &s, lang, &mut w2, &mut m2);
+            proptest::prop_assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+            proptest::prop_assert_eq!(w1, w2);
+            proptest::prop_assert_eq!(m1, m2);
         }
     }
 
