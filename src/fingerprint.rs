@@ -223,35 +223,35 @@ impl WordHasher {
 
     /// Hashes the run of ASCII letters and digits that starts at `bytes[start]` (which must
     /// be one) and returns where the run ends and how many digits it held: one pass that
-    /// finds the run, normalizes, hashes and counts. Byte by byte into the chunk (strip's
-    /// words are short; [`word_hashes`] reads whole ASCII blocks eight bytes a step instead).
+    /// finds the run, normalizes, hashes and counts, eight bytes a step: the bytes are
+    /// classified by byte-parallel range tests, the run's length in the step is the count of
+    /// leading letter-or-digit bytes, and those are normalized and pushed as one piece (the
+    /// chunks, and so the hash, are those of the byte-by-byte loop it replaced:
+    /// `scan_ascii_run_equals_byte_loop`).
     #[inline]
     pub fn scan_ascii_run(&mut self, bytes: &[u8], start: usize) -> (usize, u32) {
-        let (mut h, mut acc, mut n) = (self.h, self.acc, self.n);
         let mut digits = 0u32;
         let mut i = start;
-        // The chunk is filled in an inner loop and folded outside it, so that the fold is a
-        // branch taken once in eight bytes, not a select computed for every byte.
-        'run: loop {
-            while n < 8 {
-                let c = match bytes.get(i) {
-                    Some(&b) => ASCII_CLASS[b as usize],
-                    None => break 'run,
-                };
-                // 0: not a letter or digit; 0xFF: not ASCII.
-                if c.wrapping_sub(1) >= 0xFE {
-                    break 'run;
-                }
-                digits += u32::from(c == b'0');
-                acc |= u64::from(c) << (8 * n);
-                n += 1;
-                i += 1;
+        loop {
+            // Past the end, `load8` reads zero bytes, which are no letter or digit.
+            let x = load8(bytes, i);
+            let ascii = !x & HI;
+            let lower = x | (LO * 0x20);
+            let letter = bytes_at_least(lower, b'a') & !bytes_at_least(lower, b'z' + 1);
+            let digit = bytes_at_least(x, b'0') & !bytes_at_least(x, b'9' + 1) & ascii;
+            let alnum = (letter & ascii) | digit;
+            // Leading letter-or-digit bytes: the first byte whose high bit is clear in `alnum`.
+            let n = ((!alnum & HI).trailing_zeros() / 8) as usize;
+            if n == 0 {
+                break;
             }
-            h = (h ^ acc).wrapping_mul(CHUNK_MUL);
-            acc = 0;
-            n = 0;
+            digits += low_bytes(digit, n).count_ones();
+            self.push(normalize_alnum(low_bytes(x, n), n), n as u32);
+            i += n;
+            if n < 8 {
+                break;
+            }
         }
-        (self.h, self.acc, self.n) = (h, acc, n);
         self.open |= i > start;
         (i, digits)
     }
@@ -289,6 +289,30 @@ impl WordHasher {
         *self = WordHasher::new();
         Some(mix(h ^ SEED))
     }
+}
+
+/// A word of one to eight ASCII letters and digits at `bytes[at..]` that the next byte (if
+/// any) ends: its length, its digits, and its hash ([`WordHasher`] fed its normalized bytes
+/// and ended). `None` when `bytes[at]` is not an ASCII letter or digit. The caller checks
+/// that the byte after the word ends it (a ninth letter or digit would not).
+#[inline(always)]
+pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
+    let x = load8(bytes, at);
+    let ascii = !x & HI;
+    let lower = x | (LO * 0x20);
+    let letter = bytes_at_least(lower, b'a') & !bytes_at_least(lower, b'z' + 1);
+    let digit = bytes_at_least(x, b'0') & !bytes_at_least(x, b'9' + 1) & ascii;
+    let alnum = (letter & ascii) | digit;
+    let n = ((!alnum & HI).trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return None;
+    }
+    let c = normalize_alnum(low_bytes(x, n), n);
+    Some((
+        n,
+        low_bytes(digit, n).count_ones(),
+        WordHasher::one_chunk(c),
+    ))
 }
 
 /// Appends the hash of every normalized word of `text` to `out`, in order (the words of
@@ -1181,7 +1205,39 @@ mod tests {
         assert_eq!(normalize_reference("İsmail"), "ismail");
     }
 
+    /// The byte-by-byte form of [`WordHasher::scan_ascii_run`] (before it read eight bytes a
+    /// step): the reference it is checked against.
+    fn scan_ascii_run_bytewise(w: &mut WordHasher, bytes: &[u8], start: usize) -> (usize, u32) {
+        let mut digits = 0u32;
+        let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            let c = ASCII_CLASS[b as usize];
+            if c.wrapping_sub(1) >= 0xFE {
+                break;
+            }
+            digits += u32::from(c == b'0');
+            w.byte(c);
+            i += 1;
+        }
+        (i, digits)
+    }
+
     proptest! {
+        /// Runs of every length across chunk ends, from every fill of the chunk (a word
+        /// already partly fed), ended by every kind of byte or by the end of the text.
+        #[test]
+        fn scan_ascii_run_equals_byte_loop(
+            pre in "[a-z0-9]{0,11}",
+            s in "[a-zA-Z0-9]{1,30}([ .:'\\-\\n@\\[`{/]|é|\u{0}|\u{7f})?[a-zA-Z0-9]{0,9}",
+        ) {
+            let (mut fast, mut slow) = (WordHasher::new(), WordHasher::new());
+            pre.bytes().for_each(|b| { fast.byte(b); slow.byte(b); });
+            let got = fast.scan_ascii_run(s.as_bytes(), 0);
+            let want = scan_ascii_run_bytewise(&mut slow, s.as_bytes(), 0);
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(fast.end(), slow.end());
+        }
+
         #[test]
         fn fast_normalize_equals_reference(s in "(?s).{0,200}") {
             prop_assert_eq!(normalize(&s), normalize_reference(&s));

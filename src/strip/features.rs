@@ -230,27 +230,223 @@ pub fn ascii_tokens(text: &str) -> impl Iterator<Item = (&str, bool)> {
     })
 }
 
-/// `char::is_alphanumeric`, with the answer for U+0080..U+07FF (Latin, Greek, Cyrillic,
-/// Armenian, Hebrew, Arabic letters) and the CJK unified ideographs taken from a table and a
-/// range instead of Unicode's search.
+/// End of [`ALNUM_LOW`]: U+0000..U+30FF holds Latin, Greek, Cyrillic, Armenian, Hebrew,
+/// Arabic, the Indic scripts, Thai, the general punctuation (curly quotes, dashes) and kana.
+const ALNUM_LOW_END: u32 = 0x3100;
+
+/// `char::is_alphanumeric` of U+0000..U+30FF, one bit a code point, written out (generated
+/// from the standard library's answer; `fast_alphanumeric_equals_unicode` checks every bit):
+/// a constant, so that a lookup is a load and a test, with no `OnceLock` check per character
+/// and nothing to build at startup.
+static ALNUM_LOW: [u64; (ALNUM_LOW_END / 64) as usize] = [
+    0x03FF000000000000,
+    0x07FFFFFE07FFFFFE,
+    0x762C040000000000,
+    0xFF7FFFFFFF7FFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0x0000501F0003FFC3,
+    0x0000000000000000,
+    0xBCDFFFF800000020,
+    0xFFFFFFFBFFFFD740,
+    0xFFBFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFC03,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFEFFFFFFFFFFFF,
+    0xFFFFFFFF027FFFFF,
+    0xBFFF0000000001FF,
+    0x000787FFFFFF00B6,
+    0xFFFFFFFF07FF0000,
+    0xFFFFC3FFFEFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0x9FFFE1FE1FEFFFFF,
+    0xFFFFFFFFFFFF0000,
+    0xFFFFFFFFFFFFE000,
+    0x0003FFFFFFFFFFFF,
+    0x043007FFFFFFFFFF,
+    0x00001FFFFCFFFFFF,
+    0xFFFF07FF01FFFFFF,
+    0xFFFFFFFF0080FEFF,
+    0xFFFF03F8FFF003FF,
+    0xEFFFFFFFFFFFFFFF,
+    0xFFFEFFCFFFE1DFFF,
+    0xE3C5FDFFFFF99FEF,
+    0x13F3FFCFB080599F,
+    0xC36DFDFFFFF987EE,
+    0x003FFFC05E021987,
+    0xE3EDFDFFFFFBBFEE,
+    0x1E00FFCF00011BBF,
+    0xE3EDFDFFFFF99FEE,
+    0x00FEFFCFB0C0199F,
+    0xC3FFC718D63DC7EC,
+    0x0007FFC000811DC7,
+    0xE3FFFDFFFFFDDFFF,
+    0x7F00FFCF37601DDF,
+    0xE3EFFDFFFFFDDFEF,
+    0x000EFFCF70601DDF,
+    0xE7FFFFFFFFFDDFFF,
+    0xFDFFFFCFFFF05DDF,
+    0x2FFBFFFFFC7FFFEE,
+    0x000CFFC0FF5F807F,
+    0x07FFFFFFFFFFFFFE,
+    0x0000000003FF207F,
+    0x3BFFFFAFFFFFF7D6,
+    0x00000000F3FF205F,
+    0x000FFFFF00000001,
+    0xFFFE1FFFFFFFFEFF,
+    0x1FFFFFFFFEFFFF0F,
+    0x0000000000000000,
+    0xF97FFFFFFFFFFFFF,
+    0xFFFFFFFFFFFF03FF,
+    0xFFFFFFFF3FFFFFFF,
+    0xF7FFFFFFFFFF20BF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFF3D7F3DFF,
+    0x7F3DFFFFFFFF3DFF,
+    0xFFFFFFFFFF7FFF3D,
+    0xFFFFFFFFFF3DFFFF,
+    0x1FFFFE0007FFFFFF,
+    0xFFFFFFFF0000FFFF,
+    0x3F3FFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFE,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFF9FFFFFFFFFFF,
+    0xFFFFFFFF07FFFFFE,
+    0x01FFC7FFFFFFFFFF,
+    0x000FFFFF800FFFFF,
+    0x000DDFFF000FFFFF,
+    0xFFCFFFFFFFFFFFFF,
+    0x03FF03FF108001FF,
+    0xFFFFFFFF03FF0000,
+    0x01FFFFFFFFFFFFFF,
+    0xFFFF07FFFFFFFFFF,
+    0x003FFFFFFFFFFFFF,
+    0x01FF0FFF7FFFFFFF,
+    0x001F3FFFFFFFFFC0,
+    0xFFFF0FFFFFFFFFFF,
+    0x0000000007FF03FF,
+    0xFFFFFFFF0FFFFFFF,
+    0x001FFFFE7FFFFFFF,
+    0x8000008003FF03FF,
+    0x0000000000007001,
+    0xFFEFFFFFFFFFFFFF,
+    0x0000000003FF1FEF,
+    0xFFFFF3FFFFFFFFFF,
+    0x0003FFBFFFFFFFFF,
+    0x007FFFFFFFFFFFFF,
+    0x3FFFFFFFFFFFE3FF,
+    0xE7FFFFFFFFFF07FF,
+    0x046FDE0000000000,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0x001FFFFFFFF80000,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFF3F3FFFFF,
+    0x3FFFFFFFAAFF3F3F,
+    0x5FDFFFFFFFFFFFFF,
+    0x1FDC1FFF0FCF1FDC,
+    0x0000000000000000,
+    0x83F3000000000000,
+    0x000000001FFF03FF,
+    0x0000000000000000,
+    0xF3FFBD503E2FFC84,
+    0xFFFFFFFFFFFF43E0,
+    0x00000000000003FF,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0xFFFFFFFF00000000,
+    0xFFC000000FFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0xFFC0000000000000,
+    0x00000000000FFFFF,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0xFFFFFFFFFFFFFFFF,
+    0x200C781FFFFFFFFF,
+    0xFFFF20BFFFFFFFFF,
+    0x000080FFFFFFFFFF,
+    0x7F7F7F7F007FFFFF,
+    0xFFFFFFFF7F7F7F7F,
+    0x0000800000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x0000000000000000,
+    0x1F3E03FE000000E0,
+    0xFFFFFFFFFFFFFFFE,
+    0xFFFFFFFEE07FFFFF,
+    0xF7FFFFFFFFFFFFFF,
+];
+
+/// `char::is_alphanumeric`, with the answer below U+3100 (see [`ALNUM_LOW`]), for the CJK
+/// unified ideographs and for the Hangul syllables taken from a table and two ranges instead
+/// of Unicode's search.
 #[inline]
-fn is_alphanumeric(c: char) -> bool {
-    use std::sync::OnceLock;
-    static LOW: OnceLock<[u64; 32]> = OnceLock::new();
+pub(crate) fn is_alphanumeric(c: char) -> bool {
     let u = c as u32;
-    if u < 0x800 {
-        let t = LOW.get_or_init(|| {
-            let mut t = [0u64; 32];
-            for u in 0..0x800u32 {
-                if char::from_u32(u).is_some_and(char::is_alphanumeric) {
-                    t[(u / 64) as usize] |= 1 << (u % 64);
-                }
-            }
-            t
-        });
-        return t[(u / 64) as usize] & (1 << (u % 64)) != 0;
+    if u < ALNUM_LOW_END {
+        return ALNUM_LOW[(u / 64) as usize] & (1 << (u % 64)) != 0;
     }
-    (0x4E00..=0x9FFF).contains(&u) || c.is_alphanumeric()
+    (0x4E00..=0x9FFF).contains(&u) || (0xAC00..=0xD7A3).contains(&u) || c.is_alphanumeric()
 }
 
 /// Scripts written without spaces between words.
@@ -386,6 +582,22 @@ impl<'a> Line<'a> {
         words: &mut Vec<u64>,
         stop_masks: &mut Vec<u64>,
     ) -> Self {
+        Line::measure_with::<true>(no, text, lang, words, stop_masks)
+    }
+
+    /// [`Line::measure`]; `WHOLE_WORDS` turns on the path for the commonest token, one to
+    /// eight ASCII letters and digits followed by a space or the end of the line, which is
+    /// then classified, normalized and hashed at once ([`crate::fingerprint::short_ascii_word`])
+    /// rather than through the general loop. Without it (the tests' reference) every token
+    /// goes through the general loop; both give the same line and words.
+    #[inline(always)]
+    fn measure_with<const WHOLE_WORDS: bool>(
+        no: u32,
+        text: &'a str,
+        lang: Option<u64>,
+        words: &mut Vec<u64>,
+        stop_masks: &mut Vec<u64>,
+    ) -> Self {
         let text = trim(text);
         let mut l = Line {
             no,
@@ -407,6 +619,7 @@ impl<'a> Line<'a> {
                 }
             };
         }
+        let hashed = lexicon::hashed();
         let mut unspaced = 0u32;
         let mut colon = false;
         let mut copyright = false;
@@ -428,7 +641,32 @@ impl<'a> Line<'a> {
             let mut pure = true;
             let mut alnum = false;
             let mut upper_first = false;
-            while i < n {
+            let whole = if WHOLE_WORDS {
+                crate::fingerprint::short_ascii_word(bytes, i)
+            } else {
+                None
+            };
+            // The next byte after a whole word must end the token: ASCII whitespace as
+            // `CLASS` has it, or the end of the line.
+            let whole = whole.filter(|&(len, _, _)| {
+                bytes
+                    .get(i + len)
+                    .is_none_or(|&b| b < 128 && CLASS[b as usize] & SPACE != 0)
+            });
+            if let Some((len, digits, h)) = whole {
+                // What the general loop does for such a token: one run, then the separator
+                // ends the word.
+                upper_first = CLASS[bytes[i] as usize] & UPPER != 0;
+                alnum = true;
+                let len32 = len as u32;
+                l.digits += digits;
+                l.letters += len32 - digits;
+                l.chars += len32;
+                i += len;
+                words.push(h);
+                hash = fold(hash, h);
+            }
+            while whole.is_none() && i < n {
                 let b = bytes[i];
                 if b < 128 {
                     let k = CLASS[b as usize];
@@ -507,7 +745,7 @@ impl<'a> Line<'a> {
             // hash; others ("don't", "e-mail", "U.S.") by their letters and inner
             // apostrophes and hyphens.
             let e = if words.len() == words_before + 1 {
-                lexicon::entry_hashed(words[words_before])
+                hashed.get(words[words_before])
             } else {
                 let mut w = Word::new();
                 w.read(&text[start..i]);
@@ -632,6 +870,33 @@ mod tests {
             let mut direct = Vec::new();
             crate::fingerprint::word_hashes(&s, &mut direct);
             proptest::prop_assert_eq!(measured, direct);
+        }
+    }
+
+    proptest::proptest! {
+        /// The whole-word path gives every field of the line, and the words and stopword
+        /// masks, that the general loop alone gives.
+        #[test]
+        fn whole_word_path_equals_general_loop(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    20 => "[a-zA-Z0-9]{1,10}",
+                    10 => "[ \t]{1,2}",
+                    3 => "[.,:;'\\-!?()|/»©]",
+                    2 => "the|and|Mai|der|un|Home|comments|e-mail|don't",
+                    1 => "\u{a0}|\u{b}|\u{c}|\r|é|İ|ß|東京|’|—",
+                ],
+                0..30,
+            ),
+            lang in proptest::option::of(proptest::prelude::any::<u64>()),
+        ) {
+            let s = parts.concat();
+            let (mut w1, mut m1, mut w2, mut m2) = (vec![7], vec![], vec![7], vec![]);
+            let fast = Line::measure_with::<true>(3, &s, lang, &mut w1, &mut m1);
+            let slow = Line::measure_with::<false>(3, &s, lang, &mut w2, &mut m2);
+            proptest::prop_assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+            proptest::prop_assert_eq!(w1, w2);
+            proptest::prop_assert_eq!(m1, m2);
         }
     }
 

@@ -1106,7 +1106,9 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
     use std::sync::OnceLock;
     static MAP: OnceLock<FastMap<&'static [u8], Entry>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut m: FastMap<&'static [u8], Entry> = FastMap::default();
+        // ~9K words: room for them up front instead of growing the table five times.
+        let mut m: FastMap<&'static [u8], Entry> =
+            FastMap::with_capacity_and_hasher(1 << 14, Default::default());
         for (list, flag) in [
             (MONTHS, MONTH),
             (WEEKDAYS, WEEKDAY),
@@ -1152,8 +1154,8 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
 /// (cache misses, and about three probes at this load). A 16 KiB bitset, one bit per value of
 /// 17 middle bits of the hash, set for every lexicon word, turns ~93% of them away first
 /// (9K words set at most 9K of the 128K bits).
-struct HashedLexicon {
-    filter: Vec<u64>,
+pub struct HashedLexicon {
+    filter: Box<[u64; FILTER_BITS / 64]>,
     slots: Vec<u64>,
     entries: Vec<Entry>,
     shift: u32,
@@ -1168,28 +1170,28 @@ impl HashedLexicon {
             .max(4);
         let size = 1usize << bits;
         let mut t = HashedLexicon {
-            filter: vec![0; FILTER_BITS / 64],
+            filter: Box::new([0; FILTER_BITS / 64]),
             slots: vec![0; size],
             entries: Vec::new(),
             shift: 64 - bits,
         };
         let mut index: FastMap<(u16, u64), u32> = FastMap::default();
         // Sorted, so that the table does not depend on the map's iteration order.
-        let mut words: Vec<(&&[u8], &Entry)> = m.iter().collect();
-        words.sort_by_key(|(w, _)| **w);
-        for (word, e) in words {
+        // Sorted by the word's bytes: by their first eight packed big-endian into a `u64`
+        // (zero-padded: a word sorts before its extensions, as in byte order), then by all of
+        // them when those agree. The keys are distinct, so the unstable sort gives the one
+        // order, and most comparisons are of two integers rather than two slices.
+        let mut words: Vec<(u64, &[u8], &Entry)> =
+            m.iter().map(|(w, e)| (sort_prefix(w), *w, e)).collect();
+        words.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, word, e) in words {
             let Ok(w) = std::str::from_utf8(word) else {
                 continue;
             };
             // Only words that are a single normalized word, equal to themselves.
-            if w.contains(' ') || crate::fingerprint::normalize(w) != w {
+            let Some(h) = self_normal_hash(w) else {
                 continue;
-            }
-            let mut hw = crate::fingerprint::WordHasher::new();
-            for &b in word.iter() {
-                hw.byte(b);
-            }
-            let Some(h) = hw.end() else { continue };
+            };
             let next = t.entries.len() as u32 + 1;
             let k = *index.entry((e.flags, e.langs)).or_insert(next);
             if k == next {
@@ -1206,8 +1208,9 @@ impl HashedLexicon {
         t
     }
 
+    /// [`entry_hashed`] of a word hash.
     #[inline]
-    fn get(&self, h: u64) -> Entry {
+    pub fn get(&self, h: u64) -> Entry {
         let f = filter_bit(h);
         if self.filter[f / 64] & (1 << (f % 64)) == 0 {
             return Entry::default();
@@ -1228,6 +1231,47 @@ impl HashedLexicon {
     }
 }
 
+/// The first eight bytes of a word, zero-padded, as a big-endian integer: integers in the
+/// order of the words' byte strings, as far as eight bytes tell.
+fn sort_prefix(w: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = w.len().min(8);
+    b[..n].copy_from_slice(&w[..n]);
+    u64::from_be_bytes(b)
+}
+
+/// The normalized word hash ([`crate::fingerprint::WordHasher`]) of a word that is its own
+/// normalized form, a single word (`fingerprint::normalize(w) == w`, not empty, no space);
+/// `None` for any other word. Answered character by character without building the normal
+/// form: ASCII bytes must be lowercase letters or `0` (other digits fold to `0`, anything else
+/// is a separator); another character must be a letter or digit that is its own lowercase
+/// form. (Building `normalize(w)` for each of the ~9K words, with Unicode's slow
+/// `is_alphanumeric`, was most of the ~27 M instructions `thresh` spent on starting up.)
+fn self_normal_hash(w: &str) -> Option<u64> {
+    use crate::strip::features::is_alphanumeric;
+    let mut hw = crate::fingerprint::WordHasher::new();
+    for c in w.chars() {
+        if c.is_ascii() {
+            let b = c as u8;
+            if b == 0 || crate::fingerprint::ascii_class(b) != b {
+                return None;
+            }
+            hw.byte(b);
+        } else {
+            if !is_alphanumeric(c) {
+                return None;
+            }
+            let mut lower = c.to_lowercase().filter(|&l| is_alphanumeric(l));
+            if lower.next() != Some(c) || lower.next().is_some() {
+                return None;
+            }
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(|b| hw.byte(b));
+        }
+    }
+    hw.end()
+}
+
 /// Bits of [`HashedLexicon`]'s filter.
 const FILTER_BITS: usize = 1 << 17;
 
@@ -1242,9 +1286,17 @@ fn filter_bit(h: u64) -> usize {
 /// run of letters (see [`HashedLexicon`]). Equal to [`entry_bytes`] of the lowercased word.
 #[inline]
 pub fn entry_hashed(h: u64) -> Entry {
+    hashed().get(h)
+}
+
+/// The hashed lexicon, built on first use. Strip's line reader takes it once a line and
+/// looks each word up in it with [`HashedLexicon::get`], rather than passing the `OnceLock`
+/// check once a word.
+#[inline]
+pub fn hashed() -> &'static HashedLexicon {
     use std::sync::OnceLock;
     static T: OnceLock<HashedLexicon> = OnceLock::new();
-    T.get_or_init(HashedLexicon::build).get(h)
+    T.get_or_init(HashedLexicon::build)
 }
 
 /// The entry of a lowercase word (empty when it is in no list).
@@ -1275,6 +1327,44 @@ mod tests {
 
     /// Strip looks a single-word token up by its normalized hash: that must answer exactly
     /// what the byte lookup answers, for every word of every list.
+    /// The character test of [`self_normal_hash`] answers what building the normal form
+    /// answers, for every word of every list and for words that are not their normal form.
+    #[test]
+    fn self_normal_hash_equals_normalizing() {
+        let odd = [
+            "", "a b", "a-b", "Ab", "a1", "a0", "é", "É", "İ", "ß", "ǅ", "a\0", "中文", "x²",
+        ];
+        let words = map().keys().filter_map(|w| std::str::from_utf8(w).ok());
+        for w in words.chain(odd) {
+            let want = (!w.contains(' ') && crate::fingerprint::normalize(w) == w)
+                .then(|| {
+                    let mut hw = crate::fingerprint::WordHasher::new();
+                    w.bytes().for_each(|b| hw.byte(b));
+                    hw.end()
+                })
+                .flatten();
+            assert_eq!(self_normal_hash(w), want, "{w:?}");
+        }
+    }
+
+    /// Words sort by their packed prefix, then their bytes, as by their bytes alone.
+    #[test]
+    fn prefix_order_is_byte_order() {
+        let mut words: Vec<&[u8]> = map().keys().copied().collect();
+        words.extend([
+            &b"ab"[..],
+            b"ab\0",
+            b"abcdefgh",
+            b"abcdefghi",
+            b"abcdefgh\0",
+            b"",
+        ]);
+        let mut by_prefix = words.clone();
+        by_prefix.sort_unstable_by(|a, b| (sort_prefix(a), a).cmp(&(sort_prefix(b), b)));
+        words.sort();
+        assert_eq!(by_prefix, words);
+    }
+
     #[test]
     fn hashed_lookup_equals_byte_lookup() {
         let mut hashed = 0;
