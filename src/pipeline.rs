@@ -58,7 +58,7 @@ impl Messages for Silent {
 pub fn run(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     cfg.validate()?;
     write::prepare_dir(&cfg.out)?;
-    let pool = pool(cfg.threads)?;
+    let pool = pool(cfg.threads, true)?;
     let threads = pool.current_num_threads();
     let start = Instant::now();
     let mut summary = pool.install(|| run_in_pool(cfg, msgs))?;
@@ -695,12 +695,18 @@ fn warm_heap() {
     drop(a);
 }
 
-fn pool(threads: usize) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .start_handler(|_| warm_heap())
-        .build()
-        .map_err(|e| Error::Threads(e.to_string()))
+/// The worker pool. `warm`: the workers read and keep documents, so each grows its heap once
+/// at start ([`warm_heap`]); not for the dedup barrier alone, whose large short-lived
+/// vectors are better mapped and unmapped on their own (warming raised the peak memory of 10
+/// million fingerprints, `examples/dedup_scale`, by 57 MB).
+fn pool(threads: usize, warm: bool) -> Result<rayon::ThreadPool> {
+    let b = rayon::ThreadPoolBuilder::new().num_threads(threads);
+    let b = if warm {
+        b.start_handler(|_| warm_heap())
+    } else {
+        b
+    };
+    b.build().map_err(|e| Error::Threads(e.to_string()))
 }
 
 /// `thresh fingerprint`: runs the stateless stages over every input source and writes one
@@ -709,7 +715,7 @@ pub fn fingerprint_run(cfg: &Config, msgs: &dyn Messages) -> Result<FingerprintS
     cfg.validate()?;
     write::prepare_dir(&cfg.out)?;
     let start = Instant::now();
-    let mut summary = pool(cfg.threads)?.install(|| -> Result<FingerprintSummary> {
+    let mut summary = pool(cfg.threads, true)?.install(|| -> Result<FingerprintSummary> {
         let (sources, bad) = read::expand(&cfg.inputs);
         for (_, r) in &bad {
             msgs.warn(&format!("{}: {}", r.reason.as_str(), r.detail));
@@ -790,7 +796,7 @@ pub fn dedup_run(
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| Error::Config(format!("{} is not a file name", out.display())))?;
     write::prepare_dir(&dir)?;
-    let mut summary = pool(threads)?.install(|| -> Result<DedupSummary> {
+    let mut summary = pool(threads, false)?.install(|| -> Result<DedupSummary> {
         let shards: Vec<Result<(PathBuf, Shard)>> = files
             .par_iter()
             .map(|f| signature::read(f).map(|s| (f.clone(), s)))
@@ -912,5 +918,6 @@ pub fn dedup_entries(
     check: &dedup::Check,
     threads: usize,
 ) -> Result<Vec<Option<dedup::Duplicate>>> {
-    Ok(pool(threads)?.install(|| dedup::cluster(entries, bands, sets, params, check, &par_tables)))
+    Ok(pool(threads, false)?
+        .install(|| dedup::cluster(entries, bands, sets, params, check, &par_tables)))
 }
