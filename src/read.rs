@@ -284,13 +284,34 @@ pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 }
 
 /// Parses one JSONL line into a document, or says why it cannot be one.
+/// `"{name}:{line_no}"`, the source of a JSONL document, without the formatting machinery
+/// (once per document).
+fn line_source(name: &str, line_no: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = line_no;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut s = String::with_capacity(name.len() + 1 + digits.len() - at);
+    s.push_str(name);
+    s.push(':');
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
+    s
+}
+
 pub fn jsonl_doc(
     name: &str,
     line_no: usize,
     line: &[u8],
     cfg: &Config,
 ) -> Result<RawDoc, Rejection> {
-    let source = format!("{name}:{line_no}");
+    let source = line_source(name, line_no);
     let reject = |reason, detail: String| Rejection {
         id: source.clone(),
         source: source.clone(),
@@ -541,6 +562,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn line_source_is_name_colon_number(name in "\\PC{0,12}", n in proptest::prelude::any::<usize>()) {
+            proptest::prop_assert_eq!(line_source(&name, n), format!("{name}:{n}"));
+            proptest::prop_assert_eq!(line_source(&name, n % 1000), format!("{name}:{}", n % 1000));
+        }
+
+        #[test]
+        fn hex64_is_sixteen_hex_digits(x in proptest::prelude::any::<u64>()) {
+            proptest::prop_assert_eq!(crate::doc::hex64(x), format!("{x:016x}"));
+            proptest::prop_assert_eq!(crate::doc::hex64(x >> 40), format!("{:016x}", x >> 40));
+        }
+
         /// Lines written by serde_json from random fields, and the same lines with one byte
         /// changed: the fast path takes the first and either refuses the second or agrees
         /// with serde_json on it.
