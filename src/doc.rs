@@ -182,6 +182,23 @@ pub struct DroppedRecord<'a> {
 }
 
 /// Formats a SimHash the way the output schema wants it: 16 lowercase hex digits.
+/// The decimal digits of `n`, written into the end of `buf`, as `n.to_string()` gives them
+/// (for the per-document numbers of the JSONL lines, without the formatting machinery).
+pub fn decimal(n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits only.
+    std::str::from_utf8(&buf[at..]).unwrap_or("0")
+}
+
 pub fn hex64(x: u64) -> String {
     // The 16 lowercase hex digits of `format!("{x:016x}")`, without the formatting machinery
     // (once per written document).

@@ -287,21 +287,12 @@ pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 /// `"{name}:{line_no}"`, the source of a JSONL document, without the formatting machinery
 /// (once per document).
 fn line_source(name: &str, line_no: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = line_no;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut s = String::with_capacity(name.len() + 1 + digits.len() - at);
+    let mut buf = [0u8; 20];
+    let digits = crate::doc::decimal(line_no as u64, &mut buf);
+    let mut s = String::with_capacity(name.len() + 1 + digits.len());
     s.push_str(name);
     s.push(':');
-    s.extend(digits[at..].iter().map(|&d| char::from(d)));
+    s.push_str(digits);
     s
 }
 

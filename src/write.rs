@@ -5,7 +5,7 @@
 //!
 //! Field order is fixed by the record types in [`crate::doc`]; the README documents them.
 
-use crate::doc::{hex64, Doc, DroppedRecord, Reason, Rejection, Repairs};
+use crate::doc::{hex64, Changes, Doc, DroppedRecord, Reason, Rejection, Repairs};
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -32,10 +32,7 @@ pub fn clean_line(doc: &Doc) -> Vec<u8> {
     v.extend_from_slice(b",\"simhash\":\"");
     v.extend_from_slice(hex64(doc.fingerprint.simhash).as_bytes());
     v.extend_from_slice(b"\",\"changes\":");
-    if serde_json::to_writer(&mut v, &doc.changes).is_err() {
-        // Unreachable (string keys only); keep the line valid JSON anyway.
-        v.extend_from_slice(b"null");
-    }
+    changes_json(&mut v, &doc.changes);
     for (k, val) in &doc.extra {
         v.push(b',');
         json_str(&mut v, k);
@@ -46,6 +43,56 @@ pub fn clean_line(doc: &Doc) -> Vec<u8> {
     }
     v.extend_from_slice(b"}\n");
     v
+}
+
+/// Appends `c` as serde_json writes a [`Changes`] (field order and names of its derive; the
+/// per-line `removed` list only when there is one), without serde's per-field machinery.
+fn changes_json(v: &mut Vec<u8>, c: &Changes) {
+    let num = |v: &mut Vec<u8>, n: u64| {
+        v.extend_from_slice(crate::doc::decimal(n, &mut [0; 20]).as_bytes());
+    };
+    v.extend_from_slice(b"{\"encoding\":");
+    json_str(v, c.encoding);
+    v.extend_from_slice(b",\"invalid_bytes\":");
+    num(v, c.invalid_bytes);
+    let r = &c.repairs;
+    v.extend_from_slice(b",\"repairs\":{\"mojibake\":");
+    num(v, r.mojibake.into());
+    v.extend_from_slice(b",\"html_entities\":");
+    num(v, r.html_entities.into());
+    v.extend_from_slice(b",\"control_chars\":");
+    num(v, r.control_chars.into());
+    v.extend_from_slice(b",\"nfc\":");
+    num(v, r.nfc.into());
+    v.extend_from_slice(b"},\"lines_removed\":");
+    num(v, c.lines_removed.into());
+    v.extend_from_slice(b",\"removed_by\":{");
+    for (k, (rule, n)) in c.removed_by.iter().enumerate() {
+        if k > 0 {
+            v.push(b',');
+        }
+        json_str(v, rule);
+        v.push(b':');
+        num(v, (*n).into());
+    }
+    v.push(b'}');
+    if !c.removed.is_empty() {
+        v.extend_from_slice(b",\"removed\":[");
+        for (k, x) in c.removed.iter().enumerate() {
+            if k > 0 {
+                v.push(b',');
+            }
+            v.extend_from_slice(b"{\"line\":");
+            num(v, x.line.into());
+            v.extend_from_slice(b",\"rule\":");
+            json_str(v, x.rule);
+            v.extend_from_slice(b",\"text\":");
+            json_str(v, &x.text);
+            v.push(b'}');
+        }
+        v.push(b']');
+    }
+    v.push(b'}');
 }
 
 /// 0x01 and 0x80 in every byte.
@@ -349,6 +396,13 @@ mod tests {
             body in text(),
             simhash in any::<u64>(),
             extra in prop::collection::vec((text(), text()), 0..3),
+            counts in any::<(u64, u32, u32, u32, u32, u32)>(),
+            encoding in prop::sample::select(vec!["utf-8", "windows-1252", "UTF-16LE", "x\"y"]),
+            removed_by in prop::collection::vec(
+                (prop::sample::select(vec!["model", "repeated", "a\\b", "widget"]), any::<u32>()),
+                0..4,
+            ),
+            removed in prop::collection::vec((any::<u32>(), text()), 0..3),
         ) {
             let mut doc = Doc {
                 id,
@@ -360,7 +414,20 @@ mod tests {
                 fingerprint: Default::default(),
             };
             doc.fingerprint.simhash = simhash;
-            doc.changes.lines_removed = 3;
+            let c = &mut doc.changes;
+            c.encoding = encoding;
+            (c.invalid_bytes, c.lines_removed) = (counts.0, counts.1);
+            c.repairs = Repairs {
+                mojibake: counts.2,
+                html_entities: counts.3,
+                control_chars: counts.4,
+                nfc: counts.5,
+            };
+            c.removed_by = removed_by.into_iter().collect();
+            c.removed = removed
+                .into_iter()
+                .map(|(line, text)| crate::doc::Removal { line, rule: "model", text })
+                .collect();
             let mut m = Map::new();
             for (k, v) in extra {
                 m.insert(k, Value::String(v));
