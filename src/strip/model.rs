@@ -378,14 +378,17 @@ pub fn block_voice(lines: &[Line], prose: &[bool]) -> Vec<[f32; 4]> {
     voice
 }
 
-/// `ln(1 + x)`; counts below 256 (nearly all of them) come from a table filled once.
-#[inline]
-fn ln1p(x: u32) -> f32 {
+/// `ln(1 + x)` for counts below 256 (nearly all of them), filled once. [`features`] takes it
+/// once a line rather than checking the `OnceLock` at each of its eight uses.
+fn ln1p_table() -> &'static [f32; 256] {
     static TABLE: OnceLock<[f32; 256]> = OnceLock::new();
-    match TABLE
-        .get_or_init(|| std::array::from_fn(|i| (i as f32).ln_1p()))
-        .get(x as usize)
-    {
+    TABLE.get_or_init(|| std::array::from_fn(|i| (i as f32).ln_1p()))
+}
+
+/// `ln(1 + x)`, from `table` ([`ln1p_table`]) below 256.
+#[inline]
+fn ln1p(table: &[f32; 256], x: u32) -> f32 {
+    match table.get(x as usize) {
         Some(&v) => v,
         None => (x as f32).ln_1p(),
     }
@@ -410,6 +413,7 @@ fn list_marker(t: &str) -> bool {
 
 /// The feature vector of line `i`.
 pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
+    let t = ln1p_table();
     let lines = ctx.lines;
     let l = &lines[i];
     let n = lines.len();
@@ -448,7 +452,7 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     let b = |x: bool| x as u8 as f32;
     [
         1.0,
-        ln1p(l.words),
+        ln1p(t, l.words),
         b(l.sentence),
         if ctx.has_lang { l.stop_ratio() } else { 0.0 },
         b(!ctx.has_lang),
@@ -457,12 +461,12 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
         l.symbols as f32 / l.chars.max(1) as f32,
         b(l.seps > 0),
         short,
-        prev.map_or(0.0, |p| ln1p(p.words)),
-        next.map_or(0.0, |p| ln1p(p.words)),
+        prev.map_or(0.0, |p| ln1p(t, p.words)),
+        next.map_or(0.0, |p| ln1p(t, p.words)),
         b(i > 0 && ctx.prose[i - 1]),
         b(i + 1 < n && ctx.prose[i + 1]),
-        ln1p(dist),
-        ln1p(run),
+        ln1p(t, dist),
+        ln1p(t, run),
         if n > 1 {
             i as f32 / (n - 1) as f32
         } else {
@@ -486,13 +490,13 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
         ln_rep * short,
         b(!before && !after),
         b(outside),
-        ln1p(u32::try_from(span_dist).unwrap_or(u32::MAX)),
+        ln1p(t, u32::try_from(span_dist).unwrap_or(u32::MAX)),
         b(i > ctx.span.1),
         b(outside && ctx.prose[i]),
         ctx.span_share,
-        ln1p(ctx.block[i]),
+        ln1p(t, ctx.block[i]),
         ctx.block[i] as f32 / ctx.largest_block as f32,
-        ln1p(u32::try_from(largest_dist).unwrap_or(u32::MAX)),
+        ln1p(t, u32::try_from(largest_dist).unwrap_or(u32::MAX)),
         b(l0 <= l1 && i < l0),
         b(l0 <= l1 && i > l1),
         b(l0 <= l1 && i > l1 && ctx.prose[i]),
@@ -802,6 +806,14 @@ fn most_negative_of(c: &[f32; N]) -> (usize, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ln1p_from_the_table_equals_ln_1p() {
+        let t = ln1p_table();
+        for x in (0..600).chain([u32::MAX]) {
+            assert_eq!(ln1p(t, x).to_bits(), (x as f32).ln_1p().to_bits(), "{x}");
+        }
+    }
 
     #[test]
     fn shipped_model_matches_features() {
