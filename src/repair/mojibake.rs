@@ -76,14 +76,23 @@ struct Masks {
     lead: u16,
     cont: u16,
     /// The "has a byte" mask in the low half, [`Tables::same`]'s in the high half: the
-    /// whole-line walk folds both into the line's with one `and` (issue 3).
+    /// whole-line walk folds both into the line's with one `and` (issue 3). Past the
+    /// encodings, [`NOT_BAD`].
     any_same: u32,
 }
+
+/// A bit of [`Masks::any_same`]'s low half, past the encodings: set unless the character is
+/// of class Bad, which [`rules`] scores on its own. The whole-line walk, in
+/// the same `and`, learns that its line reads badly without scoring it (issue 3).
+pub(super) const NOT_BAD: u32 = 1 << 15;
+
+/// The encodings' bits of [`Masks::any_same`].
+pub(super) const ENC_BITS: u32 = (1 << N_ENC) - 1;
 
 impl Masks {
     /// The encodings in which the character has a byte.
     fn any(&self) -> u16 {
-        self.any_same as u16
+        (self.any_same & ENC_BITS) as u16
     }
 
     /// [`Tables::same`].
@@ -175,7 +184,7 @@ fn tables() -> &'static Tables {
                 }
             }
         }
-        let low = (0..0x800)
+        let low: Vec<Look> = (0..0x800)
             .map(|cp| {
                 let c = char::from_u32(cp).unwrap_or('\0');
                 let (lead, cont) = idx(c).map_or((0, 0), |i| (lead[i], cont[i]));
@@ -194,11 +203,18 @@ fn tables() -> &'static Tables {
                 same[i] |= u16::from(bytes[i] == b0[i]) << e;
             }
         }
+        // Class Bad: from the flags in the two-byte range, by block above it.
+        let bad = |cp: u32| match low.get(cp as usize) {
+            Some(l) => l.f & CLASS == Class::Bad as u32,
+            None => is_noise(cp),
+        };
         let masks = (0..size)
             .map(|i| Masks {
                 lead: lead[i],
                 cont: cont[i],
-                any_same: u32::from(any[i]) | u32::from(same[i]) << 16,
+                any_same: u32::from(any[i])
+                    | u32::from(same[i]) << 16
+                    | if bad(0x80 + i as u32) { 0 } else { NOT_BAD },
             })
             .collect();
         Tables {
@@ -1670,6 +1686,21 @@ mod tests {
         let mut spans = Vec::new();
         let (mask, pair) = split(tables(), line, &mut spans);
         (spans, mask, pair)
+    }
+
+    #[test]
+    fn not_bad_is_not_class_bad() {
+        let t = tables();
+        for (i, m) in t.masks.iter().enumerate() {
+            let cp = 0x80 + i as u32;
+            let c = char::from_u32(cp).unwrap_or('\0');
+            let bad = class_slow(c) == Class::Bad;
+            assert_eq!(m.any_same & NOT_BAD == 0, bad, "U+{cp:04X}");
+            // A character of class Bad scores on its own (`rules`).
+            assert!(!bad || info(c) & SCORED != 0, "U+{cp:04X}");
+            // Nothing else past the encodings.
+            assert_eq!(m.any_same & (0xFFFF & !ENC_BITS & !NOT_BAD), 0);
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@
 
 use super::{
     common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables,
-    CLASS, LOST, NOTHING,
+    CLASS, ENC_BITS, LOST, NOTHING, NOT_BAD,
 };
 
 /// What the whole-line test says of one line.
@@ -289,6 +289,8 @@ struct LineMasks {
     pairs: u16,
     /// Those that give every non-ASCII character the byte Windows-1252 gives it.
     same: u16,
+    /// The line holds a character of class Bad, so that it reads badly as it stands.
+    bad: bool,
 }
 
 /// [`super::split`]'s line mask and pair test, without cutting the line into pieces, and the
@@ -326,7 +328,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
         if c < 0x80 {
             // No encoding left is checked here, not at every character: a line is seldom
             // given up, and most of its characters are not ASCII.
-            if all_same as u16 == 0 {
+            if all_same & ENC_BITS == 0 {
                 return None;
             }
             prev_lead = 0;
@@ -361,11 +363,11 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
         let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
             // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]); "same" stays.
             all_same &= if cp == 0xFFFD {
-                0xFFFF_0001
+                0xFFFF_0001 | NOT_BAD
             } else {
-                0xFFFF_0000
+                0xFFFF_0000 | NOT_BAD
             };
-            if all_same as u16 == 0 {
+            if all_same & ENC_BITS == 0 {
                 return None;
             }
             prev_lead = 0;
@@ -376,8 +378,14 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
     put(RUN);
     put(RUN);
     chars.len = n.saturating_sub(2);
-    let (all, same) = (all_same as u16, (all_same >> 16) as u16);
-    (all != 0).then_some(LineMasks { all, pairs, same })
+    let (all, same) = ((all_same & ENC_BITS) as u16, (all_same >> 16) as u16);
+    let bad = all_same & NOT_BAD == 0;
+    (all != 0).then_some(LineMasks {
+        all,
+        pairs,
+        same,
+        bad,
+    })
 }
 
 /// What [`encode`] found out about a reading.
@@ -804,8 +812,13 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     // (see below): no reading can read strictly better, here or word by word (the pieces'
     // badness adds up to the line's, and the word-by-word pass stops when none is bad).
     // Looking for the first bad spot is enough.
+    // Its badness, or any number from 1 up to it, is all that is needed below; a character of
+    // class Bad gives 2 on its own (issue 3: this scoring was ~40M instructions on the garbled
+    // lines, and a quarter of them hold such a character).
     let line_bad0 = if deeper {
         0
+    } else if m.bad {
+        1
     } else {
         match score_text(t, line, 0).0 {
             0 => return Whole::NoPair,
@@ -1239,7 +1252,7 @@ mod tests {
     /// tables Windows-1252's byte. `None` when no encoding is left or a character has four
     /// bytes.
     fn masks_reference(t: &Tables, line: &str) -> Option<(u16, u16, u16)> {
-        let (mut all, mut pairs, mut same, mut prev_lead) = (u16::MAX, 0, u16::MAX, 0);
+        let (mut all, mut pairs, mut same, mut prev_lead) = (ENC_BITS as u16, 0, u16::MAX, 0);
         for c in line.chars() {
             let cp = c as usize;
             if cp < 0x80 {
@@ -1263,6 +1276,25 @@ mod tests {
             }
         }
         (all != 0).then_some((all, pairs, same))
+    }
+
+    proptest! {
+        /// `masks` says a line holds a character of class Bad exactly when it does (below
+        /// the tables' end), and then the line reads badly, as `fix_whole` takes for granted.
+        #[test]
+        fn masks_find_class_bad(
+            s in "[a ?\u{80}-\u{2FF}\u{400}\u{700}\u{1680}\u{2013}-\u{2022}\u{2500}\u{2600}\u{4E00}\u{FFFD}]{0,40}"
+        ) {
+            let t = tables();
+            let mut chars = Chars::default();
+            if let Some(m) = masks::<true>(t, s.as_bytes(), &mut chars) {
+                let bad = s.chars().any(|c| {
+                    (c as u32) < super::super::TABLE_END && info(c) & CLASS == Class::Bad as u32
+                });
+                prop_assert_eq!(m.bad, bad);
+                prop_assert!(!m.bad || score_text(t, s.as_bytes(), 0).0 > 0);
+            }
+        }
     }
 
     /// A line longer than [`Chars`] holds is read from its UTF-8, and reads the same.
