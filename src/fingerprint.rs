@@ -235,11 +235,7 @@ impl WordHasher {
         loop {
             // Past the end, `load8` reads zero bytes, which are no letter or digit.
             let x = load8(bytes, i);
-            let ascii = !x & HI;
-            let lower = x | (LO * 0x20);
-            let letter = bytes_at_least(lower, b'a') & !bytes_at_least(lower, b'z' + 1);
-            let digit = bytes_at_least(x, b'0') & !bytes_at_least(x, b'9' + 1) & ascii;
-            let alnum = (letter & ascii) | digit;
+            let (alnum, digit) = alnum_bytes(x);
             // Leading letter-or-digit bytes: the first byte whose high bit is clear in `alnum`.
             let n = ((!alnum & HI).trailing_zeros() / 8) as usize;
             if n == 0 {
@@ -291,6 +287,19 @@ impl WordHasher {
     }
 }
 
+/// The high bit of each byte of `x` that is an ASCII letter or digit, and of each that is an
+/// ASCII digit (byte-parallel range tests, see [`bytes_at_least`]).
+#[inline(always)]
+fn alnum_bytes(x: u64) -> (u64, u64) {
+    // Bytes of 0x80 and above never borrow here (see `bytes_at_least`), and `ascii` clears
+    // them.
+    let ascii = !x & HI;
+    let lower = x | (LO * 0x20);
+    let letter = bytes_at_least(lower, b'a') & !bytes_at_least(lower, b'z' + 1);
+    let digit = bytes_at_least(x, b'0') & !bytes_at_least(x, b'9' + 1) & ascii;
+    ((letter & ascii) | digit, digit)
+}
+
 /// A word of one to eight ASCII letters and digits at `bytes[at..]` that the next byte (if
 /// any) ends: its length, its digits, and its hash ([`WordHasher`] fed its normalized bytes
 /// and ended). `None` when `bytes[at]` is not an ASCII letter or digit. The caller checks
@@ -298,11 +307,7 @@ impl WordHasher {
 #[inline(always)]
 pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
     let x = load8(bytes, at);
-    let ascii = !x & HI;
-    let lower = x | (LO * 0x20);
-    let letter = bytes_at_least(lower, b'a') & !bytes_at_least(lower, b'z' + 1);
-    let digit = bytes_at_least(x, b'0') & !bytes_at_least(x, b'9' + 1) & ascii;
-    let alnum = (letter & ascii) | digit;
+    let (alnum, digit) = alnum_bytes(x);
     let n = ((!alnum & HI).trailing_zeros() / 8) as usize;
     if n == 0 {
         return None;
@@ -482,13 +487,7 @@ fn block_masks(block: &[u8; 64]) -> (u64, u64) {
     let mut high = 0u64;
     for (c, chunk) in block.chunks_exact(8).enumerate() {
         let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let ascii = !x & HI;
-        // Bytes of 0x80 and above never borrow here (see `bytes_at_least`), and `ascii`
-        // clears them.
-        let lower = x | (LO * 0x20);
-        let letter = bytes_at_least(lower, b'a') & !bytes_at_least(lower, b'z' + 1);
-        let digit = bytes_at_least(x, b'0') & !bytes_at_least(x, b'9' + 1);
-        alnum |= gather((letter | digit) & ascii) << (8 * c);
+        alnum |= gather(alnum_bytes(x).0) << (8 * c);
         high |= gather(x & HI) << (8 * c);
     }
     (alnum, high)
