@@ -89,6 +89,38 @@ pub(super) const NOT_BAD: u32 = 1 << 15;
 /// The encodings' bits of [`Masks::any_same`].
 pub(super) const ENC_BITS: u32 = (1 << N_ENC) - 1;
 
+/// Bits of [`Masks::lead`] and [`Masks::cont`] past the encodings: a character whose `lead`
+/// shares one with the next character's `cont` makes [`rules`] score the next one, whatever
+/// comes after it. A walk that folds `prev_lead & cont` into its pair mask, as the
+/// whole-line walk and [`split`] do, learns on the way that the line reads badly: mojibake
+/// nearly always holds such a pair in its first two characters (issue 3: scoring garbled
+/// lines for their first bad spot cost ≈ 30M instructions on the eval's).
+pub(super) const PROOF: u16 = !(ENC_BITS as u16);
+
+/// The [`PROOF`] bits (`lead`, `cont`) of a non-ASCII character with [`info`] `f`, one bit a
+/// rule of [`rules`] that scores a non-ASCII character after another whatever follows:
+/// a rare symbol after a letter, rare symbol or glue (bit 10); a letter after a letter of
+/// another script, Latin then not (11) or not then Latin (12); a capital after a small
+/// letter (13); a continuation letter after an accented capital (14).
+fn proof_bits(f: u32) -> (u16, u16) {
+    const RARE: u32 = Class::Rare as u32;
+    const UPPER: u32 = Class::Upper as u32;
+    const LOWER: u32 = Class::Lower as u32;
+    let (k, letter, latin) = (f & CLASS, f & LETTER != 0, f >> 16 == 1);
+    let bit = |b: bool, n: u32| if b { 1u16 << n } else { 0 };
+    let lead = bit(f & GLUED_TO != 0, 10)
+        | bit(letter && latin, 11)
+        | bit(letter && !latin, 12)
+        | bit(k == LOWER, 13)
+        | bit(k == UPPER, 14);
+    let cont = bit(k == RARE, 10)
+        | bit(letter && !latin, 11)
+        | bit(letter && latin, 12)
+        | bit(k == UPPER, 13)
+        | bit(letter && f & CONT_LETTER != 0, 14);
+    (lead, cont)
+}
+
 impl Masks {
     /// The encodings in which the character has a byte.
     fn any(&self) -> u16 {
@@ -208,7 +240,17 @@ fn tables() -> &'static Tables {
             Some(l) => l.f & CLASS == Class::Bad as u32,
             None => is_noise(cp),
         };
-        let masks = (0..size)
+        // Badness proofs, only for characters some encoding has a byte for (a line holding
+        // another is given up): from the flags in the two-byte range, from the character's
+        // own above it.
+        let proof = |i: usize| {
+            let cp = 0x80 + i as u32;
+            proof_bits(match low.get(cp as usize) {
+                Some(l) => l.f,
+                None => char::from_u32(cp).map_or(0, info_slow),
+            })
+        };
+        let mut masks = (0..size)
             .map(|i| Masks {
                 lead: lead[i],
                 cont: cont[i],
@@ -216,7 +258,14 @@ fn tables() -> &'static Tables {
                     | u32::from(same[i]) << 16
                     | if bad(0x80 + i as u32) { 0 } else { NOT_BAD },
             })
-            .collect();
+            .collect::<Vec<_>>();
+        for (i, m) in masks.iter_mut().enumerate() {
+            if any[i] != 0 {
+                let (lead, cont) = proof(i);
+                m.lead |= lead;
+                m.cont |= cont;
+            }
+        }
         Tables {
             encode,
             lead,
@@ -1326,13 +1375,15 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
                     took_space = true;
                     continue;
                 }
-                if encs | pair != 0 {
+                // The encodings' pairs (not the [`PROOF`] bits): masked here, once a piece.
+                let enc_pair = pair & !PROOF;
+                if encs | enc_pair != 0 {
                     out.push(Span {
                         bytes: (start, i - 1),
-                        encs: encs | pair,
-                        pair: pair != 0,
+                        encs: encs | enc_pair,
+                        pair: enc_pair != 0,
                     });
-                    any_pair |= pair != 0;
+                    any_pair |= enc_pair != 0;
                 }
                 start = usize::MAX;
                 (encs, pair, prev_lead, last2, took_space) = (0, 0, 0, 0, false);
@@ -1387,6 +1438,7 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
         last2 = (last2 << 1 | m.lead & 1) & 3;
         i += len;
     }
+    let pair = pair & !PROOF;
     if start != usize::MAX && encs | pair != 0 {
         out.push(Span {
             bytes: (start, b.len()),
@@ -1686,6 +1738,32 @@ mod tests {
         let mut spans = Vec::new();
         let (mask, pair) = split(tables(), line, &mut spans);
         (spans, mask, pair)
+    }
+
+    /// Two characters whose [`PROOF`] bits meet make [`rules`] score the second, whatever
+    /// follows it; the proof bits leave the encodings' bits alone.
+    #[test]
+    fn proof_pairs_score() {
+        let t = tables();
+        let with_byte: Vec<(char, Masks)> = t
+            .masks
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.any() != 0)
+            .filter_map(|(i, &m)| Some((char::from_u32(0x80 + i as u32)?, m)))
+            .collect();
+        for (i, m) in t.masks.iter().enumerate() {
+            assert_eq!(m.lead & !PROOF, t.lead[i]);
+            assert_eq!(m.cont & !PROOF, t.cont[i]);
+        }
+        for &(a, ma) in &with_byte {
+            for &(b, mb) in &with_byte {
+                if ma.lead & mb.cont & PROOF != 0 {
+                    let score = rules(info(a), info(b), || NOTHING, &mut Caps::default());
+                    assert!(score > 0, "{a} {b}");
+                }
+            }
+        }
     }
 
     #[test]

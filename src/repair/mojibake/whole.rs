@@ -26,7 +26,7 @@
 
 use super::{
     common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables,
-    CLASS, ENC_BITS, LOST, NOTHING, NOT_BAD,
+    CLASS, ENC_BITS, LOST, NOTHING, NOT_BAD, PROOF,
 };
 
 /// What the whole-line test says of one line.
@@ -289,7 +289,8 @@ struct LineMasks {
     pairs: u16,
     /// Those that give every non-ASCII character the byte Windows-1252 gives it.
     same: u16,
-    /// The line holds a character of class Bad, so that it reads badly as it stands.
+    /// The line reads badly as it stands: it holds a character of class Bad, or two
+    /// characters whose [`PROOF`] bits meet.
     bad: bool,
 }
 
@@ -379,10 +380,10 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
     put(RUN);
     chars.len = n.saturating_sub(2);
     let (all, same) = ((all_same & ENC_BITS) as u16, (all_same >> 16) as u16);
-    let bad = all_same & NOT_BAD == 0;
+    let bad = all_same & NOT_BAD == 0 || pairs & PROOF != 0;
     (all != 0).then_some(LineMasks {
         all,
-        pairs,
+        pairs: pairs & !PROOF,
         same,
         bad,
     })
@@ -1266,7 +1267,7 @@ mod tests {
                 Some(m) => {
                     all &= m.any();
                     same &= m.same();
-                    pairs |= prev_lead & m.cont;
+                    pairs |= prev_lead & m.cont & !PROOF;
                     prev_lead = m.lead;
                 }
                 None => {
@@ -1278,9 +1279,29 @@ mod tests {
         (all != 0).then_some((all, pairs, same))
     }
 
+    /// [`masks`]' `bad` from one character, or pair of characters, at a time: a character of
+    /// class Bad below the tables' end, or two non-ASCII characters in a row, both with a
+    /// byte in some encoding, whose [`super::super::proof_bits`] meet.
+    fn bad_reference(t: &Tables, s: &str) -> bool {
+        let table = |c: char| (0x80..super::super::TABLE_END).contains(&(c as u32));
+        let class_bad = s
+            .chars()
+            .any(|c| table(c) && info(c) & CLASS == Class::Bad as u32);
+        let has_byte = |c: char| table(c) && t.masks[c as usize - 0x80].any() != 0;
+        let chars: Vec<char> = s.chars().collect();
+        let pair = chars.windows(2).any(|w| {
+            has_byte(w[0])
+                && has_byte(w[1])
+                && super::super::proof_bits(info(w[0])).0 & super::super::proof_bits(info(w[1])).1
+                    != 0
+        });
+        class_bad || pair
+    }
+
     proptest! {
-        /// `masks` says a line holds a character of class Bad exactly when it does (below
-        /// the tables' end), and then the line reads badly, as `fix_whole` takes for granted.
+        /// `masks` says a line reads badly exactly when it holds a character of class Bad or
+        /// a pair whose proof bits meet, and then the line reads badly, as `fix_whole` takes
+        /// for granted.
         #[test]
         fn masks_find_class_bad(
             s in "[a ?\u{80}-\u{2FF}\u{400}\u{700}\u{1680}\u{2013}-\u{2022}\u{2500}\u{2600}\u{4E00}\u{FFFD}]{0,40}"
@@ -1288,12 +1309,42 @@ mod tests {
             let t = tables();
             let mut chars = Chars::default();
             if let Some(m) = masks::<true>(t, s.as_bytes(), &mut chars) {
-                let bad = s.chars().any(|c| {
-                    (c as u32) < super::super::TABLE_END && info(c) & CLASS == Class::Bad as u32
-                });
-                prop_assert_eq!(m.bad, bad);
+                prop_assert_eq!(m.bad, bad_reference(t, &s));
                 prop_assert!(!m.bad || score_text(t, s.as_bytes(), 0).0 > 0);
             }
+        }
+
+        /// The same on text that Windows-1252 has every character of (so that `masks` seldom
+        /// gives up), with Cyrillic, C1 controls, IPA, U+FFFD and CJK among it.
+        #[test]
+        fn masks_find_bad_pairs(
+            s in "[a ?\u{A0}-\u{FF}\u{152}\u{153}\u{160}\u{161}\u{178}\u{17D}\u{17E}\u{192}\u{2C6}\u{2DC}\u{2013}-\u{2022}\u{2026}\u{2030}\u{2039}\u{203A}\u{20AC}\u{2122}\u{400}-\u{45F}\u{80}-\u{9F}\u{250}\u{FFFD}\u{4E00}]{0,30}"
+        ) {
+            let t = tables();
+            let mut chars = Chars::default();
+            if let Some(m) = masks::<true>(t, s.as_bytes(), &mut chars) {
+                prop_assert_eq!(m.bad, bad_reference(t, &s));
+                prop_assert!(!m.bad || score_text(t, s.as_bytes(), 0).0 > 0);
+            }
+        }
+    }
+
+    /// Mojibake of the common shapes is proved bad by the walk alone.
+    #[test]
+    fn masks_prove_common_mojibake_bad() {
+        let t = tables();
+        let mut chars = Chars::default();
+        for s in [
+            "cafÃ©",
+            "Ã¼ber",
+            "itâ€™s",
+            "Ð¿Ñ€Ð¸Ð²ÐµÑ‚",
+            "ÎšÎ±Î»Î·",
+            "Ã‰tÃ©",
+            "Å¡kola",
+        ] {
+            let m = masks::<true>(t, s.as_bytes(), &mut chars);
+            assert!(m.is_some_and(|m| m.bad), "{s}");
         }
     }
 
