@@ -814,12 +814,14 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     // badness adds up to the line's, and the word-by-word pass stops when none is bad).
     // Looking for the first bad spot is enough.
     // Its badness, or any number from 1 up to it, is all that is needed below; a character of
-    // class Bad gives 2 on its own (issue 3: this scoring was ~40M instructions on the garbled
-    // lines, and a quarter of them hold such a character).
-    let line_bad0 = if deeper {
-        0
-    } else if m.bad {
+    // class Bad, or a pair whose proof bits meet, makes it 1 at least (issue 3: this scoring
+    // was ~40M instructions on the garbled lines, and most of them hold one or the other).
+    // Under a layer just undone, 0 stands for "not known": the line is scored below, unless
+    // the walk proved it bad.
+    let line_bad0 = if m.bad {
         1
+    } else if deeper {
+        0
     } else {
         match score_text(t, line, 0).0 {
             0 => return Whole::NoPair,
