@@ -28,25 +28,34 @@ fn is_number_like(w: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '-' | '.' | ',' | 'h' | 'H'))
 }
 
-/// Splits glued tokens such as `12October` into number and word.
-fn split_digits(w: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+/// Splits glued tokens such as `12October` into number and word: the pieces one at a time,
+/// without collecting them (the date rules split every token of the lines they read;
+/// `split_digits_equals_collected` checks the pieces against the collecting version).
+fn split_digits(w: &str) -> impl Iterator<Item = &str> {
+    let mut chars = w.char_indices();
     let mut start = 0;
     let mut prev_digit: Option<bool> = None;
-    for (i, c) in w.char_indices() {
-        let d = c.is_ascii_digit();
-        if let Some(p) = prev_digit {
-            if p != d && c.is_alphabetic()
-                || (!p && d && w[start..i].chars().all(char::is_alphabetic))
-            {
-                out.push(&w[start..i]);
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        for (i, c) in chars.by_ref() {
+            let d = c.is_ascii_digit();
+            let cut = prev_digit.is_some_and(|p| {
+                p != d && c.is_alphabetic()
+                    || (!p && d && w[start..i].chars().all(char::is_alphabetic))
+            });
+            prev_digit = Some(d);
+            if cut {
+                let piece = &w[start..i];
                 start = i;
+                return Some(piece);
             }
         }
-        prev_digit = Some(d);
-    }
-    out.push(&w[start..]);
-    out
+        done = true;
+        Some(&w[start..])
+    })
 }
 
 /// A line that is only a date, a time, or a relative time: "13 hours ago",
@@ -597,6 +606,35 @@ pub fn name_line(line: &Line) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The collecting `split_digits` the iterator replaced.
+    fn split_digits_collected(w: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut prev_digit: Option<bool> = None;
+        for (i, c) in w.char_indices() {
+            let d = c.is_ascii_digit();
+            if let Some(p) = prev_digit {
+                if p != d && c.is_alphabetic()
+                    || (!p && d && w[start..i].chars().all(char::is_alphabetic))
+                {
+                    out.push(&w[start..i]);
+                    start = i;
+                }
+            }
+            prev_digit = Some(d);
+        }
+        out.push(&w[start..]);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn split_digits_equals_collected(w in "[a-zA-Z0-9.:/éß١٢]{0,12}|(?s).{0,12}") {
+            let pieces: Vec<&str> = split_digits(&w).collect();
+            proptest::prop_assert_eq!(pieces, split_digits_collected(&w));
+        }
+    }
 
     fn l(s: &str) -> Line<'_> {
         Line::new(1, s, 0)
