@@ -181,7 +181,7 @@ pub fn label_value(line: &Line) -> bool {
         return false;
     }
     let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
-    let Some(colon) = t.find([':', '：']) else {
+    let Some(colon) = find_colon(t) else {
         return false;
     };
     let label = t[..colon].trim();
@@ -207,6 +207,22 @@ pub fn label_value(line: &Line) -> bool {
     }
     let meta = label.split_whitespace().any(|w| has(&lower_word(w), META));
     meta || value.chars().any(|c| c.is_ascii_digit())
+}
+
+/// `t.find([':', '：'])`: the byte position of the first colon, ASCII or full-width, found
+/// by searching the bytes (`:` and the full-width colon's lead byte) rather than decoding
+/// each character for the pattern (`find_colon_equals_find`).
+fn find_colon(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut from = 0;
+    while let Some(p) = memchr::memchr2(b':', 0xEF, &b[from..]) {
+        let at = from + p;
+        if b[at] == b':' || b[at..].starts_with("：".as_bytes()) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Separators that join breadcrumb and menu items.
@@ -626,6 +642,13 @@ mod tests {
         }
         out.push(&w[start..]);
         out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn find_colon_equals_find(t in "[a: ：ｚ￼Ｚ]{0,12}|(?s).{0,12}") {
+            proptest::prop_assert_eq!(find_colon(&t), t.find([':', '：']));
+        }
     }
 
     proptest::proptest! {
