@@ -28,6 +28,22 @@ fn is_number_like(w: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '-' | '.' | ',' | 'h' | 'H'))
 }
 
+/// `tok.matches(['/', '-', '.']).count()`, counted over the bytes (all three are ASCII, and
+/// no byte of a longer character is ASCII) rather than by decoding characters for the pattern
+/// (`date_separators_equal_matches`).
+fn date_separators(tok: &str) -> usize {
+    tok.bytes()
+        .filter(|b| matches!(b, b'/' | b'-' | b'.'))
+        .count()
+}
+
+/// `label.contains(['.', ',', '?', '!'])` over the bytes (see [`date_separators`]).
+fn sentence_mark(label: &str) -> bool {
+    label
+        .bytes()
+        .any(|b| matches!(b, b'.' | b',' | b'?' | b'!'))
+}
+
 /// Splits glued tokens such as `12October` into number and word: the pieces one at a time,
 /// without collecting them (the date rules split every token of the lines they read;
 /// `split_digits_equals_collected` checks the pieces against the collecting version).
@@ -76,7 +92,7 @@ pub fn timestamp(line: &Line) -> bool {
     for tok in date_tokens(line.text, |c| matches!(c, ',' | '|' | '·' | '•')) {
         if is_number_like(tok) {
             number = true;
-            if tok.contains(':') || tok.matches(['/', '-', '.']).count() >= 2 {
+            if tok.contains(':') || date_separators(tok) >= 2 {
                 strong = true;
             }
             continue;
@@ -125,7 +141,7 @@ pub fn dated_byline(line: &Line) -> bool {
         if is_number_like(tok) {
             let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
             year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
-            numeric_date |= tok.matches(['/', '-', '.']).count() >= 2;
+            numeric_date |= date_separators(tok) >= 2;
             after_opener = false;
             continue;
         }
@@ -190,9 +206,7 @@ pub fn label_value(line: &Line) -> bool {
     if label_words == 0 || label_words > 3 || label.len() > 30 && label.chars().count() > 30 {
         return false;
     }
-    if !label.chars().next().is_some_and(char::is_alphabetic)
-        || label.contains(['.', ',', '?', '!'])
-    {
+    if !label.chars().next().is_some_and(char::is_alphabetic) || sentence_mark(label) {
         return false;
     }
     if value.starts_with("//") || ends_sentence(value) {
@@ -642,6 +656,14 @@ mod tests {
         }
         out.push(&w[start..]);
         out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn date_separators_equal_matches(t in "[0-9/.,?!\\-–a]{0,12}|(?s).{0,12}") {
+            proptest::prop_assert_eq!(date_separators(&t), t.matches(['/', '-', '.']).count());
+            proptest::prop_assert_eq!(sentence_mark(&t), t.contains(['.', ',', '?', '!']));
+        }
     }
 
     proptest::proptest! {
