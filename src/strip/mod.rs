@@ -487,43 +487,40 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
     if kept * MODEL_MIN_KEEP.1 >= judged * MODEL_MIN_KEEP.0 {
         return;
     }
-    let out: Vec<(usize, f32)> = verdict
+    // Best score first, the earlier line on a tie: a total order, so the result is
+    // deterministic. A heap, since usually only a few lines are given back; of integer keys
+    // ([`give_back_key`]), which compare in one instruction.
+    let mut heap: std::collections::BinaryHeap<u64> = verdict
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| v.score.filter(|_| v.rule.is_some()).map(|s| (i, s)))
+        .filter_map(|(i, v)| {
+            v.score
+                .filter(|_| v.rule.is_some())
+                .map(|s| give_back_key(i, s))
+        })
         .collect();
-    // Best score first, the earlier line on a tie: a total order, so the result is
-    // deterministic. A heap, since usually only a few lines are given back.
-    let mut heap: std::collections::BinaryHeap<ByScore> = out.into_iter().map(ByScore).collect();
-    while let Some(ByScore((i, _))) = heap.pop() {
+    while let Some(key) = heap.pop() {
         if kept * MODEL_MIN_KEEP.1 >= judged * MODEL_MIN_KEEP.0 {
             break;
         }
+        let i = (!key & u64::from(u32::MAX)) as usize;
         verdict[i].rule = None;
         verdict[i].kept_by = Some("min_share");
         kept += lines[i].words;
     }
 }
 
-/// A removed line (index, score) ordered best score first, then lower index.
-struct ByScore((usize, f32));
-
-impl PartialEq for ByScore {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == std::cmp::Ordering::Equal
-    }
-}
-impl Eq for ByScore {}
-impl PartialOrd for ByScore {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for ByScore {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        let (a, b) = (self.0, o.0);
-        a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))
-    }
+/// The key of a removed line (index `i`, score `s`) in [`keep_min_share`]'s heap, greater
+/// for the line to give back first: the score's bits in `f32::total_cmp` order above, the
+/// index's complement below (the earlier line first on a tie; a document has fewer than 2³²
+/// lines). Ordered as the (score, earlier line) pairs they stand for
+/// (`give_back_keys_order_as_scores`).
+fn give_back_key(i: usize, s: f32) -> u64 {
+    // `total_cmp`'s transform: negative floats' bits flipped, so that the signed integers
+    // order as the floats; then the sign bit flipped, so that unsigned ones do.
+    let b = s.to_bits() as i32;
+    let ordered = ((b ^ (((b >> 31) as u32) >> 1) as i32) as u32) ^ 0x8000_0000;
+    (u64::from(ordered) << 32) | u64::from(!(i as u32))
 }
 
 /// Runs strip over a document: keeps content lines, records every removed one. `counts` are
@@ -678,6 +675,53 @@ fn layout_normalized(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A removed line (index, score) ordered best score first, then lower index: the order
+    /// `keep_min_share` gives lines back in, as it was written before the integer keys.
+    struct ByScore((usize, f32));
+
+    impl PartialEq for ByScore {
+        fn eq(&self, o: &Self) -> bool {
+            self.cmp(o) == std::cmp::Ordering::Equal
+        }
+    }
+    impl Eq for ByScore {}
+    impl PartialOrd for ByScore {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for ByScore {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            let (a, b) = (self.0, o.0);
+            a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))
+        }
+    }
+
+    proptest::proptest! {
+        /// The heap of integer keys pops the lines in the order of the (score, earlier line)
+        /// heap it replaced, ties and signed zeros included.
+        #[test]
+        fn give_back_keys_order_as_scores(
+            scores in proptest::collection::vec(
+                proptest::prop_oneof![
+                    3 => -8.0f32..8.0,
+                    1 => proptest::sample::select(vec![0.0f32, -0.0, -0.25, -1.5, 3.0, f32::MIN, f32::MAX]),
+                ],
+                0..60,
+            ),
+        ) {
+            let mut by_score: std::collections::BinaryHeap<ByScore> =
+                scores.iter().copied().enumerate().map(ByScore).collect();
+            let mut keys: std::collections::BinaryHeap<u64> =
+                scores.iter().enumerate().map(|(i, &s)| give_back_key(i, s)).collect();
+            while let Some(ByScore((i, _))) = by_score.pop() {
+                let key = keys.pop().expect("as many keys as scores");
+                proptest::prop_assert_eq!((!key & u64::from(u32::MAX)) as usize, i);
+            }
+            proptest::prop_assert!(keys.is_empty());
+        }
+    }
 
     proptest::proptest! {
         /// The one-pass normalization equals trimming every line and joining the non-blank

@@ -28,25 +28,50 @@ fn is_number_like(w: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '-' | '.' | ',' | 'h' | 'H'))
 }
 
-/// Splits glued tokens such as `12October` into number and word.
-fn split_digits(w: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+/// `tok.matches(['/', '-', '.']).count()`, counted over the bytes (all three are ASCII, and
+/// no byte of a longer character is ASCII) rather than by decoding characters for the pattern
+/// (`date_separators_equal_matches`).
+fn date_separators(tok: &str) -> usize {
+    tok.bytes()
+        .filter(|b| matches!(b, b'/' | b'-' | b'.'))
+        .count()
+}
+
+/// `label.contains(['.', ',', '?', '!'])` over the bytes (see [`date_separators`]).
+fn sentence_mark(label: &str) -> bool {
+    label
+        .bytes()
+        .any(|b| matches!(b, b'.' | b',' | b'?' | b'!'))
+}
+
+/// Splits glued tokens such as `12October` into number and word: the pieces one at a time,
+/// without collecting them (the date rules split every token of the lines they read;
+/// `split_digits_equals_collected` checks the pieces against the collecting version).
+fn split_digits(w: &str) -> impl Iterator<Item = &str> {
+    let mut chars = w.char_indices();
     let mut start = 0;
     let mut prev_digit: Option<bool> = None;
-    for (i, c) in w.char_indices() {
-        let d = c.is_ascii_digit();
-        if let Some(p) = prev_digit {
-            if p != d && c.is_alphabetic()
-                || (!p && d && w[start..i].chars().all(char::is_alphabetic))
-            {
-                out.push(&w[start..i]);
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        for (i, c) in chars.by_ref() {
+            let d = c.is_ascii_digit();
+            let cut = prev_digit.is_some_and(|p| {
+                p != d && c.is_alphabetic()
+                    || (!p && d && w[start..i].chars().all(char::is_alphabetic))
+            });
+            prev_digit = Some(d);
+            if cut {
+                let piece = &w[start..i];
                 start = i;
+                return Some(piece);
             }
         }
-        prev_digit = Some(d);
-    }
-    out.push(&w[start..]);
-    out
+        done = true;
+        Some(&w[start..])
+    })
 }
 
 /// A line that is only a date, a time, or a relative time: "13 hours ago",
@@ -67,7 +92,7 @@ pub fn timestamp(line: &Line) -> bool {
     for tok in date_tokens(line.text, |c| matches!(c, ',' | '|' | '·' | '•')) {
         if is_number_like(tok) {
             number = true;
-            if tok.contains(':') || tok.matches(['/', '-', '.']).count() >= 2 {
+            if tok.contains(':') || date_separators(tok) >= 2 {
                 strong = true;
             }
             continue;
@@ -116,7 +141,7 @@ pub fn dated_byline(line: &Line) -> bool {
         if is_number_like(tok) {
             let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
             year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
-            numeric_date |= tok.matches(['/', '-', '.']).count() >= 2;
+            numeric_date |= date_separators(tok) >= 2;
             after_opener = false;
             continue;
         }
@@ -172,7 +197,7 @@ pub fn label_value(line: &Line) -> bool {
         return false;
     }
     let t = line.text.trim_start_matches(['*', '•', '-', '·', ' ']);
-    let Some(colon) = t.find([':', '：']) else {
+    let Some(colon) = find_colon(t) else {
         return false;
     };
     let label = t[..colon].trim();
@@ -181,9 +206,7 @@ pub fn label_value(line: &Line) -> bool {
     if label_words == 0 || label_words > 3 || label.len() > 30 && label.chars().count() > 30 {
         return false;
     }
-    if !label.chars().next().is_some_and(char::is_alphabetic)
-        || label.contains(['.', ',', '?', '!'])
-    {
+    if !label.chars().next().is_some_and(char::is_alphabetic) || sentence_mark(label) {
         return false;
     }
     if value.starts_with("//") || ends_sentence(value) {
@@ -198,6 +221,22 @@ pub fn label_value(line: &Line) -> bool {
     }
     let meta = label.split_whitespace().any(|w| has(&lower_word(w), META));
     meta || value.chars().any(|c| c.is_ascii_digit())
+}
+
+/// `t.find([':', '：'])`: the byte position of the first colon, ASCII or full-width, found
+/// by searching the bytes (`:` and the full-width colon's lead byte) rather than decoding
+/// each character for the pattern (`find_colon_equals_find`).
+fn find_colon(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut from = 0;
+    while let Some(p) = memchr::memchr2(b':', 0xEF, &b[from..]) {
+        let at = from + p;
+        if b[at] == b':' || b[at..].starts_with("：".as_bytes()) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Separators that join breadcrumb and menu items.
@@ -597,6 +636,50 @@ pub fn name_line(line: &Line) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The collecting `split_digits` the iterator replaced.
+    fn split_digits_collected(w: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut prev_digit: Option<bool> = None;
+        for (i, c) in w.char_indices() {
+            let d = c.is_ascii_digit();
+            if let Some(p) = prev_digit {
+                if p != d && c.is_alphabetic()
+                    || (!p && d && w[start..i].chars().all(char::is_alphabetic))
+                {
+                    out.push(&w[start..i]);
+                    start = i;
+                }
+            }
+            prev_digit = Some(d);
+        }
+        out.push(&w[start..]);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn date_separators_equal_matches(t in "[0-9/.,?!\\-–a]{0,12}|(?s).{0,12}") {
+            proptest::prop_assert_eq!(date_separators(&t), t.matches(['/', '-', '.']).count());
+            proptest::prop_assert_eq!(sentence_mark(&t), t.contains(['.', ',', '?', '!']));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn find_colon_equals_find(t in "[a: ：ｚ￼Ｚ]{0,12}|(?s).{0,12}") {
+            proptest::prop_assert_eq!(find_colon(&t), t.find([':', '：']));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn split_digits_equals_collected(w in "[a-zA-Z0-9.:/éß١٢]{0,12}|(?s).{0,12}") {
+            let pieces: Vec<&str> = split_digits(&w).collect();
+            proptest::prop_assert_eq!(pieces, split_digits_collected(&w));
+        }
+    }
 
     fn l(s: &str) -> Line<'_> {
         Line::new(1, s, 0)
