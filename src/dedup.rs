@@ -1397,7 +1397,7 @@ mod tests {
                     m.pairs(t, &table, &hs, &ids, q, |i, j, d| got.push((i, j, d)));
                 }
             }
-            let n = hs.len() as u32 - 1;
+            let n = (hs.len() as u32).wrapping_sub(1);
             let mut want: Vec<(u32, u32, u32)> =
                 brute(&hs, k).into_iter().map(|(i, j, d)| (n - j, n - i, d)).collect();
             got.sort_unstable();
