@@ -115,7 +115,9 @@ impl Counts {
         let dups = dedup::dedup_with(&entries, dedup::Bands::NONE, &params, tables);
         let cluster_of = |i: usize| u32::try_from(dups[i].map_or(i, |d| d.of)).unwrap_or(u32::MAX);
         let clusters = dups.iter().filter(|d| d.is_none()).count() as u32;
-        // The (line hash, cluster) pairs, placed by a counting sort on the hash's top bits.
+        // The (line hash, cluster) pairs, placed by a counting sort on the hash's top bits;
+        // each packed in a `u128` (hash above, cluster below), whose order is the pairs'
+        // order and which the standard sort compares in two instructions.
         let bucket = |h: u64| (h >> (64 - BUCKET_BITS)) as usize;
         let mut start = vec![0usize; (1 << BUCKET_BITS) + 1];
         for s in sigs {
@@ -127,12 +129,12 @@ impl Counts {
             start[b] += start[b - 1];
         }
         let mut next = start.clone();
-        let mut pairs = vec![(0u64, 0u32); start[1 << BUCKET_BITS]];
+        let mut pairs = vec![0u128; start[1 << BUCKET_BITS]];
         for (i, s) in sigs.iter().enumerate() {
             let c = cluster_of(i);
             for &h in &s.borrow().lines {
                 let b = bucket(h);
-                pairs[next[b]] = (h, c);
+                pairs[next[b]] = u128::from(h) << 32 | u128::from(c);
                 next[b] += 1;
             }
         }
@@ -144,10 +146,11 @@ impl Counts {
             p.dedup();
             let mut out = Vec::new();
             let mut i = 0;
+            let hash = |x: u128| (x >> 32) as u64;
             while i < p.len() {
-                let h = p[i].0;
+                let h = hash(p[i]);
                 let mut j = i + 1;
-                while j < p.len() && p[j].0 == h {
+                while j < p.len() && hash(p[j]) == h {
                     j += 1;
                 }
                 if j - i >= 2 {
