@@ -572,7 +572,15 @@ pub fn kept_words(m: &Measured, verdicts: &[Verdict]) -> (Vec<u64>, u64) {
 
 /// The kept lines joined by `\n`, and the removed ones with their rules.
 pub fn render(lines: &[Line], verdicts: &[Verdict], detail: bool) -> Rendered {
-    let mut out = String::new();
+    // Room for the kept lines and their newlines at once (unwrapping a paragraph only
+    // shortens it), instead of growing the text a line at a time.
+    let room: usize = lines
+        .iter()
+        .zip(verdicts)
+        .filter(|(_, v)| v.rule.is_none())
+        .map(|(l, _)| l.text.len() + 1)
+        .sum();
+    let mut out = String::with_capacity(room);
     let mut removed = Vec::new();
     let mut by: Vec<(&'static str, u32)> = Vec::new();
     let mut count = 0u32;
