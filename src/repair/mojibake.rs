@@ -244,28 +244,27 @@ fn tables() -> &'static Tables {
         // another is given up): from the flags in the two-byte range, from the character's
         // own above it.
         let proof = |i: usize| {
+            if any[i] == 0 {
+                return (0, 0);
+            }
             let cp = 0x80 + i as u32;
             proof_bits(match low.get(cp as usize) {
                 Some(l) => l.f,
                 None => char::from_u32(cp).map_or(0, info_slow),
             })
         };
-        let mut masks = (0..size)
-            .map(|i| Masks {
-                lead: lead[i],
-                cont: cont[i],
-                any_same: u32::from(any[i])
-                    | u32::from(same[i]) << 16
-                    | if bad(0x80 + i as u32) { 0 } else { NOT_BAD },
+        let masks = (0..size)
+            .map(|i| {
+                let (proof_lead, proof_cont) = proof(i);
+                Masks {
+                    lead: lead[i] | proof_lead,
+                    cont: cont[i] | proof_cont,
+                    any_same: u32::from(any[i])
+                        | u32::from(same[i]) << 16
+                        | if bad(0x80 + i as u32) { 0 } else { NOT_BAD },
+                }
             })
-            .collect::<Vec<_>>();
-        for (i, m) in masks.iter_mut().enumerate() {
-            if any[i] != 0 {
-                let (lead, cont) = proof(i);
-                m.lead |= lead;
-                m.cont |= cont;
-            }
-        }
+            .collect();
         Tables {
             encode,
             lead,

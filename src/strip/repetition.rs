@@ -141,8 +141,7 @@ impl Counts {
         // Per bucket: sort, drop repeated pairs (a line twice in one cluster), and keep the
         // hashes held by two clusters or more, with their count.
         let counted = buckets(1 << BUCKET_BITS, &|b| {
-            let p = sort_bucket(&pairs[start[b]..start[b + 1]]);
-            let mut p = p;
+            let mut p = sort_bucket(&pairs[start[b]..start[b + 1]]);
             p.dedup();
             let mut out = Vec::new();
             let mut i = 0;

@@ -664,16 +664,12 @@ mod tests {
             proptest::prop_assert_eq!(date_separators(&t), t.matches(['/', '-', '.']).count());
             proptest::prop_assert_eq!(sentence_mark(&t), t.contains(['.', ',', '?', '!']));
         }
-    }
 
-    proptest::proptest! {
         #[test]
         fn find_colon_equals_find(t in "[a: ：ｚ￼Ｚ]{0,12}|(?s).{0,12}") {
             proptest::prop_assert_eq!(find_colon(&t), t.find([':', '：']));
         }
-    }
 
-    proptest::proptest! {
         #[test]
         fn split_digits_equals_collected(w in "[a-zA-Z0-9.:/éß١٢]{0,12}|(?s).{0,12}") {
             let pieces: Vec<&str> = split_digits(&w).collect();
