@@ -241,7 +241,9 @@ def run_datasketch(args, corpus: str, threshold: float, name: str) -> MethodResu
     res.seconds = time.perf_counter() - t0
     res.cpu_seconds = time.process_time() - c0
     res.extra["bands_rows"] = [lsh.b, lsh.r]
-    res.params += f" (b={lsh.b}, r={lsh.r})"
+    import datasketch
+    import numpy
+    res.params += f" (b={lsh.b}, r={lsh.r}; datasketch {datasketch.__version__}, numpy {numpy.__version__})"
     return res
 
 
