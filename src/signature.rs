@@ -94,9 +94,36 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-/// Serializes a shard.
+/// The serialized size of a shard: what [`to_bytes`] writes.
+fn encoded_len(shard: &Shard) -> usize {
+    let head = MAGIC.len() + 4 * 4 + 4 + shard.settings.len() + 4 + shard.source.len() + 8;
+    let records: usize = shard
+        .records
+        .iter()
+        .map(|r| {
+            let sets = if shard.sets {
+                4 + 4 * r.shingles.len()
+            } else {
+                0
+            };
+            4 + r.id.len() + 4 + r.source.len() + 3 * 8 + SKETCH_BINS + 4 * r.bands.len() + sets
+        })
+        .sum();
+    head + records
+}
+
+/// Appends 32-bit values little-endian, all at once.
+fn put_u32s(out: &mut Vec<u8>, xs: &[u32]) {
+    let start = out.len();
+    out.resize(start + 4 * xs.len(), 0);
+    for (b, x) in out[start..].chunks_exact_mut(4).zip(xs) {
+        b.copy_from_slice(&x.to_le_bytes());
+    }
+}
+
+/// Serializes a shard, into a buffer sized once ([`encoded_len`]).
 pub fn to_bytes(shard: &Shard) -> Vec<u8> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(encoded_len(shard));
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&shard.bands.to_le_bytes());
@@ -112,16 +139,13 @@ pub fn to_bytes(shard: &Shard) -> Vec<u8> {
         out.extend_from_slice(&r.entry.exact.to_le_bytes());
         out.extend_from_slice(&r.entry.len.to_le_bytes());
         out.extend_from_slice(&r.entry.sketch.0);
-        for b in &r.bands {
-            out.extend_from_slice(&b.to_le_bytes());
-        }
+        put_u32s(&mut out, &r.bands);
         if shard.sets {
             out.extend_from_slice(&(r.shingles.len() as u32).to_le_bytes());
-            for x in &r.shingles {
-                out.extend_from_slice(&x.to_le_bytes());
-            }
+            put_u32s(&mut out, &r.shingles);
         }
     }
+    debug_assert_eq!(out.len(), encoded_len(shard));
     out
 }
 
@@ -321,6 +345,13 @@ mod tests {
             }],
         };
         let b = to_bytes(&shard);
+        assert_eq!(b.len(), encoded_len(&shard));
+        // The record ends with its bands, shingle count and shingles, little-endian.
+        let tail: Vec<u8> = [5u32, 6, 3, 1, 4, 9]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        assert!(b.ends_with(&tail));
         let back = from_bytes(&b, Path::new("x")).expect("parses");
         assert_eq!(back.records.len(), 1);
         assert_eq!(back.records[0].entry.simhash, 42);
