@@ -494,18 +494,45 @@ const SPAN_MIN_SHARE: (u32, u32) = (7, 10);
 /// removed (1/5): on a page of short lines (a shop's tiles, a link list) the span is no body.
 const SPAN_MIN_PROSE: (u32, u32) = (1, 5);
 
-/// The run of lines that maximises the words of the lines the model kept minus those of the
-/// lines it removed (a maximum subarray, as Body Text Extraction finds the body of a page:
-/// Finn, Kushmerick and Smyth, "Fact or fiction: content classification for digital
-/// libraries", 2001, there over tags and words). Lines the model did not judge count zero.
-/// `None` when no run gains.
+/// What [`content_span_pass`] reads off a page in one pass.
+#[derive(Debug, Default)]
+struct SpanScan {
+    /// First and last line of the content span ([`content_span`]).
+    span: Option<(usize, usize)>,
+    /// Words of the lines the model kept, on the page and inside the span.
+    kept: u32,
+    kept_in: u32,
+    /// Words of the page, and of its prose lines.
+    total: u32,
+    prose: u32,
+    /// Whether any judged line scores near enough to its bar for the pass to change it.
+    near: bool,
+}
+
+/// The content span: the run of lines that maximises the words of the lines the model kept
+/// minus those of the lines it removed (a maximum subarray, as Body Text Extraction finds the
+/// body of a page: Finn, Kushmerick and Smyth, "Fact or fiction: content classification for
+/// digital libraries", 2001, there over tags and words). Lines the model did not judge count
+/// zero. `None` when no run gains.
+#[cfg(test)]
 fn content_span(lines: &[Line], verdict: &[Verdict]) -> Option<(usize, usize)> {
-    let (mut best, mut cur, mut start) = (0i64, 0i64, 0usize);
-    let mut span = None;
+    scan_span(lines, verdict).span
+}
+
+/// The content span ([`content_span`]) and the counts that gate [`content_span_pass`], in one
+/// pass (Kadane's).
+fn scan_span(lines: &[Line], verdict: &[Verdict]) -> SpanScan {
+    let mut out = SpanScan::default();
+    let (mut best, mut cur, mut start, mut kept_before) = (0i64, 0i64, 0usize, 0u32);
     for (i, (l, v)) in lines.iter().zip(verdict).enumerate() {
+        out.total += l.words;
+        if l.is_prose() {
+            out.prose += l.words;
+        }
         let gain = match v.score {
             Some(s) => {
                 let margin = s - model_bar(l);
+                out.near |= (SPAN_KEEP_MARGIN..SPAN_DROP_MARGIN).contains(&margin);
                 let w = i64::from(l.words);
                 if margin > 0.0 {
                     w
@@ -518,16 +545,20 @@ fn content_span(lines: &[Line], verdict: &[Verdict]) -> Option<(usize, usize)> {
             None => 0,
         };
         if cur <= 0 {
-            (cur, start) = (gain, i);
+            (cur, start, kept_before) = (gain, i, out.kept);
         } else {
             cur += gain;
         }
+        if v.score.is_some() && v.rule.is_none() {
+            out.kept += l.words;
+        }
         if cur > best {
             best = cur;
-            span = Some((start, i));
+            out.span = Some((start, i));
+            out.kept_in = out.kept - kept_before;
         }
     }
-    span
+    out
 }
 
 /// The model's verdicts read as one page (issue 4, session 13): inside the content span
@@ -539,36 +570,32 @@ fn content_span(lines: &[Line], verdict: &[Verdict]) -> Option<(usize, usize)> {
 /// (bare model, 5 domain folds), mean page F1 0.8153 -> 0.8195, on a second fold split 0.8159
 /// -> 0.8200 (`BENCHMARKS.md`, session 13).
 fn content_span_pass(lines: &[Line], verdict: &mut [Verdict]) {
-    let Some((first, last)) = content_span(lines, verdict) else {
+    let scan = scan_span(lines, verdict);
+    let Some((first, last)) = scan.span.filter(|_| scan.near) else {
         return;
     };
-    let (mut kept, mut kept_in, mut total, mut prose) = (0u32, 0u32, 0u32, 0u32);
-    for (i, (l, v)) in lines.iter().zip(verdict.iter()).enumerate() {
-        total += l.words;
-        if l.is_prose() {
-            prose += l.words;
-        }
-        if v.score.is_some() && v.rule.is_none() {
-            kept += l.words;
-            if (first..=last).contains(&i) {
-                kept_in += l.words;
-            }
-        }
-    }
-    let outside = u64::from(kept_in) * u64::from(SPAN_MIN_SHARE.1)
-        >= u64::from(kept) * u64::from(SPAN_MIN_SHARE.0)
-        && u64::from(prose) * u64::from(SPAN_MIN_PROSE.1)
-            >= u64::from(total) * u64::from(SPAN_MIN_PROSE.0);
-    for (i, (l, v)) in lines.iter().zip(verdict.iter_mut()).enumerate() {
-        let Some(s) = v.score else { continue };
-        let margin = s - model_bar(l);
-        if (first..=last).contains(&i) {
-            if v.rule == Some(MODEL) && margin >= SPAN_KEEP_MARGIN {
+    for (l, v) in lines[first..=last].iter().zip(&mut verdict[first..=last]) {
+        if let (Some(MODEL), Some(s)) = (v.rule, v.score) {
+            if s - model_bar(l) >= SPAN_KEEP_MARGIN {
                 v.rule = None;
                 v.kept_by = Some(IN_SPAN);
             }
-        } else if outside && v.rule.is_none() && margin < SPAN_DROP_MARGIN {
-            v.rule = Some(OUTSIDE_SPAN);
+        }
+    }
+    let gated = u64::from(scan.kept_in) * u64::from(SPAN_MIN_SHARE.1)
+        >= u64::from(scan.kept) * u64::from(SPAN_MIN_SHARE.0)
+        && u64::from(scan.prose) * u64::from(SPAN_MIN_PROSE.1)
+            >= u64::from(scan.total) * u64::from(SPAN_MIN_PROSE.0);
+    if !gated {
+        return;
+    }
+    let outside = (0..first).chain(last + 1..lines.len());
+    for i in outside {
+        let v = &mut verdict[i];
+        if let (None, Some(s)) = (v.rule, v.score) {
+            if s - model_bar(&lines[i]) < SPAN_DROP_MARGIN {
+                v.rule = Some(OUTSIDE_SPAN);
+            }
         }
     }
 }
