@@ -123,7 +123,8 @@ pub struct Verdict {
     pub rule: Option<&'static str>,
     pub score: Option<f32>,
     /// The context rule that kept a line the model would have removed: `headline` (a
-    /// headline before a paragraph) or `min_share` (the model may not empty a page).
+    /// headline before a paragraph), `min_share` (the model may not empty a page) or
+    /// `content_span` (a near miss inside the run of lines the model kept).
     pub kept_by: Option<&'static str>,
 }
 
@@ -1153,6 +1154,20 @@ mod tests {
                 (Some(OUTSIDE_SPAN), None),
             ]
         );
+    }
+
+    #[test]
+    fn outside_content_span_lines_count_in_the_fingerprint() {
+        // They are lines the model kept: as doubtful as its near-miss removals.
+        let text = format!(
+            "Site Name\nHome News Sport Weather\n{PARA}\n{PARA}\n{PARA}\n{TEASER}\n{FOOTER}"
+        );
+        let (m, mut v) = model_verdicts(&text, &[2.0, -2.0, 3.0, 3.0, 3.0, -3.0, 0.3]);
+        content_span_pass(&m.lines, &mut v);
+        assert_eq!(v[6].rule, Some(OUTSIDE_SPAN));
+        let (words, _) = kept_words(&m, &v);
+        let footer = &m.words[m.lines[6].first_word as usize..m.lines[6].end_word as usize];
+        assert!(words.ends_with(footer));
     }
 
     #[test]
