@@ -43,12 +43,20 @@ pub(super) const N_ENC: usize = ENCODINGS.len();
 /// Code points below this are looked up in tables; above, nothing is a mojibake byte.
 pub(super) const TABLE_END: u32 = 0x2600;
 
+/// Entries of [`Tables::padded`]: a power of two past `TABLE_END - 0x80`, so that the last
+/// entries have no byte.
+pub(super) const BY_ID: usize = 0x4000;
+
 /// The upper half (0x80..=0xFF) of IBM code page 437, which `encoding_rs` does not carry.
 const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
 
 struct Tables {
     /// For each encoding, code point (minus 0x80) → byte, 0 when the character has none.
     encode: Vec<Vec<u8>>,
+    /// The same, each padded with zeros to [`BY_ID`] entries, one after the other, so that
+    /// the whole-line pass looks a kept character up with a masked index and no bounds check
+    /// (issue 3). One zeroed allocation, which costs no pass over it.
+    padded: Vec<u8>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a UTF-8 lead byte in e.
     lead: Vec<u16>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a continuation byte.
@@ -265,8 +273,13 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
+        let mut padded = vec![0u8; N_ENC * BY_ID];
+        for (to, bytes) in padded.chunks_exact_mut(BY_ID).zip(&encode) {
+            to[..size].copy_from_slice(&bytes[..size]);
+        }
         Tables {
             encode,
+            padded,
             lead,
             cont,
             masks,

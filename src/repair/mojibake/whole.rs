@@ -26,7 +26,7 @@
 
 use super::{
     common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables,
-    CLASS, ENC_BITS, LOST, NOTHING, NOT_BAD, PROOF,
+    BY_ID, CLASS, ENC_BITS, LOST, NOTHING, NOT_BAD, PROOF,
 };
 
 /// What the whole-line test says of one line.
@@ -238,12 +238,12 @@ impl Scorer {
 
 /// A line's characters as [`masks`] reads them, so that [`encode_chars`] does not decode the
 /// line's UTF-8 again (issue 3): each non-ASCII character as its code point less 0x80 (the
-/// index of the byte tables; below 0xFF80, the line has no character beyond the BMP), each run
-/// of ASCII as [`RUN`], with its bounds in `runs`. A line of more than [`Chars::MAX`] bytes is
+/// index of the byte tables), or [`NO_ID`] beyond the tables, each run of ASCII as [`RUN`]
+/// plus its number in `runs`, which holds its bounds. A line of more than [`Chars::MAX`] bytes is
 /// not kept (it goes to [`encode`]), so that `ids` has a fixed size and its indexes, masked,
 /// need no bounds check.
 struct Chars {
-    /// `ids[..len]` are the line's, and two [`RUN`]s follow.
+    /// `ids[..len]` are the line's, and two [`END`]s follow.
     ids: Box<[u16; CHARS]>,
     len: usize,
     /// Each run's start and end in the line, in order.
@@ -261,15 +261,24 @@ impl Chars {
 impl Default for Chars {
     fn default() -> Chars {
         Chars {
-            ids: Box::new([RUN; CHARS]),
+            ids: Box::new([END; CHARS]),
             len: 0,
             runs: Vec::new(),
         }
     }
 }
 
-/// A run of ASCII in [`Chars::ids`]; past the end of every byte table.
-const RUN: u16 = u16::MAX;
+/// A run of ASCII in [`Chars::ids`], plus its number (a line kept has fewer than 2,048 runs:
+/// each but the last is followed by a character of two bytes at least). Masked to [`BY_ID`],
+/// an entry of [`Tables::padded`] past the tables (no byte).
+const RUN: u16 = 0xF800;
+
+/// The end of the line in [`Chars::ids`], as [`RUN`] past the tables.
+const END: u16 = u16::MAX;
+
+/// A character beyond the tables in [`Chars::ids`] (three bytes long): the last entry of
+/// [`Tables::padded`], which has no byte.
+const NO_ID: u16 = (BY_ID - 1) as u16;
 
 /// The length in UTF-8 of the character whose [`Chars::ids`] entry is `x`.
 #[inline(always)]
@@ -334,7 +343,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             }
             prev_lead = 0;
             let end = ascii_end(b, i + 1);
-            put(RUN);
+            put(RUN | (chars.runs.len() as u16 & 0x7FF));
             if KEEP {
                 chars.runs.push((i, end));
             }
@@ -359,9 +368,8 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             _ => return None,
         };
         i += len;
-        // Below 0x10000 (three bytes at most): the entry is below 0xFF80.
-        put(cp.wrapping_sub(0x80) as u16);
         let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
+            put(NO_ID);
             // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]); "same" stays.
             all_same &= if cp == 0xFFFD {
                 0xFFFF_0001 | NOT_BAD
@@ -374,10 +382,12 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             prev_lead = 0;
             continue;
         };
+        // In the tables: the entry is below `NO_ID`.
+        put(cp.wrapping_sub(0x80) as u16);
         take!(m);
     }
-    put(RUN);
-    put(RUN);
+    put(END);
+    put(END);
     chars.len = n.saturating_sub(2);
     let (all, same) = ((all_same & ENC_BITS) as u16, (all_same >> 16) as u16);
     let bad = all_same & NOT_BAD == 0 || pairs & PROOF != 0;
@@ -531,39 +541,46 @@ fn encode_from(
 #[inline(never)]
 fn encode_chars(
     t: &Tables,
-    enc: &[u8],
-    wild: bool,
+    e: usize,
     line: &[u8],
     chars: &Chars,
     out: &mut Text,
 ) -> Option<Reading> {
     let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+    let enc = t.encode.get(e)?;
+    let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
+    // A reading is no longer than its line, so a view of `OUT` bytes holds it: each
+    // sequence is written at a masked index, without a bounds check.
     start_reading(line, out);
-    let buf = &mut out.buf[..];
+    if out.buf.len() < OUT {
+        out.buf.resize(OUT, 0);
+    }
+    let buf: &mut [u8; OUT] = out.buf.get_mut(..OUT)?.try_into().ok()?;
     let ids = &*chars.ids;
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
-    let (mut k, mut r, mut w) = (0usize, 0usize, 0usize);
-    // Where the last run of ASCII ends in the line, and the entry after it.
-    let (mut run_end, mut after_run) = (0usize, 0usize);
-    // The byte of entry `k` when it is a continuation byte (a run has none: `RUN` is past
-    // the end of every table).
-    // `k` is at most one past the line's entries here, so the entry is the line's or a `RUN`.
+    let (mut k, mut w) = (0usize, 0usize);
+    // The byte of entry `k` when it is a continuation byte (a run and the end have none).
+    // `k` is at most one past the line's entries here, so the entry is the line's or `END`.
     let cont_at = |k: usize| {
-        let b = *enc.get(usize::from(ids[k & (CHARS - 1)]))?;
+        let b = padded[usize::from(ids[k & (CHARS - 1)]) & (BY_ID - 1)];
         (b & 0xC0 == 0x80).then_some(b)
     };
-    while k < chars.len {
+    // Only what each sequence needs is kept from one to the next (the run's number is in its
+    // entry, the line's end is an entry), so that the loop's state stays in registers.
+    loop {
         let x = ids[k & (CHARS - 1)];
-        if x == RUN {
-            let &(start, end) = chars.runs.get(r)?;
+        if x >= RUN {
+            if x == END {
+                break;
+            }
+            let &(start, end) = chars.runs.get(usize::from(x - RUN))?;
             copy_run(buf, w, line, start, end)?;
             w += end - start;
-            (r, k) = (r + 1, k + 1);
-            (run_end, after_run) = (end, k);
+            k += 1;
             prev_lead = 0;
             continue;
         }
-        let b0 = *enc.get(usize::from(x))?;
+        let b0 = padded[usize::from(x) & (BY_ID - 1)];
         if !(0xC2..=0xF4).contains(&b0) {
             return None;
         }
@@ -586,10 +603,16 @@ fn encode_chars(
                 })
         };
         let Some((seq, cp, len)) = quick else {
-            // The lead character's place in the line: after the last run, past the
+            // The lead character's place in the line: after the last run before it, past the
             // characters since.
-            let since = ids.get(after_run..k.min(CHARS))?;
-            let i = run_end + since.iter().map(|&x| width(x)).sum::<usize>();
+            let before = ids.get(..k.min(CHARS))?;
+            let since = before.iter().rev().take_while(|&&x| x < RUN);
+            let run = before.len() - since.clone().count();
+            let run_end = match run.checked_sub(1).map(|j| before[j]) {
+                Some(x) => chars.runs.get(usize::from(x - RUN))?.1,
+                None => 0,
+            };
+            let i = run_end + since.map(|&x| width(x)).sum::<usize>();
             let from = Resume {
                 i,
                 w,
@@ -597,10 +620,11 @@ fn encode_chars(
                 pairs,
                 prev_lead,
             };
-            return encode_from(t, enc, wild, line, out, from);
+            return encode_from(t, enc, e == 0, line, out, from);
         };
         k += len;
-        buf.get_mut(w..w + 4)?.copy_from_slice(&seq);
+        let at = w & (CHARS - 1);
+        buf[at..at + 4].copy_from_slice(&seq);
         w += len;
         let (lead, cont) = decoded(t, low, cp)?;
         n += 1;
@@ -716,6 +740,9 @@ fn any_seq(
 
 /// How many bytes past a reading's length [`encode`] keeps in its buffer.
 const SLACK: usize = 8;
+
+/// The part of its buffer [`encode_chars`] writes to: a line kept ([`Chars::MAX`]) and slack.
+const OUT: usize = CHARS + SLACK;
 
 /// The code point of the two- or three-byte character of `line` at `i`, and its length
 /// (a lead byte from 0xE0 up is read as three bytes).
@@ -842,7 +869,7 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
             continue;
         }
         let reading = if keep {
-            encode_chars(t, enc, e == 0, line, &s.chars, &mut s.bytes)
+            encode_chars(t, e, line, &s.chars, &mut s.bytes)
         } else {
             encode(t, enc, e == 0, line, &mut s.bytes)
         };
@@ -1236,14 +1263,13 @@ mod tests {
                 return Ok(());
             }
             let (mut a, mut b) = (Text::default(), Text::default());
-            for enc in &t.encode {
-                for wild in [false, true] {
-                    let got = encode_chars(t, enc, wild, line.as_bytes(), &kept, &mut a);
-                    let want = encode(t, enc, wild, line.as_bytes(), &mut b);
-                    prop_assert_eq!(got, want, "{:?} wild {}", line, wild);
-                    if got.is_some() {
-                        prop_assert_eq!(a.bytes(), b.bytes());
-                    }
+            // Stand-ins are read in Windows-1252 only, as `fix_whole` reads them.
+            for (e, enc) in t.encode.iter().enumerate() {
+                let got = encode_chars(t, e, line.as_bytes(), &kept, &mut a);
+                let want = encode(t, enc, e == 0, line.as_bytes(), &mut b);
+                prop_assert_eq!(got, want, "{:?} in {}", line, e);
+                if got.is_some() {
+                    prop_assert_eq!(a.bytes(), b.bytes());
                 }
             }
         }
