@@ -194,7 +194,9 @@ fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
         let size = (TABLE_END - 0x80) as usize;
-        let mut encode = vec![vec![0u8; size]; N_ENC];
+        // Zeroed allocations, not clones of one (a copy of each table).
+        let mut encode: Vec<Vec<u8>> = (0..N_ENC).map(|_| vec![0u8; size]).collect();
+        let mut padded = vec![0u8; N_ENC * BY_ID];
         let mut lead = vec![0u16; size];
         let mut cont = vec![0u16; size];
         let mut any = vec![0u16; size];
@@ -205,6 +207,7 @@ fn tables() -> &'static Tables {
                     let i = (cp - 0x80) as usize;
                     if encode[e][i] == 0 {
                         encode[e][i] = b;
+                        padded[e * BY_ID + i] = b;
                         any[i] |= 1 << e;
                         if (0xC2..=0xF4).contains(&b) {
                             lead[i] |= 1 << e;
@@ -273,10 +276,6 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
-        let mut padded = vec![0u8; N_ENC * BY_ID];
-        for (to, bytes) in padded.chunks_exact_mut(BY_ID).zip(&encode) {
-            to[..size].copy_from_slice(&bytes[..size]);
-        }
         Tables {
             encode,
             padded,
