@@ -76,7 +76,14 @@ struct Tables {
     /// UTF-8 that most decoded characters are in (Latin, Greek, Cyrillic, Hebrew, Arabic),
     /// looked up without the block's `OnceLock`.
     low: Vec<Look>,
+    /// Per code point below U+0800: [`DECODED_BAD`] when it is of class Bad and not a C1
+    /// control, else its `lead` in the low half and its `cont` in the high half: what the
+    /// whole-line pass asks of a character it decoded, in one load (issue 3).
+    decoded: Vec<u32>,
 }
+
+/// [`Tables::decoded`] of a character a reading may not hold.
+pub(super) const DECODED_BAD: u32 = 1 << 15;
 
 /// Lead, continuation, "has a byte" and "same byte as Windows-1252" masks of one code point.
 #[derive(Clone, Copy)]
@@ -238,6 +245,17 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
+        let decoded = low
+            .iter()
+            .enumerate()
+            .map(|(cp, l)| {
+                if cp >= 0xA0 && l.f & CLASS == Class::Bad as u32 {
+                    DECODED_BAD
+                } else {
+                    u32::from(l.lead) | u32::from(l.cont) << 16
+                }
+            })
+            .collect();
         // One encoding at a time, so that the comparisons run many at once.
         let mut same = vec![0u16; size];
         for (e, bytes) in encode.iter().enumerate() {
@@ -284,6 +302,7 @@ fn tables() -> &'static Tables {
             masks,
             same,
             look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
+            decoded,
             low,
         }
     })

@@ -25,8 +25,8 @@
 //! written, which stops at the first byte that does not fit.
 
 use super::{
-    common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables,
-    BY_ID, CLASS, ENC_BITS, LOST, NOTHING, NOT_BAD, PROOF,
+    common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Masks, Tables, BY_ID,
+    DECODED_BAD, ENC_BITS, LOST, NOTHING, NOT_BAD, PROOF,
 };
 
 /// What the whole-line test says of one line.
@@ -459,11 +459,10 @@ struct Resume {
 /// What the next pass asks of a decoded character (U+0080 or above): its lead and
 /// continuation masks; `None` when it is noise ([`encode`]).
 #[inline(always)]
-fn decoded(t: &Tables, low: &[Look; 0x800], cp: u32) -> Option<(u16, u16)> {
-    const BAD: u32 = Class::Bad as u32;
+fn decoded(t: &Tables, low: &[u32; 0x800], cp: u32) -> Option<(u16, u16)> {
     let (bad, lead, cont) = if cp < 0x800 {
-        let l = &low[cp as usize & 0x7FF];
-        (cp >= 0xA0 && l.f & CLASS == BAD, l.lead, l.cont)
+        let d = low[cp as usize & 0x7FF];
+        (d == DECODED_BAD, d as u16, (d >> 16) as u16)
     } else {
         let m = t.masks.get(cp as usize - 0x80);
         let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
@@ -482,7 +481,7 @@ fn encode_from(
     from: Resume,
 ) -> Option<Reading> {
     // Fixed-size view, so that an index known to be in range needs no check.
-    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+    let low: &[u32; 0x800] = t.decoded.as_slice().try_into().ok()?;
     let buf = &mut out.buf[..];
     let Resume {
         mut i,
@@ -546,7 +545,7 @@ fn encode_chars(
     chars: &Chars,
     out: &mut Text,
 ) -> Option<Reading> {
-    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+    let low: &[u32; 0x800] = t.decoded.as_slice().try_into().ok()?;
     let enc = t.encode.get(e)?;
     let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
     // A reading is no longer than its line, so a view of `OUT` bytes holds it: each
@@ -933,6 +932,7 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Class, Look, CLASS};
     use super::*;
     use proptest::prelude::*;
 
@@ -1375,6 +1375,21 @@ mod tests {
         ] {
             let m = masks::<true>(t, s.as_bytes(), &mut chars);
             assert!(m.is_some_and(|m| m.bad), "{s}");
+        }
+    }
+
+    /// [`decoded`] in the two-byte range, from [`Tables::decoded`], says what the flags say:
+    /// `None` for a character of class Bad other than a C1 control (a layer under another
+    /// holds those), else its lead and continuation masks.
+    #[test]
+    fn decoded_reads_the_flags() {
+        let t = tables();
+        let low: &[u32; 0x800] = t.decoded.as_slice().try_into().expect("two-byte range");
+        for cp in 0x80..0x800u32 {
+            let l = &t.low[cp as usize];
+            let bad = cp >= 0xA0 && l.f & CLASS == Class::Bad as u32;
+            let want = (!bad).then_some((l.lead, l.cont));
+            assert_eq!(decoded(t, low, cp), want, "U+{cp:04X}");
         }
     }
 
