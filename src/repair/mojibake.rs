@@ -76,9 +76,10 @@ struct Tables {
     /// UTF-8 that most decoded characters are in (Latin, Greek, Cyrillic, Hebrew, Arabic),
     /// looked up without the block's `OnceLock`.
     low: Vec<Look>,
-    /// Per code point below U+0800: [`DECODED_BAD`] when it is of class Bad and not a C1
-    /// control, else its `lead` in the low half and its `cont` in the high half: what the
-    /// whole-line pass asks of a character it decoded, in one load (issue 3).
+    /// Per code point below [`TABLE_END`]: [`DECODED_BAD`] when it is of class Bad and not a
+    /// C1 control, else its `lead` in the low half and its `cont` in the high half (from
+    /// U+0800 up, [`Masks::lead`] and [`Masks::cont`]): what the whole-line pass asks of a
+    /// character it decoded, in one load (issue 3).
     decoded: Vec<u32>,
 }
 
@@ -245,7 +246,7 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
-        let decoded = low
+        let mut decoded: Vec<u32> = low
             .iter()
             .enumerate()
             .map(|(cp, l)| {
@@ -282,7 +283,7 @@ fn tables() -> &'static Tables {
                 None => char::from_u32(cp).map_or(0, info_slow),
             })
         };
-        let masks = (0..size)
+        let masks: Vec<Masks> = (0..size)
             .map(|i| {
                 let (proof_lead, proof_cont) = proof(i);
                 Masks {
@@ -294,6 +295,19 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
+        // From U+0800 up, noise comes in blocks of 16 code points ([`NOISE_16`]).
+        for (ms, block) in masks
+            .get(0x800 - 0x80..)
+            .unwrap_or_default()
+            .chunks(16)
+            .zip(0u32..)
+        {
+            let noise = is_noise(0x800 + 16 * block);
+            decoded.extend(ms.iter().map(|m| match noise {
+                true => DECODED_BAD,
+                false => u32::from(m.lead) | u32::from(m.cont) << 16,
+            }));
+        }
         Tables {
             encode,
             padded,

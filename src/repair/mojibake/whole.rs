@@ -459,16 +459,13 @@ struct Resume {
 /// What the next pass asks of a decoded character (U+0080 or above): its lead and
 /// continuation masks; `None` when it is noise ([`encode`]).
 #[inline(always)]
-fn decoded(t: &Tables, low: &[u32; 0x800], cp: u32) -> Option<(u16, u16)> {
-    let (bad, lead, cont) = if cp < 0x800 {
-        let d = low[cp as usize & 0x7FF];
-        (d == DECODED_BAD, d as u16, (d >> 16) as u16)
-    } else {
-        let m = t.masks.get(cp as usize - 0x80);
-        let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
-        (is_noise(cp), lead, cont)
+fn decoded(table: &[u32], cp: u32) -> Option<(u16, u16)> {
+    let d = match table.get(cp as usize) {
+        Some(&d) => d,
+        None if is_noise(cp) => DECODED_BAD,
+        None => 0,
     };
-    (!bad).then_some((lead, cont))
+    (d != DECODED_BAD).then_some((d as u16, (d >> 16) as u16))
 }
 
 /// [`encode`] from a point on (`out` sized by [`start_reading`]).
@@ -481,7 +478,7 @@ fn encode_from(
     from: Resume,
 ) -> Option<Reading> {
     // Fixed-size view, so that an index known to be in range needs no check.
-    let low: &[u32; 0x800] = t.decoded.as_slice().try_into().ok()?;
+    let low = &t.decoded[..];
     let buf = &mut out.buf[..];
     let Resume {
         mut i,
@@ -519,7 +516,7 @@ fn encode_from(
         w += len;
         // What the next pass asks of the character: is it noise, and may it lead or
         // continue a sequence.
-        let (lead, cont) = decoded(t, low, cp)?;
+        let (lead, cont) = decoded(low, cp)?;
         n += 1;
         pairs |= prev_lead & cont;
         prev_lead = lead;
@@ -545,7 +542,7 @@ fn encode_chars(
     chars: &Chars,
     out: &mut Text,
 ) -> Option<Reading> {
-    let low: &[u32; 0x800] = t.decoded.as_slice().try_into().ok()?;
+    let low = &t.decoded[..];
     let enc = t.encode.get(e)?;
     let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
     // A reading is no longer than its line, so a view of `OUT` bytes holds it: each
@@ -625,7 +622,7 @@ fn encode_chars(
         let at = w & (CHARS - 1);
         buf[at..at + 4].copy_from_slice(&seq);
         w += len;
-        let (lead, cont) = decoded(t, low, cp)?;
+        let (lead, cont) = decoded(low, cp)?;
         n += 1;
         pairs |= prev_lead & cont;
         prev_lead = lead;
@@ -1378,18 +1375,22 @@ mod tests {
         }
     }
 
-    /// [`decoded`] in the two-byte range, from [`Tables::decoded`], says what the flags say:
-    /// `None` for a character of class Bad other than a C1 control (a layer under another
-    /// holds those), else its lead and continuation masks.
+    /// [`decoded`], from [`Tables::decoded`], says what the flags say: `None` for a character
+    /// of class Bad other than a C1 control (a layer under another holds those), else its lead
+    /// and continuation masks (below U+0800 from the look-up table, above from the masks).
     #[test]
     fn decoded_reads_the_flags() {
         let t = tables();
-        let low: &[u32; 0x800] = t.decoded.as_slice().try_into().expect("two-byte range");
-        for cp in 0x80..0x800u32 {
-            let l = &t.low[cp as usize];
-            let bad = cp >= 0xA0 && l.f & CLASS == Class::Bad as u32;
-            let want = (!bad).then_some((l.lead, l.cont));
-            assert_eq!(decoded(t, low, cp), want, "U+{cp:04X}");
+        for cp in 0x80..0x11_0000u32 {
+            let want = if cp < 0x800 {
+                let l = &t.low[cp as usize];
+                let bad = cp >= 0xA0 && l.f & CLASS == Class::Bad as u32;
+                (!bad).then_some((l.lead, l.cont))
+            } else {
+                let m = t.masks.get(cp as usize - 0x80);
+                (!is_noise(cp)).then(|| m.map_or((0, 0), |m| (m.lead, m.cont)))
+            };
+            assert_eq!(decoded(&t.decoded, cp), want, "U+{cp:04X}");
         }
     }
 
