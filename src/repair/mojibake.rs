@@ -43,7 +43,7 @@ pub(super) const N_ENC: usize = ENCODINGS.len();
 /// Code points below this are looked up in tables; above, nothing is a mojibake byte.
 pub(super) const TABLE_END: u32 = 0x2600;
 
-/// Entries of [`Tables::padded`]: a power of two past `TABLE_END - 0x80`, so that the last
+/// Entries of [`Tables::padded`]: a power of two past [`TABLE_END`], so that the last
 /// entries have no byte.
 pub(super) const BY_ID: usize = 0x4000;
 
@@ -53,9 +53,10 @@ const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ
 struct Tables {
     /// For each encoding, code point (minus 0x80) → byte, 0 when the character has none.
     encode: Vec<Vec<u8>>,
-    /// The same, each padded with zeros to [`BY_ID`] entries, one after the other, so that
-    /// the whole-line pass looks a kept character up with a masked index and no bounds check
-    /// (issue 3). One zeroed allocation, which costs no pass over it.
+    /// The same by code point (not less 0x80), each padded with zeros to [`BY_ID`] entries,
+    /// one after the other, so that the whole-line pass looks a kept character up with a
+    /// masked index and no bounds check (issue 3). One zeroed allocation, which costs no pass
+    /// over it.
     padded: Vec<u8>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a UTF-8 lead byte in e.
     lead: Vec<u16>,
@@ -64,6 +65,10 @@ struct Tables {
     /// Per code point (minus 0x80): `lead`, `cont`, and the encodings in which the char has
     /// a byte at all, together, for [`split`]'s one load a character.
     masks: Vec<Masks>,
+    /// [`Tables::masks`] of U+0000..U+07FF by code point (nothing below U+0080), so that the
+    /// whole-line walk looks a two-byte character up by its code point as decoded, without
+    /// a subtraction or a mask (issue 3).
+    two: Vec<Masks>,
     /// Per code point (minus 0x80): the encodings that give the character the same byte as
     /// Windows-1252 does (or, like it, none).
     same: Vec<u16>,
@@ -215,7 +220,7 @@ fn tables() -> &'static Tables {
                     let i = (cp - 0x80) as usize;
                     if encode[e][i] == 0 {
                         encode[e][i] = b;
-                        padded[e * BY_ID + i] = b;
+                        padded[e * BY_ID + cp as usize] = b;
                         any[i] |= 1 << e;
                         if (0xC2..=0xF4).contains(&b) {
                             lead[i] |= 1 << e;
@@ -308,7 +313,16 @@ fn tables() -> &'static Tables {
                 false => u32::from(m.lead) | u32::from(m.cont) << 16,
             }));
         }
+        let none = Masks {
+            lead: 0,
+            cont: 0,
+            any_same: 0,
+        };
+        let two = std::iter::repeat_n(none, 0x80)
+            .chain(masks.iter().take(0x800 - 0x80).copied())
+            .collect();
         Tables {
+            two,
             encode,
             padded,
             lead,

@@ -237,8 +237,8 @@ impl Scorer {
 }
 
 /// A line's characters as [`masks`] reads them, so that [`encode_chars`] does not decode the
-/// line's UTF-8 again (issue 3): each non-ASCII character as its code point less 0x80 (the
-/// index of the byte tables), or [`NO_ID`] beyond the tables, each run of ASCII as [`RUN`]
+/// line's UTF-8 again (issue 3): each non-ASCII character as its code point (the index of
+/// [`Tables::padded`]), or [`NO_ID`] beyond the tables, each run of ASCII as [`RUN`]
 /// plus its number in `runs`, which holds its bounds. A line of more than [`Chars::MAX`] bytes is
 /// not kept (it goes to [`encode`]), so that `ids` has a fixed size and its indexes, masked,
 /// need no bounds check.
@@ -283,7 +283,7 @@ const NO_ID: u16 = (BY_ID - 1) as u16;
 /// The length in UTF-8 of the character whose [`Chars::ids`] entry is `x`.
 #[inline(always)]
 fn width(x: u16) -> usize {
-    if x < 0x780 {
+    if x < 0x800 {
         2
     } else {
         3
@@ -330,8 +330,9 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             prev_lead = m.lead;
         };
     }
-    // The two-byte range as a fixed-size view, so that its characters need no bounds check.
-    let two: &[Masks; 0x800] = t.masks.get(..0x800)?.try_into().ok()?;
+    // The two-byte range as a fixed-size view by code point, so that its characters need no
+    // bounds check.
+    let two: &[Masks; 0x800] = t.two.as_slice().try_into().ok()?;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -355,9 +356,8 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             let c1 = b.get(i + 1).map_or(0, |&x| x & 0x3F);
             let cp = usize::from(c & 0x1F) << 6 | usize::from(c1);
             i += 2;
-            let at = cp.wrapping_sub(0x80) & 0x7FF;
-            put(at as u16);
-            let m = &two[at];
+            put(cp as u16);
+            let m = &two[cp];
             take!(m);
             continue;
         }
@@ -383,7 +383,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             continue;
         };
         // In the tables: the entry is below `NO_ID`.
-        put(cp.wrapping_sub(0x80) as u16);
+        put(cp as u16);
         take!(m);
     }
     put(END);
