@@ -456,10 +456,13 @@ struct Resume {
     prev_lead: u16,
 }
 
+/// Entries of [`Tables::decoded`]: a fixed size, so that its bound is a constant.
+const DECODED: usize = super::TABLE_END as usize;
+
 /// What the next pass asks of a decoded character (U+0080 or above): its lead and
 /// continuation masks; `None` when it is noise ([`encode`]).
 #[inline(always)]
-fn decoded(table: &[u32], cp: u32) -> Option<(u16, u16)> {
+fn decoded(table: &[u32; DECODED], cp: u32) -> Option<(u16, u16)> {
     let d = match table.get(cp as usize) {
         Some(&d) => d,
         None if is_noise(cp) => DECODED_BAD,
@@ -478,7 +481,7 @@ fn encode_from(
     from: Resume,
 ) -> Option<Reading> {
     // Fixed-size view, so that an index known to be in range needs no check.
-    let low = &t.decoded[..];
+    let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
     let buf = &mut out.buf[..];
     let Resume {
         mut i,
@@ -542,7 +545,7 @@ fn encode_chars(
     chars: &Chars,
     out: &mut Text,
 ) -> Option<Reading> {
-    let low = &t.decoded[..];
+    let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
     let enc = t.encode.get(e)?;
     let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
     // A reading is no longer than its line, so a view of `OUT` bytes holds it: each
@@ -1395,7 +1398,11 @@ mod tests {
                 let m = t.masks.get(cp as usize - 0x80);
                 (!is_noise(cp)).then(|| m.map_or((0, 0), |m| (m.lead, m.cont)))
             };
-            assert_eq!(decoded(&t.decoded, cp), want, "U+{cp:04X}");
+            assert_eq!(
+                decoded(t.decoded.as_slice().try_into().expect("size"), cp),
+                want,
+                "U+{cp:04X}"
+            );
         }
     }
 
