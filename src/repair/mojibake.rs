@@ -1187,6 +1187,11 @@ fn same_as_windows_1252(t: &Tables, word: &[Ch], want: u16) -> u16 {
 /// is lower than the word's own. Then the encoding that won most often in the line is applied
 /// to the words it decodes whole, as long as they do not read worse: a line garbled one way
 /// is garbled that way throughout, even where a word alone would look plausible both ways.
+///
+/// Not inlined: most lines are fixed whole and never come here, and inlined into
+/// [`fix_layers`] its large frame was set up and torn down for every line (issue 3: ≈ 6M
+/// instructions on the eval's garbled lines).
+#[inline(never)]
 fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     let t = tables();
     s.clear();
