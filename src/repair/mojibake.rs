@@ -43,12 +43,21 @@ pub(super) const N_ENC: usize = ENCODINGS.len();
 /// Code points below this are looked up in tables; above, nothing is a mojibake byte.
 pub(super) const TABLE_END: u32 = 0x2600;
 
+/// Entries of [`Tables::padded`]: a power of two past [`TABLE_END`], so that the last
+/// entries have no byte.
+pub(super) const BY_ID: usize = 0x4000;
+
 /// The upper half (0x80..=0xFF) of IBM code page 437, which `encoding_rs` does not carry.
 const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
 
 struct Tables {
     /// For each encoding, code point (minus 0x80) → byte, 0 when the character has none.
     encode: Vec<Vec<u8>>,
+    /// The same by code point (not less 0x80), each padded with zeros to [`BY_ID`] entries,
+    /// one after the other, so that the whole-line pass looks a kept character up with a
+    /// masked index and no bounds check (issue 3). One zeroed allocation, which costs no pass
+    /// over it.
+    padded: Vec<u8>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a UTF-8 lead byte in e.
     lead: Vec<u16>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a continuation byte.
@@ -56,6 +65,10 @@ struct Tables {
     /// Per code point (minus 0x80): `lead`, `cont`, and the encodings in which the char has
     /// a byte at all, together, for [`split`]'s one load a character.
     masks: Vec<Masks>,
+    /// [`Tables::masks`] of U+0000..U+07FF by code point (nothing below U+0080), so that the
+    /// whole-line walk looks a two-byte character up by its code point as decoded, without
+    /// a subtraction or a mask (issue 3).
+    two: Vec<Masks>,
     /// Per code point (minus 0x80): the encodings that give the character the same byte as
     /// Windows-1252 does (or, like it, none).
     same: Vec<u16>,
@@ -68,7 +81,15 @@ struct Tables {
     /// UTF-8 that most decoded characters are in (Latin, Greek, Cyrillic, Hebrew, Arabic),
     /// looked up without the block's `OnceLock`.
     low: Vec<Look>,
+    /// Per code point below [`TABLE_END`]: [`DECODED_BAD`] when it is of class Bad and not a
+    /// C1 control, else its `lead` in the low half and its `cont` in the high half (from
+    /// U+0800 up, [`Masks::lead`] and [`Masks::cont`]): what the whole-line pass asks of a
+    /// character it decoded, in one load (issue 3).
+    decoded: Vec<u32>,
 }
+
+/// [`Tables::decoded`] of a character a reading may not hold.
+pub(super) const DECODED_BAD: u32 = 1 << 15;
 
 /// Lead, continuation, "has a byte" and "same byte as Windows-1252" masks of one code point.
 #[derive(Clone, Copy)]
@@ -186,7 +207,9 @@ fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
         let size = (TABLE_END - 0x80) as usize;
-        let mut encode = vec![vec![0u8; size]; N_ENC];
+        // Zeroed allocations, not clones of one (a copy of each table).
+        let mut encode: Vec<Vec<u8>> = (0..N_ENC).map(|_| vec![0u8; size]).collect();
+        let mut padded = vec![0u8; N_ENC * BY_ID];
         let mut lead = vec![0u16; size];
         let mut cont = vec![0u16; size];
         let mut any = vec![0u16; size];
@@ -197,6 +220,7 @@ fn tables() -> &'static Tables {
                     let i = (cp - 0x80) as usize;
                     if encode[e][i] == 0 {
                         encode[e][i] = b;
+                        padded[e * BY_ID + cp as usize] = b;
                         any[i] |= 1 << e;
                         if (0xC2..=0xF4).contains(&b) {
                             lead[i] |= 1 << e;
@@ -227,6 +251,17 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
+        let mut decoded: Vec<u32> = low
+            .iter()
+            .enumerate()
+            .map(|(cp, l)| {
+                if cp >= 0xA0 && l.f & CLASS == Class::Bad as u32 {
+                    DECODED_BAD
+                } else {
+                    u32::from(l.lead) | u32::from(l.cont) << 16
+                }
+            })
+            .collect();
         // One encoding at a time, so that the comparisons run many at once.
         let mut same = vec![0u16; size];
         for (e, bytes) in encode.iter().enumerate() {
@@ -253,7 +288,7 @@ fn tables() -> &'static Tables {
                 None => char::from_u32(cp).map_or(0, info_slow),
             })
         };
-        let masks = (0..size)
+        let masks: Vec<Masks> = (0..size)
             .map(|i| {
                 let (proof_lead, proof_cont) = proof(i);
                 Masks {
@@ -265,13 +300,37 @@ fn tables() -> &'static Tables {
                 }
             })
             .collect();
+        // From U+0800 up, noise comes in blocks of 16 code points ([`NOISE_16`]).
+        for (ms, block) in masks
+            .get(0x800 - 0x80..)
+            .unwrap_or_default()
+            .chunks(16)
+            .zip(0u32..)
+        {
+            let noise = is_noise(0x800 + 16 * block);
+            decoded.extend(ms.iter().map(|m| match noise {
+                true => DECODED_BAD,
+                false => u32::from(m.lead) | u32::from(m.cont) << 16,
+            }));
+        }
+        let none = Masks {
+            lead: 0,
+            cont: 0,
+            any_same: 0,
+        };
+        let two = std::iter::repeat_n(none, 0x80)
+            .chain(masks.iter().take(0x800 - 0x80).copied())
+            .collect();
         Tables {
+            two,
             encode,
+            padded,
             lead,
             cont,
             masks,
             same,
             look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
+            decoded,
             low,
         }
     })
@@ -1128,6 +1187,11 @@ fn same_as_windows_1252(t: &Tables, word: &[Ch], want: u16) -> u16 {
 /// is lower than the word's own. Then the encoding that won most often in the line is applied
 /// to the words it decodes whole, as long as they do not read worse: a line garbled one way
 /// is garbled that way throughout, even where a word alone would look plausible both ways.
+///
+/// Not inlined: most lines are fixed whole and never come here, and inlined into
+/// [`fix_layers`] its large frame was set up and torn down for every line (issue 3: ≈ 6M
+/// instructions on the eval's garbled lines).
+#[inline(never)]
 fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     let t = tables();
     s.clear();

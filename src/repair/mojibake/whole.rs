@@ -25,8 +25,8 @@
 //! written, which stops at the first byte that does not fit.
 
 use super::{
-    common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Class, Look, Masks, Tables,
-    CLASS, ENC_BITS, LOST, NOTHING, NOT_BAD, PROOF,
+    common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Masks, Tables, BY_ID,
+    DECODED_BAD, ENC_BITS, LOST, NOTHING, NOT_BAD, PROOF,
 };
 
 /// What the whole-line test says of one line.
@@ -237,44 +237,52 @@ impl Scorer {
 }
 
 /// A line's characters as [`masks`] reads them, so that [`encode_chars`] does not decode the
-/// line's UTF-8 again (issue 3): each non-ASCII character as its code point less 0x80 (the
-/// index of the byte tables; below 0xFF80, the line has no character beyond the BMP), each run
-/// of ASCII as [`RUN`], with its bounds in `runs`. A line of more than [`Chars::MAX`] bytes is
-/// not kept (it goes to [`encode`]), so that `ids` has a fixed size and its indexes, masked,
-/// need no bounds check.
+/// line's UTF-8 again (issue 3), each at the place of its first byte in the line: each
+/// non-ASCII character as its code point (the index of [`Tables::padded`]), or [`NO_ID`]
+/// beyond the tables, each run of ASCII as [`RUN`] plus its length. Entries inside a
+/// character or a run are left as they were. Indexed by place, the walk needs no count of
+/// the characters and no list of the runs, and [`encode_chars`] knows where a character is in
+/// the line. A line of more than [`Chars::MAX`] bytes is not kept (it goes to [`encode`]), so
+/// that `ids` has a fixed size and its indexes, masked, need no bounds check.
 struct Chars {
-    /// `ids[..len]` are the line's, and two [`RUN`]s follow.
+    /// The line's entries, then two [`END`]s at the line's length.
     ids: Box<[u16; CHARS]>,
-    len: usize,
-    /// Each run's start and end in the line, in order.
-    runs: Vec<(usize, usize)>,
 }
 
 /// Entries of [`Chars::ids`].
 const CHARS: usize = 1 << 12;
 
 impl Chars {
-    /// The longest line kept: an entry takes a byte of the line at least, and two more follow.
+    /// The longest line kept: two entries follow its last byte.
     const MAX: usize = CHARS - 2;
 }
 
 impl Default for Chars {
     fn default() -> Chars {
         Chars {
-            ids: Box::new([RUN; CHARS]),
-            len: 0,
-            runs: Vec::new(),
+            ids: Box::new([END; CHARS]),
         }
     }
 }
 
-/// A run of ASCII in [`Chars::ids`]; past the end of every byte table.
-const RUN: u16 = u16::MAX;
+/// A run of ASCII in [`Chars::ids`], plus its length ([`RUN_LEN`]; a line kept is shorter than
+/// 4,096 bytes). Masked to [`BY_ID`], an entry of [`Tables::padded`] past the tables (no byte).
+const RUN: u16 = 0xF000;
+
+/// The length's bits of a [`RUN`] entry.
+const RUN_LEN: u16 = 0x0FFF;
+
+/// The end of the line in [`Chars::ids`], as [`RUN`] past the tables.
+const END: u16 = u16::MAX;
+
+/// A character beyond the tables in [`Chars::ids`] (three bytes long): the last entry of
+/// [`Tables::padded`], which has no byte.
+const NO_ID: u16 = (BY_ID - 1) as u16;
 
 /// The length in UTF-8 of the character whose [`Chars::ids`] entry is `x`.
 #[inline(always)]
 fn width(x: u16) -> usize {
-    if x < 0x780 {
+    if x < 0x800 {
         2
     } else {
         3
@@ -303,13 +311,11 @@ struct LineMasks {
 fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<LineMasks> {
     // The line's "has a byte" mask in the low half, its "same as Windows-1252" in the high.
     let (mut all_same, mut pairs, mut prev_lead) = (u32::MAX, 0u16, 0u16);
-    chars.runs.clear();
     let ids = &mut *chars.ids;
-    let mut n = 0;
-    let mut put = |x: u16| {
+    // The entry of the character or run at `at` in the line.
+    let mut put = |at: usize, x: u16| {
         if KEEP {
-            ids[n & (CHARS - 1)] = x;
-            n += 1;
+            ids[at & (CHARS - 1)] = x;
         }
     };
     // One character's masks into the line's (the same step on both paths below).
@@ -321,8 +327,9 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             prev_lead = m.lead;
         };
     }
-    // The two-byte range as a fixed-size view, so that its characters need no bounds check.
-    let two: &[Masks; 0x800] = t.masks.get(..0x800)?.try_into().ok()?;
+    // The two-byte range as a fixed-size view by code point, so that its characters need no
+    // bounds check.
+    let two: &[Masks; 0x800] = t.two.as_slice().try_into().ok()?;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -334,10 +341,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             }
             prev_lead = 0;
             let end = ascii_end(b, i + 1);
-            put(RUN);
-            if KEEP {
-                chars.runs.push((i, end));
-            }
+            put(i, RUN | ((end - i) as u16 & RUN_LEN));
             i = end;
             continue;
         }
@@ -345,10 +349,9 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             // `b` is a `str`: `c` leads a two-byte character, U+0080 or above.
             let c1 = b.get(i + 1).map_or(0, |&x| x & 0x3F);
             let cp = usize::from(c & 0x1F) << 6 | usize::from(c1);
+            put(i, cp as u16);
             i += 2;
-            let at = cp.wrapping_sub(0x80) & 0x7FF;
-            put(at as u16);
-            let m = &two[at];
+            let m = &two[cp];
             take!(m);
             continue;
         }
@@ -358,10 +361,10 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             0xE0..=0xEF => (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3),
             _ => return None,
         };
+        let at = i;
         i += len;
-        // Below 0x10000 (three bytes at most): the entry is below 0xFF80.
-        put(cp.wrapping_sub(0x80) as u16);
         let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
+            put(at, NO_ID);
             // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]); "same" stays.
             all_same &= if cp == 0xFFFD {
                 0xFFFF_0001 | NOT_BAD
@@ -374,11 +377,12 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             prev_lead = 0;
             continue;
         };
+        // In the tables: the entry is below `NO_ID`.
+        put(at, cp as u16);
         take!(m);
     }
-    put(RUN);
-    put(RUN);
-    chars.len = n.saturating_sub(2);
+    put(b.len(), END);
+    put(b.len() + 1, END);
     let (all, same) = ((all_same & ENC_BITS) as u16, (all_same >> 16) as u16);
     let bad = all_same & NOT_BAD == 0 || pairs & PROOF != 0;
     (all != 0).then_some(LineMasks {
@@ -446,20 +450,19 @@ struct Resume {
     prev_lead: u16,
 }
 
+/// Entries of [`Tables::decoded`]: a fixed size, so that its bound is a constant.
+const DECODED: usize = super::TABLE_END as usize;
+
 /// What the next pass asks of a decoded character (U+0080 or above): its lead and
 /// continuation masks; `None` when it is noise ([`encode`]).
 #[inline(always)]
-fn decoded(t: &Tables, low: &[Look; 0x800], cp: u32) -> Option<(u16, u16)> {
-    const BAD: u32 = Class::Bad as u32;
-    let (bad, lead, cont) = if cp < 0x800 {
-        let l = &low[cp as usize & 0x7FF];
-        (cp >= 0xA0 && l.f & CLASS == BAD, l.lead, l.cont)
-    } else {
-        let m = t.masks.get(cp as usize - 0x80);
-        let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
-        (is_noise(cp), lead, cont)
+fn decoded(table: &[u32; DECODED], cp: u32) -> Option<(u16, u16)> {
+    let d = match table.get(cp as usize) {
+        Some(&d) => d,
+        None if is_noise(cp) => DECODED_BAD,
+        None => 0,
     };
-    (!bad).then_some((lead, cont))
+    (d != DECODED_BAD).then_some((d as u16, (d >> 16) as u16))
 }
 
 /// [`encode`] from a point on (`out` sized by [`start_reading`]).
@@ -472,7 +475,7 @@ fn encode_from(
     from: Resume,
 ) -> Option<Reading> {
     // Fixed-size view, so that an index known to be in range needs no check.
-    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+    let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
     let buf = &mut out.buf[..];
     let Resume {
         mut i,
@@ -510,7 +513,7 @@ fn encode_from(
         w += len;
         // What the next pass asks of the character: is it noise, and may it lead or
         // continue a sequence.
-        let (lead, cont) = decoded(t, low, cp)?;
+        let (lead, cont) = decoded(low, cp)?;
         n += 1;
         pairs |= prev_lead & cont;
         prev_lead = lead;
@@ -531,78 +534,90 @@ fn encode_from(
 #[inline(never)]
 fn encode_chars(
     t: &Tables,
-    enc: &[u8],
-    wild: bool,
+    e: usize,
     line: &[u8],
     chars: &Chars,
     out: &mut Text,
 ) -> Option<Reading> {
-    let low: &[Look; 0x800] = t.low.as_slice().try_into().ok()?;
+    let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
+    let enc = t.encode.get(e)?;
+    let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
+    // A reading is no longer than its line, so a view of `OUT` bytes holds it: each
+    // sequence is written at a masked index, without a bounds check.
     start_reading(line, out);
-    let buf = &mut out.buf[..];
+    if out.buf.len() < OUT {
+        out.buf.resize(OUT, 0);
+    }
+    let buf: &mut [u8; OUT] = out.buf.get_mut(..OUT)?.try_into().ok()?;
     let ids = &*chars.ids;
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
-    let (mut k, mut r, mut w) = (0usize, 0usize, 0usize);
-    // Where the last run of ASCII ends in the line, and the entry after it.
-    let (mut run_end, mut after_run) = (0usize, 0usize);
-    // The byte of entry `k` when it is a continuation byte (a run has none: `RUN` is past
-    // the end of every table).
-    // `k` is at most one past the line's entries here, so the entry is the line's or a `RUN`.
-    let cont_at = |k: usize| {
-        let b = *enc.get(usize::from(ids[k & (CHARS - 1)]))?;
+    // `k` is the place in the line of the character or run being read.
+    let (mut k, mut w) = (0usize, 0usize);
+    // The entry at `k`: a character's, a run's or `END` (a character's continuation
+    // characters are looked for only up to the line's end).
+    let at = |k: usize| ids[k & (CHARS - 1)];
+    // The continuation byte of entry `x`, if it is one (a run and the end have none).
+    let cont = |x: u16| {
+        let b = padded[usize::from(x) & (BY_ID - 1)];
         (b & 0xC0 == 0x80).then_some(b)
     };
-    while k < chars.len {
-        let x = ids[k & (CHARS - 1)];
-        if x == RUN {
-            let &(start, end) = chars.runs.get(r)?;
-            copy_run(buf, w, line, start, end)?;
-            w += end - start;
-            (r, k) = (r + 1, k + 1);
-            (run_end, after_run) = (end, k);
+    loop {
+        let x = at(k);
+        if x >= RUN {
+            if x == END {
+                break;
+            }
+            let end = k + usize::from(x & RUN_LEN);
+            copy_run(buf, w, line, k, end)?;
+            w += end - k;
+            k = end;
             prev_lead = 0;
             continue;
         }
-        let b0 = *enc.get(usize::from(x))?;
+        let b0 = padded[usize::from(x) & (BY_ID - 1)];
         if !(0xC2..=0xF4).contains(&b0) {
             return None;
         }
+        let k1 = k + width(x);
+        let x1 = at(k1);
         let quick = if b0 >= 0xF0 {
             None
         } else if b0 < 0xE0 {
-            cont_at(k + 1).map(|b1| {
+            cont(x1).map(|b1| {
                 let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
-                ([b0, b1, 0, 0], cp, 2)
+                ([b0, b1, 0, 0], cp, 2, k1 + width(x1))
             })
         } else {
-            cont_at(k + 1)
+            cont(x1)
                 .filter(|&b1| seq_len(b0, b1).is_some())
-                .and_then(|b1| Some((b1, cont_at(k + 2)?)))
-                .map(|(b1, b2)| {
+                .and_then(|b1| {
+                    let k2 = k1 + width(x1);
+                    let x2 = at(k2);
+                    Some((b1, cont(x2)?, k2 + width(x2)))
+                })
+                .map(|(b1, b2, next)| {
                     let cp = u32::from(b0 & 0x0F) << 12
                         | u32::from(b1 & 0x3F) << 6
                         | u32::from(b2 & 0x3F);
-                    ([b0, b1, b2, 0], cp, 3)
+                    ([b0, b1, b2, 0], cp, 3, next)
                 })
         };
-        let Some((seq, cp, len)) = quick else {
-            // The lead character's place in the line: after the last run, past the
-            // characters since.
-            let since = ids.get(after_run..k.min(CHARS))?;
-            let i = run_end + since.iter().map(|&x| width(x)).sum::<usize>();
+        let Some((seq, cp, len, next)) = quick else {
+            // `k` is the lead character's place in the line.
             let from = Resume {
-                i,
+                i: k,
                 w,
                 n,
                 pairs,
                 prev_lead,
             };
-            return encode_from(t, enc, wild, line, out, from);
+            return encode_from(t, enc, e == 0, line, out, from);
         };
-        k += len;
-        buf.get_mut(w..w + 4)?.copy_from_slice(&seq);
+        k = next;
+        let to = w & (CHARS - 1);
+        buf[to..to + 4].copy_from_slice(&seq);
         w += len;
-        let (lead, cont) = decoded(t, low, cp)?;
+        let (lead, cont) = decoded(low, cp)?;
         n += 1;
         pairs |= prev_lead & cont;
         prev_lead = lead;
@@ -716,6 +731,9 @@ fn any_seq(
 
 /// How many bytes past a reading's length [`encode`] keeps in its buffer.
 const SLACK: usize = 8;
+
+/// The part of its buffer [`encode_chars`] writes to: a line kept ([`Chars::MAX`]) and slack.
+const OUT: usize = CHARS + SLACK;
 
 /// The code point of the two- or three-byte character of `line` at `i`, and its length
 /// (a lead byte from 0xE0 up is read as three bytes).
@@ -837,12 +855,17 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     // number of decoded characters; and whether another reading, different, scores the same.
     let mut best: Option<(Option<u32>, Reading)> = None;
     let (mut tied, mut best_enc) = (false, 0);
-    for (e, enc) in t.encode.iter().enumerate() {
-        if encs & (1 << e) == 0 {
-            continue;
-        }
+    // The encodings to try, in order, one set bit at a time (issue 3: a turn for each of the
+    // ten encodings cost ≈ 12M instructions on the eval's garbled lines, most lines trying one).
+    let mut left = encs;
+    while left != 0 {
+        let e = left.trailing_zeros() as usize;
+        left &= left - 1;
+        let Some(enc) = t.encode.get(e) else {
+            break;
+        };
         let reading = if keep {
-            encode_chars(t, enc, e == 0, line, &s.chars, &mut s.bytes)
+            encode_chars(t, e, line, &s.chars, &mut s.bytes)
         } else {
             encode(t, enc, e == 0, line, &mut s.bytes)
         };
@@ -906,6 +929,7 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Class, Look, CLASS};
     use super::*;
     use proptest::prelude::*;
 
@@ -1236,14 +1260,13 @@ mod tests {
                 return Ok(());
             }
             let (mut a, mut b) = (Text::default(), Text::default());
-            for enc in &t.encode {
-                for wild in [false, true] {
-                    let got = encode_chars(t, enc, wild, line.as_bytes(), &kept, &mut a);
-                    let want = encode(t, enc, wild, line.as_bytes(), &mut b);
-                    prop_assert_eq!(got, want, "{:?} wild {}", line, wild);
-                    if got.is_some() {
-                        prop_assert_eq!(a.bytes(), b.bytes());
-                    }
+            // Stand-ins are read in Windows-1252 only, as `fix_whole` reads them.
+            for (e, enc) in t.encode.iter().enumerate() {
+                let got = encode_chars(t, e, line.as_bytes(), &kept, &mut a);
+                let want = encode(t, enc, e == 0, line.as_bytes(), &mut b);
+                prop_assert_eq!(got, want, "{:?} in {}", line, e);
+                if got.is_some() {
+                    prop_assert_eq!(a.bytes(), b.bytes());
                 }
             }
         }
@@ -1349,6 +1372,29 @@ mod tests {
         ] {
             let m = masks::<true>(t, s.as_bytes(), &mut chars);
             assert!(m.is_some_and(|m| m.bad), "{s}");
+        }
+    }
+
+    /// [`decoded`], from [`Tables::decoded`], says what the flags say: `None` for a character
+    /// of class Bad other than a C1 control (a layer under another holds those), else its lead
+    /// and continuation masks (below U+0800 from the look-up table, above from the masks).
+    #[test]
+    fn decoded_reads_the_flags() {
+        let t = tables();
+        for cp in 0x80..0x11_0000u32 {
+            let want = if cp < 0x800 {
+                let l = &t.low[cp as usize];
+                let bad = cp >= 0xA0 && l.f & CLASS == Class::Bad as u32;
+                (!bad).then_some((l.lead, l.cont))
+            } else {
+                let m = t.masks.get(cp as usize - 0x80);
+                (!is_noise(cp)).then(|| m.map_or((0, 0), |m| (m.lead, m.cont)))
+            };
+            assert_eq!(
+                decoded(t.decoded.as_slice().try_into().expect("size"), cp),
+                want,
+                "U+{cp:04X}"
+            );
         }
     }
 
