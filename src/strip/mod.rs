@@ -13,7 +13,8 @@
 //! 3. Corpus repetition ([`repetition`]): a short line held by [`REPEATED_MIN`] or more
 //!    unrelated documents is `repeated` (site chrome). Copies of one article count once.
 //! 4. Context rules: a widget header after the body ends it (`widget_block`; not when a
-//!    larger block of prose than any before it follows: the body goes on); so do two
+//!    larger block of prose than any before it follows: the body goes on; nor at a comment
+//!    count that comes again below the next post, as under a Q&A page's answers); so do two
 //!    comment headers or more ("Cindy says", `comment_thread`); a name line followed by a
 //!    paragraph opening with the same name closes the article (`author_bio`).
 //! 5. The line model ([`model`]): logistic regression over the line's features and its
@@ -315,6 +316,27 @@ pub fn judge(m: &Measured, repeats: Option<&[u32]>) -> Vec<Verdict> {
     verdicts
 }
 
+/// A comment count that recurs further down with prose between (a Q&A page's "3 Comments"
+/// under every answer): it closes one post of a thread, not the page's body. Only counts:
+/// "Read more", "Recent Posts" or "Related" recur on articles too (teasers, a sidebar
+/// shown twice), and letting those stand down cost more articles than it gave threads.
+fn per_post_widget(lines: &[Line], widget: &[bool], i: usize) -> bool {
+    if !lines[i].text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    // The same letters and as many words: "12 Comments" and "3 Comments" are the same
+    // header; "129 15 Comments" (likes, then comments) is not "14 Comments" on a teaser.
+    let (key, words) = (features::letters_key(lines[i].text), lines[i].words);
+    let mut prose = false;
+    for (l, &w) in lines.iter().zip(widget).skip(i + 1) {
+        if w && prose && l.words == words && features::letters_key(l.text) == key {
+            return true;
+        }
+        prose |= l.is_prose();
+    }
+    false
+}
+
 /// The context passes over a measured document (see the module docs, layers 3 to 6).
 fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
     let lines = &m.lines;
@@ -354,6 +376,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
             && m.widget[i]
             && before * 2 > total - l.words
             && block_before >= block_after[i]
+            && !per_post_widget(lines, &m.widget, i)
         {
             for v in verdict.iter_mut().skip(i) {
                 v.rule = Some("widget_block");
@@ -994,6 +1017,35 @@ mod tests {
         assert_eq!(kept, format!("Title of a story\n{PARA}\n{PARA}\n{PARA}"));
         assert_eq!(gone.len(), 3);
         assert!(gone.iter().all(|(r, _)| *r == "widget_block"));
+    }
+
+    /// A comment count under each answer of a Q&A thread ("4 Comments", "12 comentarios")
+    /// closes that answer, not the page: the answers below it stay. Under an article the
+    /// count comes once and still ends the body. English and Spanish.
+    #[test]
+    fn comment_count_under_every_answer_stays() {
+        let es =
+            "Yo usaría una cola de mensajes, así el servidor no espera a que termine cada tarea.";
+        for (count, other) in [
+            ("4 Comments", "2 Comments"),
+            ("12 comentarios", "3 comentarios"),
+        ] {
+            let text = format!(
+                "How do I run tasks in the background?\n{PARA}\n{PARA}\n{PARA}\n{count}\nAdd a comment\nThanks\n{es}\n{other}\nGood point\nNot really"
+            );
+            let (kept, gone) = run(&text);
+            // The last answer's comments may go: that count does not come again.
+            assert!(
+                !gone.contains(&("widget_block", count.to_string())),
+                "{gone:?}"
+            );
+            assert!(kept.contains(es), "{kept}");
+            let article =
+                format!("Title of a story\n{PARA}\n{PARA}\n{PARA}\n{count}\nAdd a comment\n{es}");
+            let (kept, gone) = run(&article);
+            assert!(gone.iter().any(|(r, _)| *r == "widget_block"), "{gone:?}");
+            assert!(!kept.contains(es), "{kept}");
+        }
     }
 
     /// A widget header does not end the body when a larger block of prose than any before it

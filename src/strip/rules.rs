@@ -447,12 +447,46 @@ const COOKIE_PHRASES: &[&str] = &[
     "non-essential cookies",
     "analytics cookies",
     "essential cookies",
+    "performance cookies",
+    "targeting cookies",
+    "advertising cookies",
+    "marketing cookies",
+    "social media cookies",
+    "consent preferences",
     "utilizamos cookies",
     "usamos cookies",
     "utilisons des cookies",
     "verwenden cookies",
     "utilizziamo i cookie",
     "gebruiken cookies",
+];
+
+/// How a consent dialog opens the description of one kind of cookie.
+const COOKIE_DESCRIPTIONS: &[&str] = &[
+    "these cookies",
+    "diese cookies",
+    "ces cookies",
+    "estas cookies",
+    "estos cookies",
+    "questi cookie",
+    "deze cookies",
+];
+
+/// Words of a cookie description that name the site, the reader's browser or device, or
+/// the site's partners.
+const COOKIE_WEB_WORDS: &[&str] = &[
+    "website",
+    "site",
+    "browser",
+    "device",
+    "partners",
+    "webseite",
+    "navigateur",
+    "appareil",
+    "navegador",
+    "dispositivo",
+    "sitio",
+    "partner",
 ];
 
 /// A legal notice: a copyright line ("© 2025 Example Media. All rights reserved.",
@@ -493,6 +527,12 @@ fn legal_notice_worded(line: &Line) -> bool {
     }
     if COOKIE_PHRASES.iter().any(|p| low.contains(p)) {
         return true;
+    }
+    // A consent dialog's description of one kind of cookie: "These cookies are necessary
+    // for the website to function", "Ces cookies nous permettent de mesurer l'audience du
+    // site". It names the site or the reader's device; a recipe's cookies name neither.
+    if COOKIE_DESCRIPTIONS.iter().any(|p| low.starts_with(p)) {
+        return COOKIE_WEB_WORDS.iter().any(|w| low.contains(w));
     }
     // Consent: "By clicking …, you agree", "I agree to the terms".
     let mut words = low.split_whitespace();
@@ -871,6 +911,12 @@ mod tests {
             "Cookie-Einstellungen: Wir verwenden Cookies, um Inhalte zu personalisieren.",
             "By subscribing, you agree to our Terms of Use and acknowledge our Privacy Notice.",
             "I agree to receive marketing emails from Tailspin Toys.",
+            "Targeting Cookies",
+            "These cookies are necessary for the website to function and cannot be switched off.",
+            "These cookies may be set through our site by our advertising partners.",
+            "Diese Cookies sind für das Funktionieren der Webseite erforderlich.",
+            "Ces cookies nous permettent de mesurer l'audience du site.",
+            "Estas cookies permiten recordar sus preferencias en el navegador.",
         ] {
             assert!(legal_notice(&l(s)), "{s}");
         }
@@ -882,6 +928,8 @@ mod tests {
             "The photographer, © notwithstanding, shared the image with the museum's visitors and staff.",
             "By midnight, the two sides agreed to a ceasefire.",
             "I agree with the minister on this point.",
+            "These cookies keep for a week in a tin, if the children do not find them first.",
+            "Diese Cookies schmecken am besten noch warm aus dem Ofen.",
         ] {
             assert!(!legal_notice(&l(s)), "{s}");
         }
