@@ -28,6 +28,7 @@ repair lines, wcxb-dev under ../shared/eval) and the pinned peers:
   python3 benches/bars.py                 # everything (~4 minutes when idle)
   python3 benches/bars.py --only 4,5      # some issues
   python3 benches/bars.py --json out.json # also write the numbers
+  python3 benches/bars.py --keep /tmp/b    # and keep each harness's JSON (absolute figures)
 """
 
 import argparse
@@ -159,6 +160,7 @@ def main() -> int:
     ap.add_argument("--no-bench", action="store_true", help="skip the criterion strip bench")
     ap.add_argument("--no-scale", action="store_true", help="skip the 10 M fingerprint example")
     ap.add_argument("--json", metavar="FILE", help="also write the rows here")
+    ap.add_argument("--keep", metavar="DIR", help="keep the harnesses' own JSON files in DIR")
     a = ap.parse_args()
     only = {int(x) for x in a.only.split(",") if x.strip()}
     if not a.no_build:
@@ -166,7 +168,8 @@ def main() -> int:
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
     t = Table()
     with tempfile.TemporaryDirectory(prefix="thresh-bars.") as tmp:
-        tmp = Path(tmp)
+        tmp = Path(a.keep) if a.keep else Path(tmp)
+        tmp.mkdir(parents=True, exist_ok=True)
         steps = [(2, lambda: issue2(t, a.e2e_runs)), (3, lambda: issue3(t, tmp)),
                  (4, lambda: issue4(t, tmp, not a.no_bench)), (5, lambda: issue5(t, tmp, not a.no_scale))]
         for n, step in steps:
