@@ -237,23 +237,24 @@ impl Scorer {
 }
 
 /// A line's characters as [`masks`] reads them, so that [`encode_chars`] does not decode the
-/// line's UTF-8 again (issue 3), each at the place of its first byte in the line: each
-/// non-ASCII character as its code point (the index of [`Tables::padded`]), or [`NO_ID`]
-/// beyond the tables, each run of ASCII as [`RUN`] plus its length. Entries inside a
-/// character or a run are left as they were. Indexed by place, the walk needs no count of
-/// the characters and no list of the runs, and [`encode_chars`] knows where a character is in
-/// the line. A line of more than [`Chars::MAX`] bytes is not kept (it goes to [`encode`]), so
-/// that `ids` has a fixed size and its indexes, masked, need no bounds check.
+/// line's UTF-8 again (issue 3): each non-ASCII character as its code point (the index of
+/// [`Tables::padded`]), or [`NO_ID`] beyond the tables, each run of ASCII as [`RUN`]
+/// plus its number in `runs`, which holds its bounds. A line of more than [`Chars::MAX`] bytes is
+/// not kept (it goes to [`encode`]), so that `ids` has a fixed size and its indexes, masked,
+/// need no bounds check.
 struct Chars {
-    /// The line's entries, then two [`END`]s at the line's length.
+    /// `ids[..len]` are the line's, and two [`END`]s follow.
     ids: Box<[u16; CHARS]>,
+    len: usize,
+    /// Each run's start and end in the line, in order.
+    runs: Vec<(usize, usize)>,
 }
 
 /// Entries of [`Chars::ids`].
 const CHARS: usize = 1 << 12;
 
 impl Chars {
-    /// The longest line kept: two entries follow its last byte.
+    /// The longest line kept: an entry takes a byte of the line at least, and two more follow.
     const MAX: usize = CHARS - 2;
 }
 
@@ -261,16 +262,16 @@ impl Default for Chars {
     fn default() -> Chars {
         Chars {
             ids: Box::new([END; CHARS]),
+            len: 0,
+            runs: Vec::new(),
         }
     }
 }
 
-/// A run of ASCII in [`Chars::ids`], plus its length ([`RUN_LEN`]; a line kept is shorter than
-/// 4,096 bytes). Masked to [`BY_ID`], an entry of [`Tables::padded`] past the tables (no byte).
-const RUN: u16 = 0xF000;
-
-/// The length's bits of a [`RUN`] entry.
-const RUN_LEN: u16 = 0x0FFF;
+/// A run of ASCII in [`Chars::ids`], plus its number (a line kept has fewer than 2,048 runs:
+/// each but the last is followed by a character of two bytes at least). Masked to [`BY_ID`],
+/// an entry of [`Tables::padded`] past the tables (no byte).
+const RUN: u16 = 0xF800;
 
 /// The end of the line in [`Chars::ids`], as [`RUN`] past the tables.
 const END: u16 = u16::MAX;
@@ -311,11 +312,13 @@ struct LineMasks {
 fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<LineMasks> {
     // The line's "has a byte" mask in the low half, its "same as Windows-1252" in the high.
     let (mut all_same, mut pairs, mut prev_lead) = (u32::MAX, 0u16, 0u16);
+    chars.runs.clear();
     let ids = &mut *chars.ids;
-    // The entry of the character or run at `at` in the line.
-    let mut put = |at: usize, x: u16| {
+    let mut n = 0;
+    let mut put = |x: u16| {
         if KEEP {
-            ids[at & (CHARS - 1)] = x;
+            ids[n & (CHARS - 1)] = x;
+            n += 1;
         }
     };
     // One character's masks into the line's (the same step on both paths below).
@@ -341,7 +344,10 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             }
             prev_lead = 0;
             let end = ascii_end(b, i + 1);
-            put(i, RUN | ((end - i) as u16 & RUN_LEN));
+            put(RUN | (chars.runs.len() as u16 & 0x7FF));
+            if KEEP {
+                chars.runs.push((i, end));
+            }
             i = end;
             continue;
         }
@@ -349,8 +355,8 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             // `b` is a `str`: `c` leads a two-byte character, U+0080 or above.
             let c1 = b.get(i + 1).map_or(0, |&x| x & 0x3F);
             let cp = usize::from(c & 0x1F) << 6 | usize::from(c1);
-            put(i, cp as u16);
             i += 2;
+            put(cp as u16);
             let m = &two[cp];
             take!(m);
             continue;
@@ -361,10 +367,9 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             0xE0..=0xEF => (usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2), 3),
             _ => return None,
         };
-        let at = i;
         i += len;
         let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
-            put(at, NO_ID);
+            put(NO_ID);
             // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]); "same" stays.
             all_same &= if cp == 0xFFFD {
                 0xFFFF_0001 | NOT_BAD
@@ -378,11 +383,12 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             continue;
         };
         // In the tables: the entry is below `NO_ID`.
-        put(at, cp as u16);
+        put(cp as u16);
         take!(m);
     }
-    put(b.len(), END);
-    put(b.len() + 1, END);
+    put(END);
+    put(END);
+    chars.len = n.saturating_sub(2);
     let (all, same) = ((all_same & ENC_BITS) as u16, (all_same >> 16) as u16);
     let bad = all_same & NOT_BAD == 0 || pairs & PROOF != 0;
     (all != 0).then_some(LineMasks {
@@ -551,26 +557,25 @@ fn encode_chars(
     let buf: &mut [u8; OUT] = out.buf.get_mut(..OUT)?.try_into().ok()?;
     let ids = &*chars.ids;
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
-    // `k` is the place in the line of the character or run being read.
     let (mut k, mut w) = (0usize, 0usize);
-    // The entry at `k`: a character's, a run's or `END` (a character's continuation
-    // characters are looked for only up to the line's end).
-    let at = |k: usize| ids[k & (CHARS - 1)];
-    // The continuation byte of entry `x`, if it is one (a run and the end have none).
-    let cont = |x: u16| {
-        let b = padded[usize::from(x) & (BY_ID - 1)];
+    // The byte of entry `k` when it is a continuation byte (a run and the end have none).
+    // `k` is at most one past the line's entries here, so the entry is the line's or `END`.
+    let cont_at = |k: usize| {
+        let b = padded[usize::from(ids[k & (CHARS - 1)]) & (BY_ID - 1)];
         (b & 0xC0 == 0x80).then_some(b)
     };
+    // Only what each sequence needs is kept from one to the next (the run's number is in its
+    // entry, the line's end is an entry), so that the loop's state stays in registers.
     loop {
-        let x = at(k);
+        let x = ids[k & (CHARS - 1)];
         if x >= RUN {
             if x == END {
                 break;
             }
-            let end = k + usize::from(x & RUN_LEN);
-            copy_run(buf, w, line, k, end)?;
-            w += end - k;
-            k = end;
+            let &(start, end) = chars.runs.get(usize::from(x - RUN))?;
+            copy_run(buf, w, line, start, end)?;
+            w += end - start;
+            k += 1;
             prev_lead = 0;
             continue;
         }
@@ -578,34 +583,37 @@ fn encode_chars(
         if !(0xC2..=0xF4).contains(&b0) {
             return None;
         }
-        let k1 = k + width(x);
-        let x1 = at(k1);
         let quick = if b0 >= 0xF0 {
             None
         } else if b0 < 0xE0 {
-            cont(x1).map(|b1| {
+            cont_at(k + 1).map(|b1| {
                 let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
-                ([b0, b1, 0, 0], cp, 2, k1 + width(x1))
+                ([b0, b1, 0, 0], cp, 2)
             })
         } else {
-            cont(x1)
+            cont_at(k + 1)
                 .filter(|&b1| seq_len(b0, b1).is_some())
-                .and_then(|b1| {
-                    let k2 = k1 + width(x1);
-                    let x2 = at(k2);
-                    Some((b1, cont(x2)?, k2 + width(x2)))
-                })
-                .map(|(b1, b2, next)| {
+                .and_then(|b1| Some((b1, cont_at(k + 2)?)))
+                .map(|(b1, b2)| {
                     let cp = u32::from(b0 & 0x0F) << 12
                         | u32::from(b1 & 0x3F) << 6
                         | u32::from(b2 & 0x3F);
-                    ([b0, b1, b2, 0], cp, 3, next)
+                    ([b0, b1, b2, 0], cp, 3)
                 })
         };
-        let Some((seq, cp, len, next)) = quick else {
-            // `k` is the lead character's place in the line.
+        let Some((seq, cp, len)) = quick else {
+            // The lead character's place in the line: after the last run before it, past the
+            // characters since.
+            let before = ids.get(..k.min(CHARS))?;
+            let since = before.iter().rev().take_while(|&&x| x < RUN);
+            let run = before.len() - since.clone().count();
+            let run_end = match run.checked_sub(1).map(|j| before[j]) {
+                Some(x) => chars.runs.get(usize::from(x - RUN))?.1,
+                None => 0,
+            };
+            let i = run_end + since.map(|&x| width(x)).sum::<usize>();
             let from = Resume {
-                i: k,
+                i,
                 w,
                 n,
                 pairs,
@@ -613,9 +621,9 @@ fn encode_chars(
             };
             return encode_from(t, enc, e == 0, line, out, from);
         };
-        k = next;
-        let to = w & (CHARS - 1);
-        buf[to..to + 4].copy_from_slice(&seq);
+        k += len;
+        let at = w & (CHARS - 1);
+        buf[at..at + 4].copy_from_slice(&seq);
         w += len;
         let (lead, cont) = decoded(low, cp)?;
         n += 1;
