@@ -21,8 +21,9 @@ issue's bar:
 
 Wall-clock figures mean something only on an otherwise idle machine (the load average is
 printed); the Python peers (ftfy, datasketch) run in the same harness runs, so the ratios
-compare like with like. Needs the harnesses' data (see each README: the dedup corpus, the
-repair lines, wcxb-dev under ../shared/eval) and the pinned peers:
+compare like with like. Makes the harnesses' generated data when it is missing (the e2e and
+dedup corpora, the repair lines; about a minute), reads wcxb-dev under ../shared/eval, and
+needs the pinned peers:
 `pip install -r benches/repair_eval/requirements.txt -r benches/dedup_eval/requirements.txt`.
 
   python3 benches/bars.py                 # everything (~4 minutes when idle)
@@ -83,6 +84,8 @@ def issue2(t: Table, runs: int) -> None:
 
 
 def issue3(t: Table, tmp: Path) -> None:
+    if not (REPO / "benches" / "repair_eval" / "data" / "lines.jsonl").exists():
+        run([sys.executable, "benches/repair_eval/make_lines.py"])
     j = tmp / "repair.json"
     run([sys.executable, "benches/repair_eval/run.py", "--thresh-cmd",
          f"{THRESH} fix --no-nfc --entities off", "--json", str(j)])
@@ -128,6 +131,8 @@ def issue4(t: Table, tmp: Path, bench: bool) -> None:
 
 
 def issue5(t: Table, tmp: Path, scale: bool) -> None:
+    if not (REPO / "benches" / "dedup_eval" / "data" / "corpus.jsonl").exists():
+        run([sys.executable, "benches/dedup_eval/make_corpus.py"])
     j = tmp / "dedup.json"
     run([sys.executable, "benches/dedup_eval/run.py", "--thresh-bin", str(THRESH), "--method", "thresh",
          "--method", "datasketch", "--thresh-args=--no-strip", "--json", str(j)])
