@@ -12,7 +12,10 @@
 //!    a page are a listing's, and stay).
 //! 3. Corpus repetition ([`repetition`]): a short line held by [`REPEATED_MIN`] or more
 //!    unrelated documents is `repeated` (site chrome). Copies of one article count once.
-//! 4. Context rules: a widget header after the body ends it (`widget_block`; not when a
+//! 4. Context rules: the labels and descriptions of a consent pop-up around a cookie banner
+//!    go with it (`consent_dialog`: "Allow All", "Always Active", "These technologies help
+//!    us understand how our site is used"; up and down to the first line that is neither); a
+//!    widget header after the body ends it (`widget_block`; not when a
 //!    larger block of prose than any before it follows: the body goes on; nor at a comment
 //!    count that comes again below the next post, as under a Q&A page's answers); so do two
 //!    comment headers or more ("Cindy says", `comment_thread`); a name line followed by a
@@ -116,6 +119,45 @@ pub const PROSE_MARGIN: f32 = -0.25;
 /// wcxb-dev: 1/2 scored F1 0.790 with 71 pages losing more than half of their content, 3/5
 /// scores 0.788 with 38 (together with `REPEATED_MIN` 8 rather than 4).
 pub const MODEL_MIN_KEEP: (u32, u32) = (3, 5);
+
+/// A cookie banner's dialog: around a line `legal_notice` removed as a cookie banner, the
+/// run of neighbouring lines that are the dialog's labels and descriptions
+/// ([`rules::consent_line`]: "Allow All", "Always Active", "These technologies help us
+/// understand how our site is used") goes with it, up and down to the first line that is
+/// neither. Lines other rules removed do not stop the run. Prose that mentions cookies stays
+/// unless it stands in such a run and speaks of the site or the reader's device as the
+/// dialog does.
+fn consent_dialog(lines: &[Line], rules: &[Option<&'static str>], verdict: &mut [Verdict]) {
+    let mut i = 0;
+    while i < lines.len() {
+        if rules[i] != Some("legal_notice") || !rules::consent_anchor(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let take = |j: usize, verdict: &mut [Verdict]| {
+            if verdict[j].rule.is_some() {
+                true
+            } else if rules::consent_line(&lines[j]) {
+                verdict[j].rule = Some(CONSENT_DIALOG);
+                true
+            } else {
+                false
+            }
+        };
+        for j in (0..i).rev() {
+            if !take(j, verdict) {
+                break;
+            }
+        }
+        let mut j = i + 1;
+        while j < lines.len() && take(j, verdict) {
+            j += 1;
+        }
+        i = j;
+    }
+}
+
+const CONSENT_DIALOG: &str = "consent_dialog";
 
 /// The decision on one line: kept (`rule` is `None`) or removed by `rule`; `score` is the
 /// model's margin when the model judged it.
@@ -354,6 +396,8 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         })
         .collect();
     let gone = |v: &[Verdict], i: usize| v[i].rule.is_some();
+
+    consent_dialog(lines, &m.rules, &mut verdict);
 
     // A widget header after the body has started ends the body, if less text follows it
     // than came before it, and no larger block of prose than any before it (the body goes
@@ -977,6 +1021,60 @@ mod tests {
         let listing = "Latest stories\nThe harbour reopens after repairs\nBy Jane Doe on March 3, 2024\nCouncil approves the new budget\nBy Tom Lee on March 2, 2024\nSchools plan longer summer term\nBy Ana Ruiz on March 1, 2024";
         let (_, gone) = run(listing);
         assert!(!gone.iter().any(|(r, _)| *r == "dated_byline"), "{gone:?}");
+    }
+
+    const BANNER: &str = "We use cookies to improve your experience on our website.";
+
+    #[test]
+    fn consent_dialog_goes_with_its_banner() {
+        let text = format!(
+            "{PARA}\nShips queued outside the breakwater for most of the morning while pilots guided them in one by one.\nPrivacy Preference Center\n{BANNER}\nAllow All\nStrictly Necessary\nAlways Active\nThese technologies are needed for our website to work and cannot be switched off on your device.\nSave my choices\nReject All"
+        );
+        let (kept, gone) = run(&text);
+        for label in [
+            "Privacy Preference Center",
+            "Allow All",
+            "Always Active",
+            "These technologies are needed",
+            "Save my choices",
+        ] {
+            assert!(
+                gone.iter()
+                    .any(|(r, t)| *r == "consent_dialog" && t.starts_with(label)),
+                "{label}: {gone:?}"
+            );
+        }
+        assert!(kept.starts_with(PARA), "{kept}");
+        let de = format!("{PARA}\nWir verwenden Cookies, um unsere Webseite zu verbessern.\nAlle akzeptieren\nNur notwendige Cookies\nEinstellungen speichern");
+        let (_, gone) = run(&de);
+        assert_eq!(
+            gone.iter().filter(|(r, _)| *r == "consent_dialog").count(),
+            3,
+            "{gone:?}"
+        );
+    }
+
+    #[test]
+    fn prose_about_cookies_stays_next_to_a_banner() {
+        let recipe = format!(
+            "{BANNER}\nChocolate Chip Cookies\nThese cookies are the ones my grandmother baked every Sunday, soft in the middle and crisp at the edges.\nCream the butter and the sugar until pale, then beat in the eggs one at a time."
+        );
+        let (kept, gone) = run(&recipe);
+        assert!(
+            !gone.iter().any(|(r, _)| *r == "consent_dialog"),
+            "{gone:?}"
+        );
+        assert!(kept.contains("Chocolate Chip Cookies"), "{kept}");
+        let law = format!(
+            "{PARA}\n{BANNER}\nRegulators say websites must obtain consent before storing tracking cookies on a visitor's device.\nThe court found that a pre-ticked box on a site is no valid consent under the directive."
+        );
+        let (kept, gone) = run(&law);
+        assert!(
+            !gone.iter().any(|(r, _)| *r == "consent_dialog"),
+            "{gone:?}"
+        );
+        assert!(kept.contains("Regulators say"), "{kept}");
+        assert!(kept.contains("The court found"), "{kept}");
     }
 
     /// `line_rule` is the table's first match, on the seeds and on lines made for the rules.
