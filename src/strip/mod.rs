@@ -124,38 +124,35 @@ pub const MODEL_MIN_KEEP: (u32, u32) = (3, 5);
 /// run of neighbouring lines that are the dialog's labels and descriptions
 /// ([`rules::consent_line`]: "Allow All", "Always Active", "These technologies help us
 /// understand how our site is used") goes with it, up and down to the first line that is
-/// neither. Lines other rules removed do not stop the run. Prose that mentions cookies stays
-/// unless it stands in such a run and speaks of the site or the reader's device as the
-/// dialog does.
-fn consent_dialog(lines: &[Line], rules: &[Option<&'static str>], verdict: &mut [Verdict]) {
-    let mut i = 0;
-    while i < lines.len() {
-        if rules[i] != Some("legal_notice") || !rules::consent_anchor(&lines[i]) {
-            i += 1;
-            continue;
-        }
-        let take = |j: usize, verdict: &mut [Verdict]| {
+/// neither. Up to [`CONSENT_GAP`] lines in a row that other rules removed do not stop the
+/// run. Prose that mentions cookies stays unless it stands in such a run and speaks of the
+/// site or the reader's device as the dialog does.
+fn consent_dialog(lines: &[Line], cookies: &[u32], verdict: &mut [Verdict]) {
+    let run = |order: &mut dyn Iterator<Item = usize>, verdict: &mut [Verdict]| {
+        let mut gap = 0;
+        for j in order {
             if verdict[j].rule.is_some() {
-                true
+                gap += 1;
+                if gap > CONSENT_GAP {
+                    break;
+                }
             } else if rules::consent_line(&lines[j]) {
                 verdict[j].rule = Some(CONSENT_DIALOG);
-                true
+                gap = 0;
             } else {
-                false
-            }
-        };
-        for j in (0..i).rev() {
-            if !take(j, verdict) {
                 break;
             }
         }
-        let mut j = i + 1;
-        while j < lines.len() && take(j, verdict) {
-            j += 1;
-        }
-        i = j;
+    };
+    for &i in cookies {
+        let i = i as usize;
+        run(&mut (0..i).rev(), verdict);
+        run(&mut (i + 1..lines.len()), verdict);
     }
 }
+
+/// Lines in a row removed by other rules that a consent dialog's run crosses.
+const CONSENT_GAP: usize = 4;
 
 const CONSENT_DIALOG: &str = "consent_dialog";
 
@@ -219,6 +216,9 @@ pub struct Measured<'a> {
     block: Vec<u32>,
     /// Indexes of the comment headers ([`rules::comment_header`]), in order.
     comments: Vec<u32>,
+    /// Indexes of the cookie banners `legal_notice` removed ([`rules::consent_anchor`]), in
+    /// order: where [`consent_dialog`] looks.
+    cookies: Vec<u32>,
     /// Per line: the feature that pushed the alone score down the most, and by how much
     /// ([`model::Model::most_negative`]): what a model removal is named after.
     blame: Vec<(u8, f32)>,
@@ -277,7 +277,15 @@ pub fn measure(text: &str) -> Measured<'_> {
             start = end;
         }
     }
-    let mut rules: Vec<Option<&'static str>> = lines.iter().map(line_rule).collect();
+    let mut cookies = Vec::new();
+    let mut rules: Vec<Option<&'static str>> = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        let rule = line_rule(l);
+        if rule == Some("legal_notice") && rules::consent_anchor(l) {
+            cookies.push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        rules.push(rule);
+    }
     // Dated bylines on every item: a listing (blog index, news list), where they are part of
     // the items; one or two are the article's own.
     if rules.iter().filter(|r| **r == Some(DATED_BYLINE)).count() >= MAX_DATED_BYLINES {
@@ -315,6 +323,7 @@ pub fn measure(text: &str) -> Measured<'_> {
         block,
         widget,
         comments,
+        cookies,
         rules,
         base,
         blame,
@@ -397,7 +406,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         .collect();
     let gone = |v: &[Verdict], i: usize| v[i].rule.is_some();
 
-    consent_dialog(lines, &m.rules, &mut verdict);
+    consent_dialog(lines, &m.cookies, &mut verdict);
 
     // A widget header after the body has started ends the body, if less text follows it
     // than came before it, and no larger block of prose than any before it (the body goes

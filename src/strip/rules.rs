@@ -556,7 +556,12 @@ fn legal_notice_worded(line: &Line) -> bool {
 
 /// A cookie banner among the legal notices: where [`consent_dialog`] may start.
 pub fn consent_anchor(line: &Line) -> bool {
-    line.text.to_lowercase().contains("cookie")
+    // "cookie" in any case, found by its tail with memchr's searcher (a byte-by-byte
+    // case-blind scan of every copyright line cost more than the whole rule).
+    let b = line.text.as_bytes();
+    [&b"ookie"[..], b"OOKIE"]
+        .iter()
+        .any(|tail| memchr::memmem::find_iter(b, tail).any(|at| at > 0 && b[at - 1] | 0x20 == b'c'))
 }
 
 /// Words of a consent dialog's buttons, toggles and headings ("Accept all", "Always active",
@@ -845,6 +850,13 @@ const CONSENT_LABEL_WORDS: &[&str] = &[
     "do",
 ];
 
+/// [`CONSENT_LABEL_WORDS`] as a set, built on first use.
+fn consent_labels() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| CONSENT_LABEL_WORDS.iter().copied().collect())
+}
+
 /// What a consent dialog's descriptions are about: cookies and their kin, consent, the
 /// reader's data (en, de, fr, es, it, nl, pt; stems match inside words).
 const CONSENT_TOPICS: &[&str] = &[
@@ -914,7 +926,7 @@ pub fn consent_line(line: &Line) -> bool {
             .filter(|w| !w.is_empty())
             .all(|w| {
                 any = true;
-                CONSENT_LABEL_WORDS.contains(&w)
+                consent_labels().contains(w)
             });
         if label && any {
             return true;
