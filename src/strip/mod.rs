@@ -1068,22 +1068,22 @@ mod tests {
         let recipe = format!(
             "{BANNER}\nChocolate Chip Cookies\nThese cookies are the ones my grandmother baked every Sunday, soft in the middle and crisp at the edges.\nCream the butter and the sugar until pale, then beat in the eggs one at a time."
         );
-        let (kept, gone) = run(&recipe);
-        assert!(
-            !gone.iter().any(|(r, _)| *r == "consent_dialog"),
-            "{gone:?}"
-        );
-        assert!(kept.contains("Chocolate Chip Cookies"), "{kept}");
+        // No line goes as part of a dialog, and the given lines are kept.
+        let stays = |text: &str, lines: &[&str]| {
+            let (kept, gone) = run(text);
+            assert!(
+                !gone.iter().any(|(r, _)| *r == "consent_dialog"),
+                "{gone:?}"
+            );
+            for l in lines {
+                assert!(kept.contains(l), "{kept}");
+            }
+        };
+        stays(&recipe, &["Chocolate Chip Cookies"]);
         let law = format!(
             "{PARA}\n{BANNER}\nRegulators say websites must obtain consent before storing tracking cookies on a visitor's device.\nThe court found that a pre-ticked box on a site is no valid consent under the directive."
         );
-        let (kept, gone) = run(&law);
-        assert!(
-            !gone.iter().any(|(r, _)| *r == "consent_dialog"),
-            "{gone:?}"
-        );
-        assert!(kept.contains("Regulators say"), "{kept}");
-        assert!(kept.contains("The court found"), "{kept}");
+        stays(&law, &["Regulators say", "The court found"]);
     }
 
     /// `line_rule` is the table's first match, on the seeds and on lines made for the rules.
