@@ -280,6 +280,10 @@ const END: u16 = u16::MAX;
 /// [`Tables::padded`], which has no byte.
 const NO_ID: u16 = (BY_ID - 1) as u16;
 
+/// U+FFFD in [`Chars::ids`] (a stand-in for a lost byte in Windows-1252, [`encode`]): the
+/// entry before [`NO_ID`], which has no byte either.
+const FFFD_ID: u16 = NO_ID - 1;
+
 /// The length in UTF-8 of the character whose [`Chars::ids`] entry is `x`.
 #[inline(always)]
 fn width(x: u16) -> usize {
@@ -369,7 +373,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
         };
         i += len;
         let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
-            put(NO_ID);
+            put(if cp == 0xFFFD { FFFD_ID } else { NO_ID });
             // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]); "same" stays.
             all_same &= if cp == 0xFFFD {
                 0xFFFF_0001 | NOT_BAD
@@ -558,6 +562,10 @@ fn encode_chars(
     let ids = &*chars.ids;
     let (mut n, mut pairs, mut prev_lead) = (0u32, 0u16, 0u16);
     let (mut k, mut w) = (0usize, 0usize);
+    // Bytes at the start of the next run that a sequence took as a stand-in (0 or 1).
+    let mut skip = 0;
+    // Windows-1252 reads stand-ins ([`any_seq`]).
+    let wild = e == 0;
     // The byte of entry `k` when it is a continuation byte (a run and the end have none).
     // `k` is at most one past the line's entries here, so the entry is the line's or `END`.
     let cont_at = |k: usize| {
@@ -573,10 +581,14 @@ fn encode_chars(
                 break;
             }
             let &(start, end) = chars.runs.get(usize::from(x - RUN))?;
+            let start = start + std::mem::take(&mut skip);
             copy_run(buf, w, line, start, end)?;
             w += end - start;
             k += 1;
-            prev_lead = 0;
+            // A run that a stand-in took whole leaves the characters around it side by side.
+            if start < end {
+                prev_lead = 0;
+            }
             continue;
         }
         let b0 = padded[usize::from(x) & (BY_ID - 1)];
@@ -602,6 +614,27 @@ fn encode_chars(
                 })
         };
         let Some((seq, cp, len)) = quick else {
+            // A sequence of two or three bytes whose last byte is a stand-in (the first byte
+            // of the run that follows, a space or `?`, or U+FFFD) is read here too, as
+            // [`any_seq`] reads it (issue 3: such a sequence sent the rest of its line to the
+            // byte path, ≈ 8% of the instructions on the eval's garbled lines).
+            if wild && b0 < 0xF0 {
+                if let Some((seq, cp, len, run)) =
+                    stand_in_seq(line, chars, b0, k, &cont_at).ok()?
+                {
+                    // A run whose first byte is the stand-in is copied next, less that byte.
+                    k += if b0 < 0xE0 { 2 } else { 3 } - usize::from(run);
+                    skip = usize::from(run);
+                    let at = w & (CHARS - 1);
+                    buf[at..at + 4].copy_from_slice(&seq);
+                    w += len;
+                    let (lead, cont) = decoded(low, cp)?;
+                    n += 1;
+                    pairs |= prev_lead & cont;
+                    prev_lead = lead;
+                    continue;
+                }
+            }
             // The lead character's place in the line: after the last run before it, past the
             // characters since.
             let before = ids.get(..k.min(CHARS))?;
@@ -635,6 +668,64 @@ fn encode_chars(
         n,
         pair: pairs != 0,
     })
+}
+
+/// The sequence of two or three bytes led by byte `b0` (0xC2..=0xEF) at entry `k` of
+/// `chars`, when its last byte is a stand-in in Windows-1252 and the others are
+/// continuation bytes (`cont_at`): `Ok(Some(..))` with its bytes, code point and length
+/// decoded, and whether the stand-in is the first byte of a run; `Ok(None)` when it is not
+/// such a sequence (the byte path decides); `Err` when it is and reads as nothing, as
+/// [`any_seq`] reads it.
+#[inline(always)]
+#[allow(clippy::type_complexity)]
+fn stand_in_seq(
+    line: &[u8],
+    chars: &Chars,
+    b0: u8,
+    k: usize,
+    cont_at: &impl Fn(usize) -> Option<u8>,
+) -> Result<Option<([u8; 4], u32, usize, bool)>, ()> {
+    let len = if b0 < 0xE0 { 2 } else { 3 };
+    let mut seq = [b0, 0, 0, 0];
+    if len == 3 {
+        match cont_at(k + 1).filter(|&b1| seq_len(b0, b1).is_some()) {
+            Some(b1) => seq[1] = b1,
+            None => return Ok(None),
+        }
+    }
+    let y = chars.ids[(k + len - 1) & (CHARS - 1)];
+    // The stand-in's byte (0xA0 for a space, 0 for a lost byte) and whether its entry is
+    // taken whole.
+    let (b, whole) = if y == FFFD_ID {
+        (0, true)
+    } else if (RUN..END).contains(&y) {
+        let Some(&(start, _)) = chars.runs.get(usize::from(y - RUN)) else {
+            return Ok(None);
+        };
+        match line.get(start) {
+            Some(b' ') => (0xA0, false),
+            Some(b'?') => (0, false),
+            _ => return Ok(None),
+        }
+    } else {
+        return Ok(None);
+    };
+    let run = !whole;
+    if b == 0 {
+        let d = fill_lost(&mut seq[..len], len - 1).ok_or(())?;
+        let mut out = [0; 4];
+        let l = d.encode_utf8(&mut out).len();
+        return Ok(Some((out, d as u32, l, run)));
+    }
+    seq[len - 1] = b;
+    let cp = if len == 2 {
+        // The second byte also rules out overlong forms ([`any_seq`]).
+        seq_len(b0, b).ok_or(())?;
+        u32::from(b0 & 0x1F) << 6 | u32::from(b & 0x3F)
+    } else {
+        u32::from(b0 & 0x0F) << 12 | u32::from(seq[1] & 0x3F) << 6 | u32::from(b & 0x3F)
+    };
+    Ok(Some((seq, cp, len, run)))
 }
 
 /// The sequence led by byte `b0` (0xC2..=0xF4) whose continuation characters start at
@@ -1278,6 +1369,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Stand-ins read by [`encode_chars`] itself (a space or `?` that is a run of its own or
+    /// starts a longer one, U+FFFD, as the last byte of a sequence of two or three bytes):
+    /// the same reading and counts as [`encode`]. `Ã Â©` is `à©` with the no-break space
+    /// turned into a space: the run of one space is taken whole, so `à` and `©` stand side by
+    /// side in the reading and make a pair.
+    #[test]
+    fn encode_chars_reads_stand_ins() {
+        let t = tables();
+        for line in [
+            "Ã Â©",
+            "xÃ Â© y",
+            "cafÃ ok",
+            "Ã? Ã\u{fffd}Â©",
+            "Ã?x â€? â€\u{fffd}Ã©",
+            "â€ x",
+            "Ã ?",
+        ] {
+            let mut kept = Chars::default();
+            assert!(
+                masks::<true>(t, line.as_bytes(), &mut kept).is_some(),
+                "{line:?}"
+            );
+            let (mut a, mut b) = (Text::default(), Text::default());
+            let enc = &t.encode[0];
+            let got = encode_chars(t, 0, line.as_bytes(), &kept, &mut a);
+            let want = encode(t, enc, true, line.as_bytes(), &mut b);
+            assert_eq!(got, want, "{line:?}");
+            if got.is_some() {
+                assert_eq!(a.bytes(), b.bytes(), "{line:?}");
+            }
+        }
+        let mut kept = Chars::default();
+        let line = "Ã Â©".as_bytes();
+        masks::<true>(t, line, &mut kept);
+        let got = encode_chars(t, 0, line, &kept, &mut Text::default());
+        assert_eq!(got, Some(Reading { n: 2, pair: true }));
     }
 
     /// [`masks`] one character at a time, from the table's fields: the encodings that have
