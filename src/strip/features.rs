@@ -192,7 +192,7 @@ pub fn letters_key(text: &str) -> u64 {
             for c in tok.chars() {
                 if c.is_ascii_alphabetic() {
                     h = fold(h, u64::from(c.to_ascii_lowercase() as u8));
-                } else if !c.is_ascii() && c.is_alphanumeric() {
+                } else if !c.is_ascii() && is_alphanumeric(c) {
                     for l in c.to_lowercase() {
                         h = fold(h, u64::from(l as u32));
                     }
@@ -538,7 +538,7 @@ impl Word {
                 } else if (b == b'\'' || b == b'-') && self.alnum {
                     self.push(b);
                 }
-            } else if c.is_alphanumeric() {
+            } else if is_alphanumeric(c) {
                 let mut tmp = [0u8; 4];
                 for lc in c.to_lowercase() {
                     for &b in lc.encode_utf8(&mut tmp).as_bytes() {

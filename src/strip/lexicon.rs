@@ -1138,106 +1138,148 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
 }
 
 /// The lexicon keyed by the hash of each word's normalized form
-/// ([`crate::fingerprint::WordHasher`]): an open-addressing table with linear probing, so a
-/// word that is one run of letters is looked up with the hash strip computed anyway while
-/// reading it, without copying or hashing its bytes again. Words whose normalized form is
-/// not themselves (an apostrophe, a hyphen, a digit inside) are not in it: they go through
-/// [`entry_bytes`].
+/// ([`crate::fingerprint::WordHasher`]), so a word that is one run of letters is looked up
+/// with the hash strip computed anyway while reading it, without copying or hashing its bytes
+/// again. Words whose normalized form is not themselves (an apostrophe, a hyphen, a digit
+/// inside) are not in it: they go through [`entry_bytes`].
 ///
-/// Layout, for the cache: one `u64` a slot, the low 32 bits of the word's hash (the check)
-/// above the 1-based index of its entry among the distinct entries (0: empty slot); the slot
-/// is picked by the hash's top bits. 16K slots (128 KiB) for the ~9K words, so the table
-/// stays in L2. A word outside the lexicon is taken for one of its words only if it lands on
-/// that word's slot run and agrees on all 32 check bits (about one word in a billion).
+/// A perfect hash ("hash and displace": Belazzougui, Botelho and Dietzfelbinger, "Hash,
+/// displace, and compress", ESA 2009): the words are grouped by the low bits of their hash,
+/// and each group is given a displacement that sends all its words to free slots of their
+/// own. A lookup reads the displacement of the word's group, then the one slot it
+/// names, and compares: two loads and no branch on the word. (The open-addressing table with
+/// a 16 KiB filter it replaced took a branch on whether the filter passed, which is as good as
+/// random on text: ~40% of words are stopwords; those mispredicted branches were ~7% of
+/// strip's time on wcxb-dev, issue 4, session 14.)
 ///
-/// Most words of a text are in no list, and their slots are random places in the table
-/// (cache misses, and about three probes at this load). A 16 KiB bitset, one bit per value of
-/// 17 middle bits of the hash, set for every lexicon word, turns ~93% of them away first
-/// (9K words set at most 9K of the 128K bits).
+/// Layout: one `u64` a slot, the top 48 bits of the word's hash (the check) above the index
+/// of its entry among the distinct entries (0: empty slot, whose entry is the empty one);
+/// 16K slots (128 KiB) for the ~9K words, so the table stays in L2, and a `u16`
+/// displacement per group of about two words. A word outside the lexicon is taken for one of
+/// its words only if it lands on that word's slot and agrees on all 48 check bits.
 pub struct HashedLexicon {
-    filter: Box<[u64; FILTER_BITS / 64]>,
+    /// Per group (the hash's low bits): its displacement.
+    disp: Vec<u16>,
     slots: Vec<u64>,
+    /// The distinct entries; `entries[0]` is the empty one.
     entries: Vec<Entry>,
     shift: u32,
 }
 
+/// Bits of a slot below its check: the entry index.
+const CHECK_SHIFT: u32 = 16;
+
 impl HashedLexicon {
     fn build() -> Self {
-        let m = map();
-        let bits = (m.len() + m.len() / 2)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(4);
-        let size = 1usize << bits;
-        let mut t = HashedLexicon {
-            filter: Box::new([0; FILTER_BITS / 64]),
-            slots: vec![0; size],
-            entries: Vec::new(),
-            shift: 64 - bits,
-        };
-        let mut index: FastMap<(u16, u64), u32> = FastMap::default();
-        // Sorted, so that the table does not depend on the map's iteration order.
-        // Sorted by the word's bytes: by their first eight packed big-endian into a `u64`
-        // (zero-padded: a word sorts before its extensions, as in byte order), then by all of
-        // them when those agree. The keys are distinct, so the unstable sort gives the one
-        // order, and most comparisons are of two integers rather than two slices.
-        let mut words: Vec<(u64, &[u8], &Entry)> =
-            m.iter().map(|(w, e)| (sort_prefix(w), *w, e)).collect();
-        words.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        for (_, word, e) in words {
-            let Ok(w) = std::str::from_utf8(word) else {
-                continue;
-            };
-            // Only words that are a single normalized word, equal to themselves.
-            let Some(h) = self_normal_hash(w) else {
-                continue;
-            };
-            let next = t.entries.len() as u32 + 1;
-            let k = *index.entry((e.flags, e.langs)).or_insert(next);
-            if k == next {
-                t.entries.push(*e);
+        // (hash, flags, stopword languages) of every word that is its own single normalized
+        // word.
+        let mut keyed: Vec<(u64, u16, u64)> = map()
+            .iter()
+            .filter_map(|(w, e)| {
+                let h = self_normal_hash(std::str::from_utf8(w).ok()?)?;
+                Some((h, e.flags, e.langs))
+            })
+            .collect();
+        let n = keyed.len().max(1);
+        let groups = (n / 2).next_power_of_two();
+        // By group, then hash (the hash turned so that its group bits come first: one
+        // integer to compare), then entry: an order that does not depend on the map's. Of two
+        // words with the same hash (which could not be told apart) the first in it stays.
+        let turn = groups.trailing_zeros();
+        keyed.sort_unstable_by_key(|&(h, f, l)| (h.rotate_right(turn), f, l));
+        keyed.dedup_by_key(|&mut (h, _, _)| h);
+        let mut entries = vec![Entry::default()];
+        let mut index: FastMap<(u16, u64), u16> = FastMap::default();
+        let keyed: Vec<(u64, u16)> = keyed
+            .into_iter()
+            .map(|(h, flags, langs)| {
+                let next = u16::try_from(entries.len()).unwrap_or(u16::MAX);
+                let k = *index.entry((flags, langs)).or_insert(next);
+                if k == next && usize::from(next) == entries.len() {
+                    entries.push(Entry { flags, langs });
+                }
+                (h, k)
+            })
+            .collect();
+        let mut bits = (n + n / 2).next_power_of_two().trailing_zeros().max(4);
+        loop {
+            if let Some((disp, slots)) = place(&keyed, groups, bits) {
+                return HashedLexicon {
+                    disp,
+                    slots,
+                    entries,
+                    shift: 64 - bits,
+                };
             }
-            let mut i = (h >> t.shift) as usize;
-            while t.slots[i] != 0 {
-                i = (i + 1) & (size - 1);
-            }
-            t.slots[i] = (h << 32) | u64::from(k);
-            let f = filter_bit(h);
-            t.filter[f / 64] |= 1 << (f % 64);
+            bits += 1;
         }
-        t
     }
 
     /// [`entry_hashed`] of a word hash.
     #[inline]
     pub fn get(&self, h: u64) -> Entry {
-        let f = filter_bit(h);
-        if self.filter[f / 64] & (1 << (f % 64)) == 0 {
-            return Entry::default();
-        }
-        let mask = self.slots.len() - 1;
-        let check = h << 32;
-        let mut i = (h >> self.shift) as usize;
-        loop {
-            let s = self.slots[i];
-            if s == 0 {
-                return Entry::default();
-            }
-            if s & !0xFFFF_FFFF == check {
-                return self.entries[(s as u32 - 1) as usize];
-            }
-            i = (i + 1) & mask;
-        }
+        let d = self.disp[group_of(h, self.disp.len())];
+        let s = self.slots[slot_of(h, d, self.shift)];
+        // The entry index when the check agrees, else 0 (the empty entry), without a branch.
+        let hit = u64::from((s ^ h) >> CHECK_SHIFT == 0);
+        let k = (s & ((1 << CHECK_SHIFT) - 1)) * hit;
+        self.entries.get(k as usize).copied().unwrap_or_default()
     }
 }
 
-/// The first eight bytes of a word, zero-padded, as a big-endian integer: integers in the
-/// order of the words' byte strings, as far as eight bytes tell.
-fn sort_prefix(w: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    let n = w.len().min(8);
-    b[..n].copy_from_slice(&w[..n]);
-    u64::from_be_bytes(b)
+/// The group of a word hash: its low bits (`groups` is a power of two).
+#[inline]
+fn group_of(h: u64, groups: usize) -> usize {
+    (h as usize) & (groups - 1)
+}
+
+/// The slot of a word hash under displacement `d`: the top bits of the hash mixed with the
+/// displacement (`shift` is 64 minus the slot bits).
+#[inline]
+fn slot_of(h: u64, d: u16, shift: u32) -> usize {
+    ((h ^ u64::from(d).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xD6E8_FEB8_6659_FD93)
+        >> shift) as usize
+}
+
+/// Places the words (`keyed`: hash and entry index, sorted by group, no hash twice) in
+/// `1 << bits` slots: the groups in order of size (largest first, then by group), each with
+/// the first displacement that sends its words to distinct free slots. The displacements
+/// and the slots; `None` when a group finds none (the caller retries with twice the slots).
+fn place(keyed: &[(u64, u16)], groups: usize, bits: u32) -> Option<(Vec<u16>, Vec<u64>)> {
+    let shift = 64 - bits;
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (i, &(h, _)) in keyed.iter().enumerate() {
+        match ranges.last_mut() {
+            Some(r) if group_of(keyed[r.0].0, groups) == group_of(h, groups) => r.1 = i + 1,
+            _ => ranges.push((i, i + 1)),
+        }
+    }
+    let longest = ranges.iter().map(|&(a, b)| b - a).max().unwrap_or(0);
+    let by_size = (1..=longest)
+        .rev()
+        .flat_map(|len| ranges.iter().filter(move |&&(a, b)| b - a == len));
+    let mut slots = vec![0u64; 1 << bits];
+    let mut disp = vec![0u16; groups];
+    let mut at = Vec::new();
+    for &(a, b) in by_size {
+        let members = &keyed[a..b];
+        let d = (0..=u16::MAX).find(|&d| {
+            at.clear();
+            for &(h, _) in members {
+                let i = slot_of(h, d, shift);
+                if slots[i] != 0 || at.contains(&i) {
+                    return false;
+                }
+                at.push(i);
+            }
+            true
+        })?;
+        disp[group_of(members[0].0, groups)] = d;
+        for &(h, k) in members {
+            slots[slot_of(h, d, shift)] = (h >> CHECK_SHIFT << CHECK_SHIFT) | u64::from(k);
+        }
+    }
+    Some((disp, slots))
 }
 
 /// The normalized word hash ([`crate::fingerprint::WordHasher`]) of a word that is its own
@@ -1270,16 +1312,6 @@ fn self_normal_hash(w: &str) -> Option<u64> {
         }
     }
     hw.end()
-}
-
-/// Bits of [`HashedLexicon`]'s filter.
-const FILTER_BITS: usize = 1 << 17;
-
-/// The filter bit of a word hash: bits 32..49, apart from the check (bits 0..32) and the
-/// slot (the top bits).
-#[inline]
-fn filter_bit(h: u64) -> usize {
-    ((h >> 32) as usize) & (FILTER_BITS - 1)
 }
 
 /// The entry of a word given the hash of its normalized form, for a word that is a single
@@ -1349,23 +1381,6 @@ mod tests {
 
     /// Words sort by their packed prefix, then their bytes, as by their bytes alone.
     #[test]
-    fn prefix_order_is_byte_order() {
-        let mut words: Vec<&[u8]> = map().keys().copied().collect();
-        words.extend([
-            &b"ab"[..],
-            b"ab\0",
-            b"abcdefgh",
-            b"abcdefghi",
-            b"abcdefgh\0",
-            b"",
-        ]);
-        let mut by_prefix = words.clone();
-        by_prefix.sort_unstable_by(|a, b| (sort_prefix(a), a).cmp(&(sort_prefix(b), b)));
-        words.sort();
-        assert_eq!(by_prefix, words);
-    }
-
-    #[test]
     fn hashed_lookup_equals_byte_lookup() {
         let mut hashed = 0;
         for (word, e) in map() {
@@ -1386,5 +1401,27 @@ mod tests {
         }
         assert!(hashed > map().len() * 9 / 10, "{hashed} of {}", map().len());
         assert_eq!(entry_hashed(12345).langs, 0);
+        // Entry indexes are 16 bits.
+        assert!(super::hashed().entries.len() < usize::from(u16::MAX) / 2);
+    }
+
+    proptest::proptest! {
+        /// A word outside the lexicon finds nothing in the hashed table, though it lands on
+        /// slots that other words hold: the perfect hash's check turns it away.
+        #[test]
+        fn hashed_lookup_of_other_words_is_empty(w in "[a-zäéöß]{1,12}") {
+            let mut words = Vec::new();
+            crate::fingerprint::word_hashes(&w, &mut words);
+            proptest::prop_assume!(words.len() == 1);
+            let (h, b) = (entry_hashed(words[0]), entry_bytes(w.as_bytes()));
+            proptest::prop_assert_eq!((h.flags, h.langs), (b.flags, b.langs));
+        }
+
+        /// Any hash at all: an entry only for a lexicon word's hash.
+        #[test]
+        fn hashed_lookup_of_random_hashes_is_empty(h in proptest::prelude::any::<u64>()) {
+            let e = entry_hashed(h);
+            proptest::prop_assert_eq!((e.flags, e.langs), (0, 0));
+        }
     }
 }

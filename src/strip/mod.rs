@@ -210,8 +210,6 @@ pub struct Measured<'a> {
     /// Per line: the model's score with no corpus counts (NaN when a rule already removed
     /// the line or there is no model).
     base: Vec<f32>,
-    /// Per line: a widget header ([`rules::widget_header`]).
-    widget: Vec<bool>,
     /// Per line: words of its prose block ([`model::prose_blocks`]).
     block: Vec<u32>,
     /// Indexes of the comment headers ([`rules::comment_header`]), in order.
@@ -236,11 +234,12 @@ pub fn warm_up() {
 pub fn measure(text: &str) -> Measured<'_> {
     let mut words = Vec::with_capacity(text.len() / 5);
     let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
-    // Stopword masks of the words, per line: the language is picked from the first
-    // `LANG_SAMPLE_WORDS` words, then each line's stopwords are counted from its masks.
+    // Stopword masks of the words of the first lines, per line: the language is picked
+    // from the first `LANG_SAMPLE_WORDS` words, then those lines' stopwords are counted from
+    // their masks, and the reader counts the stopwords of the lines after them itself.
     let mut masks = Vec::new();
     let mut mask_end = Vec::new();
-    let mut sample = None;
+    let mut lang = None;
     let mut seen = 0;
     // The non-blank lines, trimmed, then joined where a paragraph was hard-wrapped.
     let mut physical = Vec::with_capacity(lines.capacity());
@@ -260,16 +259,18 @@ pub fn measure(text: &str) -> Measured<'_> {
     }
     for span in reflow::join(text, &physical) {
         let t = &text[span.start..span.end];
-        let mut line = Line::measure(span.no, t, None, &mut words, &mut masks);
+        let mut line = Line::measure(span.no, t, lang, &mut words, &mut masks);
         line.wrapped = span.wrapped;
-        seen += line.words;
-        if sample.is_none() && seen >= features::LANG_SAMPLE_WORDS {
-            sample = Some(masks.len());
+        if lang.is_none() {
+            seen += line.words;
+            mask_end.push(masks.len());
+            if seen >= features::LANG_SAMPLE_WORDS {
+                lang = Some(features::language_of(&masks));
+            }
         }
         lines.push(line);
-        mask_end.push(masks.len());
     }
-    let lang = features::language_of(&masks[..sample.unwrap_or(masks.len())]);
+    let lang = lang.unwrap_or_else(|| features::language_of(&masks));
     if lang != 0 {
         let mut start = 0;
         for (l, &end) in lines.iter_mut().zip(&mask_end) {
@@ -311,7 +312,6 @@ pub fn measure(text: &str) -> Measured<'_> {
         }
         None => model::prose_blocks(&lines, &prose),
     };
-    let widget = lines.iter().map(rules::widget_header).collect();
     let comments = (0..lines.len())
         .filter(|&i| rules::comment_header(&lines[i]))
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
@@ -321,7 +321,6 @@ pub fn measure(text: &str) -> Measured<'_> {
         words,
         lang,
         block,
-        widget,
         comments,
         cookies,
         rules,
@@ -371,7 +370,7 @@ pub fn judge(m: &Measured, repeats: Option<&[u32]>) -> Vec<Verdict> {
 /// under every answer): it closes one post of a thread, not the page's body. Only counts:
 /// "Read more", "Recent Posts" or "Related" recur on articles too (teasers, a sidebar
 /// shown twice), and letting those stand down cost more articles than it gave threads.
-fn per_post_widget(lines: &[Line], widget: &[bool], i: usize) -> bool {
+fn per_post_widget(lines: &[Line], i: usize) -> bool {
     if !lines[i].text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
@@ -379,8 +378,12 @@ fn per_post_widget(lines: &[Line], widget: &[bool], i: usize) -> bool {
     // header; "129 15 Comments" (likes, then comments) is not "14 Comments" on a teaser.
     let (key, words) = (features::letters_key(lines[i].text), lines[i].words);
     let mut prose = false;
-    for (l, &w) in lines.iter().zip(widget).skip(i + 1) {
-        if w && prose && l.words == words && features::letters_key(l.text) == key {
+    for l in &lines[i + 1..] {
+        if prose
+            && l.words == words
+            && rules::widget_header(l)
+            && features::letters_key(l.text) == key
+        {
             return true;
         }
         prose |= l.is_prose();
@@ -426,10 +429,10 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         let open = verdict[i].rule.is_none_or(|r| r == "repeated");
         if body
             && open
-            && m.widget[i]
             && before * 2 > total - l.words
             && block_before >= block_after[i]
-            && !per_post_widget(lines, &m.widget, i)
+            && rules::widget_header(l)
+            && !per_post_widget(lines, i)
         {
             for v in verdict.iter_mut().skip(i) {
                 v.rule = Some("widget_block");
@@ -898,6 +901,32 @@ fn layout_normalized(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `measure` counts the stopwords of the lines after the language sample as the reader
+    /// reads them, and those of the sample's lines from their masks: every line's count is
+    /// what a reader told the document's language from the start gives.
+    #[test]
+    fn stopwords_after_the_sample_equal_those_of_a_reader_told_the_language() {
+        let mut text = String::new();
+        for i in 0..120 {
+            text.push_str(&format!(
+                "The {i} cats and the dogs are in the house of the man.\n"
+            ));
+            text.push_str("Der Hund ist nicht mit dem Mann auf der Straße\n");
+        }
+        let m = measure(&text);
+        assert_ne!(m.lang, 0);
+        assert!(m.lines.iter().map(|l| l.words).sum::<u32>() > 3 * features::LANG_SAMPLE_WORDS);
+        for l in &m.lines {
+            assert!(l.stop > 0);
+            assert_eq!(
+                l.stop,
+                Line::new(l.no, l.text, m.lang).stop,
+                "line {}",
+                l.no
+            );
+        }
+    }
 
     /// A removed line (index, score) ordered best score first, then lower index: the order
     /// `keep_min_share` gives lines back in, as it was written before the integer keys.
