@@ -12,6 +12,8 @@
 //!    a page are a listing's, and stay).
 //! 3. Corpus repetition ([`repetition`]): a short line held by [`REPEATED_MIN`] or more
 //!    unrelated documents is `repeated` (site chrome). Copies of one article count once.
+//!    Lines are counted with their digits folded, but figures alone ("+13.1%", "$175,000")
+//!    as written ([`repetition::line_key`]): a table's cells recur by chance, not as chrome.
 //! 4. Context rules: the labels and descriptions of a consent pop-up around a cookie banner
 //!    go with it (`consent_dialog`: "Allow All", "Always Active", "These technologies help
 //!    us understand how our site is used"; up and down to the first line that is neither); a
@@ -182,7 +184,11 @@ pub struct Analysis<'a> {
 pub fn analyze<'a>(text: &'a str, counts: Option<&Counts>) -> Analysis<'a> {
     let m = measure(text);
     let repeats: Vec<u32> = match counts {
-        Some(c) => m.lines.iter().map(|l| c.get(l.hash)).collect(),
+        Some(c) => m
+            .lines
+            .iter()
+            .map(|l| c.get(repetition::line_key(l)))
+            .collect(),
         None => vec![1; m.lines.len()],
     };
     let verdicts = judge(&m, Some(&repeats));
@@ -333,7 +339,11 @@ pub fn measure(text: &str) -> Measured<'_> {
 /// The corpus repetition count of each line of a measured document; `None` when no line of
 /// it is held by another unrelated document (it is then judged as if alone).
 pub fn repeats(m: &Measured, counts: &Counts) -> Option<Vec<u32>> {
-    let r: Vec<u32> = m.lines.iter().map(|l| counts.get(l.hash)).collect();
+    let r: Vec<u32> = m
+        .lines
+        .iter()
+        .map(|l| counts.get(repetition::line_key(l)))
+        .collect();
     r.iter().any(|&c| c > 1).then_some(r)
 }
 
