@@ -14,7 +14,9 @@
 //!    unrelated documents is `repeated` (site chrome). Copies of one article count once.
 //!    Lines are counted with their digits folded, but figures alone ("+13.1%", "$175,000")
 //!    as written ([`repetition::line_key`]): a table's cells recur by chance, not as chrome.
-//! 4. Context rules: the labels and descriptions of a consent pop-up around a cookie banner
+//! 4. Context rules: an item's button that the page repeats on three items or more goes
+//!    (`item_action`: "Add to cart", "Quick view", "Ajouter au panier"); the labels and
+//!    descriptions of a consent pop-up around a cookie banner
 //!    go with it (`consent_dialog`: "Allow All", "Always Active", "These technologies help
 //!    us understand how our site is used"; up and down to the first line that is neither); a
 //!    widget header after the body ends it (`widget_block`; not when a
@@ -154,6 +156,34 @@ fn consent_dialog(lines: &[Line], cookies: &[u32], verdict: &mut [Verdict]) {
         run(&mut (i + 1..lines.len()), verdict);
     }
 }
+
+/// Times a page must repeat an item's button ([`rules::item_action`]) for `item_action` to
+/// remove it: once or twice it may be the page's own instruction.
+const ITEM_ACTION_MIN: usize = 3;
+
+/// An item's buttons ("Add to cart", "Quick view", "Compare"): lines of
+/// [`rules::item_action`] that the page repeats [`ITEM_ACTION_MIN`] times or more, each on
+/// an item of a shop grid or a listing, go as `item_action`.
+fn item_actions(lines: &[Line], verdict: &mut [Verdict]) {
+    let mut cand: Vec<(u64, usize)> = (0..lines.len())
+        .filter(|&i| verdict[i].rule.is_none() && lines[i].words <= 6 && !lines[i].sentence)
+        .filter(|&i| rules::item_action(&lines[i]))
+        .map(|i| (lines[i].hash, i))
+        .collect();
+    if cand.len() < ITEM_ACTION_MIN {
+        return;
+    }
+    cand.sort_unstable();
+    for run in cand.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() >= ITEM_ACTION_MIN {
+            for &(_, i) in run {
+                verdict[i].rule = Some(ITEM_ACTION);
+            }
+        }
+    }
+}
+
+const ITEM_ACTION: &str = "item_action";
 
 /// Lines in a row removed by other rules that a consent dialog's run crosses.
 const CONSENT_GAP: usize = 4;
@@ -449,6 +479,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
     let gone = |v: &[Verdict], i: usize| v[i].rule.is_some();
 
     consent_dialog(lines, &m.cookies, &mut verdict);
+    item_actions(lines, &mut verdict);
 
     // A widget header after the body has started ends the body, if less text follows it
     // than came before it, and no larger block of prose than any before it (the body goes
@@ -1256,6 +1287,29 @@ mod tests {
         let (kept, gone) = run(&article);
         assert_eq!(kept, format!("Title of a story\n{PARA}\n{PARA}\n{PARA}"));
         assert!(gone.iter().all(|(r, _)| *r == "widget_block"), "{gone:?}");
+    }
+
+    /// An item's button repeated on every tile of a shop grid goes as `item_action`; the
+    /// same button once or twice (a page's own instruction) is left to the model. German and
+    /// Spanish shop tiles.
+    #[test]
+    fn item_buttons_repeated_on_every_tile_go() {
+        let tiles = |button: &str, n: usize| {
+            (0..n)
+                .map(|k| format!("Wollschal Modell {k}\n{}9,90 €\n{button}", k + 1))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let grid = format!("Schals\n{PARA}\n{}", tiles("Zum Warenkorb hinzufügen", 4));
+        let (_, gone) = run(&grid);
+        let actions = gone.iter().filter(|(r, _)| *r == "item_action").count();
+        assert_eq!(actions, 4, "{gone:?}");
+        let es = format!("Bufandas\n{PARA}\n{}", tiles("Añadir al carrito", 2));
+        let (_, gone) = run(&es);
+        assert!(!gone.iter().any(|(r, _)| *r == "item_action"), "{gone:?}");
+        let es = format!("Bufandas\n{PARA}\n{}", tiles("Añadir al carrito", 3));
+        let (_, gone) = run(&es);
+        assert_eq!(gone.iter().filter(|(r, _)| *r == "item_action").count(), 3);
     }
 
     /// Comments outweighing the article still go; one "X says" line alone does not start a
