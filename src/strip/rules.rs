@@ -1092,15 +1092,19 @@ const ITEM_ACTION_OBJECTS: &[&str] = &[
     "rapida",
 ];
 
-fn item_action_words() -> &'static std::collections::HashSet<&'static str> {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    SET.get_or_init(|| {
-        ITEM_ACTION_VERBS
-            .iter()
-            .chain(ITEM_ACTION_OBJECTS)
-            .copied()
-            .collect()
+/// The words of [`ITEM_ACTION_VERBS`] (true) and [`ITEM_ACTION_OBJECTS`] (false), by their
+/// lowercase bytes.
+fn item_action_words() -> &'static FastMap<&'static [u8], bool> {
+    static MAP: std::sync::OnceLock<FastMap<&'static [u8], bool>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = FastMap::default();
+        for w in ITEM_ACTION_OBJECTS {
+            m.insert(w.as_bytes(), false);
+        }
+        for w in ITEM_ACTION_VERBS {
+            m.insert(w.as_bytes(), true);
+        }
+        m
     })
 }
 
@@ -1116,17 +1120,29 @@ pub fn item_action(line: &Line) -> bool {
     if line.any_flags & ACTION == 0 || line.words > 6 || line.sentence || line.letters == 0 {
         return false;
     }
-    let set = item_action_words();
+    let words = item_action_words();
     let mut verb = false;
+    // ASCII words are lowercased into this buffer rather than into a new string.
+    let mut buf = [0u8; 24];
     for tok in line.text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+        let tok = tok.trim_matches('\'');
         if tok.is_empty() || tok.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        let w = lower_word(tok);
-        if !set.contains(w.as_ref()) {
-            return false;
+        let owned;
+        let w: &[u8] = if tok.is_ascii() && tok.len() <= buf.len() {
+            for (d, b) in buf.iter_mut().zip(tok.bytes()) {
+                *d = b.to_ascii_lowercase();
+            }
+            &buf[..tok.len()]
+        } else {
+            owned = tok.to_lowercase();
+            owned.as_bytes()
+        };
+        match words.get(w) {
+            Some(&v) => verb |= v,
+            None => return false,
         }
-        verb |= ITEM_ACTION_VERBS.contains(&w.as_ref());
     }
     verb
 }
