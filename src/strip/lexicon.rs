@@ -1016,6 +1016,9 @@ pub const PROMO: u16 = 512;
 pub const POLICY: u16 = 1024;
 pub const READER: u16 = 2048;
 pub const WE: u16 = 4096;
+/// [`super::rules::ITEM_ACTION_VERBS`]: a line without one is no item button (the cheap
+/// first check of [`super::rules::item_action`]).
+pub const ACTION: u16 = 8192;
 
 /// The key words of legal notices ("all rights reserved" in several languages).
 pub const LEGAL_WORDS: &[&str] = &[
@@ -1123,6 +1126,7 @@ fn map() -> &'static FastMap<&'static [u8], Entry> {
             (POLICY_WORDS, POLICY),
             (READER_WORDS, READER),
             (WE_WORDS, WE),
+            (super::rules::ITEM_ACTION_VERBS, ACTION),
         ] {
             for w in list {
                 m.entry(w.as_bytes()).or_default().flags |= flag;

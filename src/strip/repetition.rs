@@ -50,7 +50,7 @@ pub fn signature_of(m: &super::Measured) -> Signature {
         if line.words == 0 {
             continue;
         }
-        lines.push(line.hash);
+        lines.push(line_key(line));
         if line.is_prose() {
             prose.extend_from_slice(&m.words[line.first_word as usize..line.end_word as usize]);
         }
@@ -59,6 +59,28 @@ pub fn signature_of(m: &super::Measured) -> Signature {
     // (line, cluster) pairs at once, which also removes a line repeated within a document.
     let prose = (!prose.is_empty()).then(|| crate::fingerprint::simhash_words(&prose));
     Signature { lines, prose }
+}
+
+/// The key a line is counted under: its normalized hash ([`Line::hash`]: case, spacing,
+/// punctuation and numbers folded), except for a line without a letter, which is keyed by its
+/// characters as written. Folding digits is right for "12 Comments" and "© 2024 Acme", but a
+/// line that is only a number, a price or a percentage ("+13.1%", "$175,000", "729", "4.5")
+/// would then match every such line of every page: a table's cells and a listing's figures
+/// are content and recur by chance, not as chrome (issue 4: an article's data table went as
+/// `repeated`). Chrome made of numbers alone recurs exactly ("0" in a cart badge, "1 2 3").
+/// A line with a colon still folds: a clock time ("2016-03-17 13:23:29", "12:30") is a post's
+/// or an item's timestamp, chrome whatever its digits.
+pub fn line_key(line: &super::Line) -> u64 {
+    if line.letters > 0 || line.words == 0 || line.text.contains(':') {
+        return line.hash;
+    }
+    // FNV-1a over the non-space bytes, seeded apart from the word hashes.
+    line.text
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .fold(0x6e75_6d62_6572_7321_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 /// How many unrelated documents (content clusters) hold each line.
@@ -249,6 +271,27 @@ mod tests {
         assert_eq!(counts.get(h("Home | News")), 3);
         assert_eq!(counts.get(h("Follow us on Twitter")), 2);
         assert_eq!(counts.get(h(P1)), 1);
+    }
+
+    /// Figures alone (a table's cells, a price, a score) are counted as written, so that
+    /// different figures on unrelated pages do not add up; words with numbers and clock
+    /// times still fold their digits. Without `line_key` every figure below counts 3.
+    #[test]
+    fn figures_count_as_written_words_and_times_fold() {
+        let docs = [
+            format!("{P1}\n+13.1%\n$175,000\n1.234,50 €\n0\n12 Comments\n09:15"),
+            format!("{P2}\n+9.7%\n$165,000\n2.745,90 €\n0\n34 Comments\n17:42"),
+            format!("{P3}\n-0.4%\n£1,250\n389,00 €\n0\n140 Kommentare\n2016-03-17 13:23:29"),
+        ];
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d)).collect();
+        let counts = Counts::build(&sigs);
+        let k = |s: &str| line_key(&Line::new(0, s, 0));
+        for figure in ["+13.1%", "$175,000", "1.234,50 €", "-0.4%", "£1,250"] {
+            assert_eq!(counts.get(k(figure)), 1, "{figure}");
+        }
+        assert_eq!(counts.get(k("0")), 3);
+        assert_eq!(counts.get(k("56 Comments")), 2);
+        assert_eq!(counts.get(k("23:59")), 2);
     }
 
     #[test]
