@@ -26,8 +26,13 @@ score stays "score judged alone + what repetition adds" (strip scores each line 
 and adds the repetition terms of the linear part). Trees are written padded to complete
 binary trees of depth --depth (3), each node with LightGBM's node value, so that thresh can
 attribute a score to features along the path (Saabas). The trees judge every line but
-sentences of four words or more (`tree_lines`). Needs `pip install lightgbm`
-(training only; thresh reads the written text file).
+sentences of four words or more (`tree_lines`; `--all-lines`: every line, for experiments —
+strip/model.rs does not evaluate that). Needs `pip install lightgbm` (training only; thresh
+reads the written text file).
+
+Besides one threshold for every line, the report gives the out-of-fold F1 as thresh applies
+the model: sentences of four words or more go under PROSE_MARGIN (strip::PROSE_MARGIN),
+other lines under 0.
 """
 import argparse
 import json
@@ -101,14 +106,19 @@ def fit(X, y, w, l2=1e-3, iters=30):
     return beta
 
 
+# strip::PROSE_MARGIN: the score under which thresh removes a sentence of 4+ words.
+PROSE_MARGIN = -0.25
 REPEAT_FEATURES = ("repeated_log", "repeated_3", "repeated_x_short")
 
 
-def tree_lines(X, names):
+def tree_lines(X, names, all_lines=False):
     """The lines the trees judge: all but sentences of four words or more (sentence = 1,
     log_words = ln(1 + words) > 1.5), which the linear part alone scores, as in
     strip/model.rs. On wcxb-dev the trees learn that the last lines of a page are chrome
-    (its footers); on text without chrome that would remove an article's last paragraph."""
+    (its footers); on text without chrome that would remove an article's last paragraph.
+    `all_lines`: every line (an experiment; thresh does not evaluate it)."""
+    if all_lines:
+        return np.ones(len(X), dtype=bool)
     return ~((X[:, names.index("sentence")] > 0.5) & (X[:, names.index("log_words")] > 1.5))
 
 
@@ -222,6 +232,8 @@ def main():
     ap.add_argument("--trees", type=int, default=8, help="boosted trees on top of the LR (0: none)")
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--learning-rate", type=float, default=0.5)
+    ap.add_argument("--all-lines", action="store_true",
+                    help="trees judge sentences of 4+ words too (experiment: model.rs does not)")
     ap.add_argument("--tree-exclude", default="",
                     help="comma-separated features the trees may not split on (besides the repetition ones)")
     ap.add_argument("--threshold", type=float, default=None,
@@ -252,7 +264,8 @@ def main():
     train = ~hand & in_gt
     excluded = set(REPEAT_FEATURES) | {"bias"} | set(filter(None, a.tree_exclude.split(",")))
     tree_feats = [k for k, n in enumerate(names) if n not in excluded]
-    gated = tree_lines(X, names)
+    gated = tree_lines(X, names, a.all_lines)
+    sent4 = ~tree_lines(X, names)
     oof_lr = np.zeros(len(rows))
     oof_trees = np.zeros(len(rows))
     for k in range(a.folds):
@@ -281,6 +294,9 @@ def main():
             if best is None or f > best[0]:
                 best = (f, thr)
         print(f"  best threshold {best[1]:+.2f}: out-of-fold mean page F1 {best[0]:.4f} (domain-grouped {a.folds}-fold CV)")
+        f, p, by = page_f1(gt, pages, ~hand & (oof >= np.where(sent4, PROSE_MARGIN, 0.0)))
+        print(f"  as thresh applies it (sentences of 4+ words at {PROSE_MARGIN}, other lines at 0): "
+              f"F1 {f:.4f} P {p:.4f} " + " ".join(f"{t} {v:.3f}" for t, v in by.items()))
     thr = best[1] if a.threshold is None else a.threshold
 
     beta = fit(X[train], y[train], w[train])
