@@ -386,10 +386,10 @@ fn fingerprint(a: FingerprintArgs) -> anyhow::Result<()> {
     let s = thresh::pipeline::fingerprint_run(&cfg, &msgs)?;
     if !quiet {
         eprintln!(
-            "thresh: {} documents in, {} signatures in {} files in {}; {:.2}s.",
-            s.documents_in,
-            s.signatures,
-            s.shards,
+            "thresh: {} in, {} in {} in {}; {:.2}s.",
+            count(s.documents_in as u64, "document"),
+            count(s.signatures as u64, "signature"),
+            count(s.shards as u64, "file"),
             cfg.out.display(),
             s.wall_seconds
         );
@@ -481,13 +481,13 @@ fn clean(a: CleanArgs) -> anyhow::Result<()> {
         let dropped: Vec<String> = r.dropped.iter().map(|(k, v)| format!("{v} {k}")).collect();
         let stripped: u64 = r.lines_stripped.values().sum();
         eprintln!(
-            "thresh: {} documents in, {} kept, {} dropped{}; {} lines stripped, {} documents repaired; {:.1} MB in {:.2}s ({:.1} MB/s). Output in {}.",
-            r.documents_in,
+            "thresh: {} in, {} kept, {} dropped{}; {} stripped, {} repaired; {:.1} MB in {:.2}s ({:.1} MB/s). Output in {}.",
+            count(r.documents_in as u64, "document"),
             r.kept,
             r.documents_in - r.kept,
             if dropped.is_empty() { String::new() } else { format!(" ({})", dropped.join(", ")) },
-            stripped,
-            r.documents_repaired,
+            count(stripped, "line"),
+            count(r.documents_repaired as u64, "document"),
             r.bytes_in as f64 / 1e6,
             secs,
             if secs > 0.0 { r.bytes_in as f64 / 1e6 / secs } else { 0.0 },
@@ -539,4 +539,13 @@ fn fix(a: FixArgs) -> anyhow::Result<()> {
     thresh::repair::fix_stream(input, &mut out, &opts).context("thresh fix")?;
     out.flush().context("writing stdout")?;
     Ok(())
+}
+
+/// `n` and a noun, plural unless `n` is 1 ("1 document", "5 documents"), for the summaries.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

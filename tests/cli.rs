@@ -258,3 +258,26 @@ fn fix_broken_pipe_is_not_an_error() {
     let _ = writer.join();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn summary_counts_one_document_in_the_singular() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().to_string_lossy();
+    let o = run_stdin(
+        &["clean", "-", "-o", &dir],
+        "One document from standard input, cafÃ© repaired.\n".as_bytes(),
+    );
+    check(&o, "clean - (summary)");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("thresh: 1 document in, 1 kept"), "{err}");
+    assert!(err.contains("1 document repaired"), "{err}");
+
+    let o = run_stdin(
+        &["clean", "-", "-o", &dir],
+        b"{\"text\":\"first document on stdin\"}\n{\"text\":\"second document, different words entirely\"}\n",
+    );
+    check(&o, "clean - (summary, two)");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("thresh: 2 documents in, 2 kept"), "{err}");
+    assert!(err.contains("0 documents repaired"), "{err}");
+}
