@@ -215,14 +215,10 @@ pub struct Analysis<'a> {
 /// counts when the run has them.
 pub fn analyze<'a>(text: &'a str, counts: Option<&Counts>) -> Analysis<'a> {
     let m = measure(text);
-    let repeats: Vec<u32> = match counts {
-        Some(c) => m
-            .lines
-            .iter()
-            .map(|l| c.get(repetition::line_key(l)))
-            .collect(),
-        None => vec![1; m.lines.len()],
-    };
+    // Counts are at least 1, so "no line held elsewhere" is the same as no counts.
+    let repeats = counts
+        .and_then(|c| repeats(&m, c))
+        .unwrap_or_else(|| vec![1; m.lines.len()]);
     let verdicts = judge(&m, Some(&repeats));
     Analysis {
         lines: m.lines,
