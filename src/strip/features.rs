@@ -586,7 +586,7 @@ impl<'a> Line<'a> {
     }
 
     /// [`Line::measure`]; `WHOLE_WORDS` turns on the path for the commonest token, one to
-    /// eight ASCII letters and digits followed by a space or the end of the line, which is
+    /// sixteen ASCII letters and digits followed by a space or the end of the line, which is
     /// then classified, normalized and hashed at once ([`crate::fingerprint::short_ascii_word`])
     /// rather than through the general loop. Without it (the tests' reference) every token
     /// goes through the general loop; both give the same line and words.
@@ -881,6 +881,7 @@ mod tests {
             parts in proptest::collection::vec(
                 proptest::prop_oneof![
                     20 => "[a-zA-Z0-9]{1,10}",
+                    5 => "[a-zA-Z0-9]{9,18}",
                     10 => "[ \t]{1,2}",
                     3 => "[.,:;'\\-!?()|/»©]",
                     2 => "the|and|Mai|der|un|Home|comments|e-mail|don't",
