@@ -241,8 +241,9 @@ impl WordHasher {
             if n == 0 {
                 break;
             }
-            digits += low_bytes(digit, n).count_ones();
-            self.push(normalize_alnum(low_bytes(x, n), n), n as u32);
+            let keep = low_mask(n);
+            digits += (digit & keep).count_ones();
+            self.push(normalize_kept(x, digit & keep, keep), n as u32);
             i += n;
             if n < 8 {
                 break;
@@ -316,8 +317,9 @@ pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
     if n == 0 {
         return None;
     }
-    let c = normalize_alnum(low_bytes(x, n), n);
-    let digits = low_bytes(digit, n).count_ones();
+    let keep = low_mask(n);
+    let c = normalize_kept(x, digit & keep, keep);
+    let digits = (digit & keep).count_ones();
     if n < 8 {
         return Some((n, digits, WordHasher::one_chunk(c)));
     }
@@ -327,13 +329,10 @@ pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
     if m == 0 {
         return Some((8, digits, WordHasher::one_chunk(c)));
     }
-    let c2 = normalize_alnum(low_bytes(y, m), m);
+    let keep2 = low_mask(m);
+    let c2 = normalize_kept(y, digit2 & keep2, keep2);
     let h = ((SEED ^ c).wrapping_mul(CHUNK_MUL) ^ c2).wrapping_mul(CHUNK_MUL);
-    Some((
-        8 + m,
-        digits + low_bytes(digit2, m).count_ones(),
-        mix(h ^ SEED),
-    ))
+    Some((8 + m, digits + (digit2 & keep2).count_ones(), mix(h ^ SEED)))
 }
 
 /// Appends the hash of every normalized word of `text` to `out`, in order (the words of
@@ -507,6 +506,25 @@ fn block_masks(block: &[u8; 64]) -> (u64, u64) {
         high |= gather(x & HI) << (8 * c);
     }
     (alnum, high)
+}
+
+/// The mask of the low `n` bytes, `n` from 1 to 8: [`low_bytes`]'s without a branch (the
+/// line reader's whole-word path and [`WordHasher::scan_ascii_run`] took three such branches
+/// a word; issue 4, session strip-speed16).
+#[inline(always)]
+fn low_mask(n: usize) -> u64 {
+    debug_assert!((1..=8).contains(&n));
+    // `2 << 63` is 0, so eight bytes give all ones.
+    (2u64 << (8 * n - 1)).wrapping_sub(1)
+}
+
+/// [`normalize_alnum`] of the bytes of `x` that `keep` ([`low_mask`]) keeps, all ASCII
+/// letters or digits, given the high bits of its digit bytes (`digit`, from
+/// [`alnum_bytes`], already masked): the digits are not classified again.
+#[inline(always)]
+fn normalize_kept(x: u64, digit: u64, keep: u64) -> u64 {
+    let digit_bytes = (digit >> 7) * 0xFF;
+    (((x | (LO * 0x20)) & !digit_bytes) | ((LO * u64::from(b'0')) & digit_bytes)) & keep
 }
 
 /// The normalized form of `n` ASCII letters and digits (the low `n` bytes of `x`, the others
@@ -1235,6 +1253,13 @@ mod tests {
             i += 1;
         }
         (i, digits)
+    }
+
+    #[test]
+    fn low_mask_equals_low_bytes() {
+        for n in 1..=8 {
+            assert_eq!(low_mask(n), low_bytes(!0, n), "{n}");
+        }
     }
 
     proptest! {
