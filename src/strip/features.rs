@@ -97,14 +97,16 @@ pub const VOICE_CLASSES: [u16; 4] = [
 ];
 const VOICE_ANY: u16 = lexicon::PROMO | lexicon::POLICY | lexicon::READER | lexicon::WE;
 
-/// ASCII byte classes, one table lookup per byte.
+/// Byte classes, one table lookup per byte: ASCII letters, digits, capitals and whitespace;
+/// bytes of 0x80 and above (parts of multi-byte characters) have none, so that the tests for
+/// a space need no test for ASCII first.
 const ALPHA: u8 = 1;
 const DIGIT: u8 = 2;
 const UPPER: u8 = 4;
 const SPACE: u8 = 8;
 
-const fn ascii_classes() -> [u8; 128] {
-    let mut t = [0u8; 128];
+const fn ascii_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -124,7 +126,7 @@ const fn ascii_classes() -> [u8; 128] {
     t
 }
 
-static CLASS: [u8; 128] = ascii_classes();
+static CLASS: [u8; 256] = ascii_classes();
 
 /// Characters that may close a sentence after its terminal mark (quotes, brackets).
 pub fn is_closer(c: char) -> bool {
@@ -586,7 +588,7 @@ impl<'a> Line<'a> {
     }
 
     /// [`Line::measure`]; `WHOLE_WORDS` turns on the path for the commonest token, one to
-    /// eight ASCII letters and digits followed by a space or the end of the line, which is
+    /// sixteen ASCII letters and digits followed by a space or the end of the line, which is
     /// then classified, normalized and hashed at once ([`crate::fingerprint::short_ascii_word`])
     /// rather than through the general loop. Without it (the tests' reference) every token
     /// goes through the general loop; both give the same line and words.
@@ -628,7 +630,7 @@ impl<'a> Line<'a> {
         let mut i = 0;
         while i < n {
             // skip spaces
-            while i < n && bytes[i] < 128 && CLASS[bytes[i] as usize] & SPACE != 0 {
+            while i < n && CLASS[usize::from(bytes[i])] & SPACE != 0 {
                 i += 1;
             }
             if i >= n {
@@ -651,7 +653,7 @@ impl<'a> Line<'a> {
             let whole = whole.filter(|&(len, _, _)| {
                 bytes
                     .get(i + len)
-                    .is_none_or(|&b| b < 128 && CLASS[b as usize] & SPACE != 0)
+                    .is_none_or(|&b| CLASS[usize::from(b)] & SPACE != 0)
             });
             if let Some((len, digits, h)) = whole {
                 // What the general loop does for such a token: one run, then the separator
@@ -827,6 +829,26 @@ mod tests {
         }
     }
 
+    /// Every byte's class: the ASCII predicates' answer, and none for the bytes of
+    /// multi-byte characters (the space tests index the table with any byte).
+    #[test]
+    fn byte_classes_of_every_byte() {
+        for b in 0..=255u8 {
+            let want = if b.is_ascii_lowercase() {
+                ALPHA
+            } else if b.is_ascii_uppercase() {
+                ALPHA | UPPER
+            } else if b.is_ascii_digit() {
+                DIGIT
+            } else if b.is_ascii_whitespace() {
+                SPACE
+            } else {
+                0
+            };
+            assert_eq!(CLASS[usize::from(b)], want, "{b:#x}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn trims_equal_the_standard_ones(s in "[ \t\u{a0}\u{2003}a.\n]{0,12}") {
@@ -881,6 +903,7 @@ mod tests {
             parts in proptest::collection::vec(
                 proptest::prop_oneof![
                     20 => "[a-zA-Z0-9]{1,10}",
+                    5 => "[a-zA-Z0-9]{9,18}",
                     10 => "[ \t]{1,2}",
                     3 => "[.,:;'\\-!?()|/»©]",
                     2 => "the|and|Mai|der|un|Home|comments|e-mail|don't",
