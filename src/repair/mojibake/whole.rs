@@ -49,6 +49,8 @@ pub(super) struct WholeScratch {
     bytes: Text,
     /// The best reading so far.
     best: Text,
+    /// The reading of [`fused`].
+    fused: Text,
     /// The line's characters as [`masks`] read them, for [`encode_chars`].
     chars: Chars,
     /// A fixed line's text given back once it was written out ([`super::give_back`]): the
@@ -62,7 +64,10 @@ impl WholeScratch {
     pub(super) const KEEP: usize = 1 << 16;
 
     pub(super) fn release(&mut self) {
-        if self.bytes.buf.len() > Self::KEEP || self.best.buf.len() > Self::KEEP {
+        if [&self.bytes, &self.best, &self.fused]
+            .iter()
+            .any(|b| b.buf.len() > Self::KEEP)
+        {
             let spare = std::mem::take(&mut self.spare);
             *self = WholeScratch {
                 spare,
@@ -924,39 +929,59 @@ fn candidates(m: &LineMasks) -> u16 {
 /// character is not followed by another, or they make no pair.
 #[inline(always)]
 fn guess(t: &Tables, line: &[u8]) -> Option<usize> {
+    let v = View::of(t)?;
     let mut i = ascii_end(line, 0);
-    let m0 = masks_at(t, line, &mut i)?;
-    let m1 = masks_at(t, line, &mut i)?;
+    let m0 = masks_at(v, line, &mut i)?;
+    let m1 = masks_at(v, line, &mut i)?;
     let pair = m0.lead & m1.cont & ENC_BITS as u16;
     (pair != 0).then(|| pair.trailing_zeros() as usize)
+}
+
+/// [`Tables::two`] and [`Tables::masks`] as fixed-size views, so that a character's masks
+/// are one load, without a bounds check.
+#[derive(Clone, Copy)]
+struct View<'t> {
+    two: &'t [Masks; 0x800],
+    wide: &'t [Masks; WIDE],
+}
+
+/// Entries of [`Tables::masks`].
+const WIDE: usize = (super::TABLE_END - 0x80) as usize;
+
+impl View<'_> {
+    fn of(t: &Tables) -> Option<View<'_>> {
+        Some(View {
+            two: t.two.get(..0x800)?.try_into().ok()?,
+            wide: t.masks.as_slice().try_into().ok()?,
+        })
+    }
 }
 
 /// The code point and masks of the non-ASCII character at `line[*i]` (moving `*i` past
 /// it), when it has two or three bytes and is in the tables; `None` otherwise (ASCII, the
 /// line's end, four bytes, U+FFFD or a character no encoding has: [`masks`] reads those).
 #[inline(always)]
-fn char_at<'t>(t: &'t Tables, line: &[u8], i: &mut usize) -> Option<(usize, &'t Masks)> {
-    let c = *line.get(*i)?;
-    let low = |k: usize| line.get(*i + k).map_or(0, |&x| usize::from(x & 0x3F));
-    if c < 0x80 {
-        None
-    } else if c < 0xE0 {
-        let cp = usize::from(c & 0x1F) << 6 | low(1);
-        *i += 2;
-        Some((cp, t.two.get(cp)?))
-    } else if c < 0xF0 {
-        let cp = usize::from(c & 0x0F) << 12 | low(1) << 6 | low(2);
-        *i += 3;
-        Some((cp, t.masks.get(cp.wrapping_sub(0x80))?))
-    } else {
-        None
+fn char_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<(usize, &'t Masks)> {
+    match *line.get(*i..)? {
+        [c, c1, ..] if c & 0xE0 == 0xC0 => {
+            let cp = usize::from(c & 0x1F) << 6 | usize::from(c1 & 0x3F);
+            *i += 2;
+            Some((cp, &v.two[cp & 0x7FF]))
+        }
+        [c, c1, c2, ..] if c & 0xF0 == 0xE0 => {
+            let cp =
+                usize::from(c & 0x0F) << 12 | usize::from(c1 & 0x3F) << 6 | usize::from(c2 & 0x3F);
+            *i += 3;
+            Some((cp, v.wide.get(cp.wrapping_sub(0x80))?))
+        }
+        _ => None,
     }
 }
 
 /// [`char_at`]'s masks alone.
 #[inline(always)]
-fn masks_at<'t>(t: &'t Tables, line: &[u8], i: &mut usize) -> Option<&'t Masks> {
-    char_at(t, line, i).map(|(_, m)| m)
+fn masks_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<&'t Masks> {
+    char_at(v, line, i).map(|(_, m)| m)
 }
 
 /// [`masks`] and [`encode_chars`] in encoding `e` in one walk over the line (issue 3: the
@@ -971,6 +996,7 @@ fn masks_at<'t>(t: &'t Tables, line: &[u8], i: &mut usize) -> Option<&'t Masks> 
 fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks, Reading)> {
     let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
     let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
+    let v = View::of(t)?;
     start_reading(line, out);
     if out.buf.len() < OUT {
         out.buf.resize(OUT, 0);
@@ -1000,12 +1026,12 @@ fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks
             i = end;
             continue;
         }
-        let (cp0, m0) = char_at(t, line, &mut i)?;
+        let (cp0, m0) = char_at(v, line, &mut i)?;
         let b0 = take!(cp0, m0);
         if !(0xC2..=0xEF).contains(&b0) {
             return None;
         }
-        let (cp1, m1) = char_at(t, line, &mut i)?;
+        let (cp1, m1) = char_at(v, line, &mut i)?;
         let b1 = take!(cp1, m1);
         let (seq, cp, len) = if b0 < 0xE0 {
             if b1 & 0xC0 != 0x80 {
@@ -1016,7 +1042,7 @@ fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks
         } else {
             // The second byte also rules out overlong forms and surrogates.
             seq_len(b0, b1)?;
-            let (cp2, m2) = char_at(t, line, &mut i)?;
+            let (cp2, m2) = char_at(v, line, &mut i)?;
             let b2 = take!(cp2, m2);
             if b2 & 0xC0 != 0x80 {
                 return None;
@@ -1061,11 +1087,13 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     // reading is the answer; otherwise the line is read again the long way.
     if keep {
         if let Some(e) = guess(t, line) {
-            if let Some((m, n)) = fused(t, e, line, &mut s.bytes) {
+            if let Some((m, n)) = fused(t, e, line, &mut s.fused) {
                 if candidates(&m) == 1 << e {
-                    std::mem::swap(&mut s.bytes, &mut s.best);
+                    std::mem::swap(&mut s.fused, &mut s.best);
                     return decide(t, line, deeper, &m, s, (None, n), e);
                 }
+                // Other encodings to try: read from the line's UTF-8, this one kept.
+                return read_all(t, line, deeper, &m, false, Some((e, n)), s);
             }
         }
     }
@@ -1085,23 +1113,29 @@ fn fix_whole_walk(line: &[u8], deeper: bool, s: &mut WholeScratch) -> Whole {
     let Some(m) = m else {
         return Whole::Undecided;
     };
+    read_all(t, line, deeper, &m, keep, None, s)
+}
+
+/// The rest of [`fix_whole`] once the line's masks are known: a reading in every encoding
+/// they leave, from the characters [`masks`] kept (`kept`) or from the line's UTF-8, except
+/// in the encoding of `known`, whose reading is in `s.fused` ([`fused`]).
+fn read_all(
+    t: &Tables,
+    line: &[u8],
+    deeper: bool,
+    m: &LineMasks,
+    kept: bool,
+    known: Option<(usize, Reading)>,
+    s: &mut WholeScratch,
+) -> Whole {
     if m.pairs == 0 {
         return Whole::NoPair;
     }
-    // A line that reads well as it stands is left as it is, unless a layer was just undone
-    // (see below): no reading can read strictly better, here or word by word (the pieces'
-    // badness adds up to the line's, and the word-by-word pass stops when none is bad).
-    // Looking for the first bad spot is enough.
-    // Its badness, or any number from 1 up to it, is all that is needed below; a character of
-    // class Bad, or a pair whose proof bits meet, makes it 1 at least (issue 3: this scoring
-    // was ~40M instructions on the garbled lines, and most of them hold one or the other).
-    // Under a layer just undone, 0 stands for "not known": the line is scored below, unless
-    // the walk proved it bad.
-    let Some(line_bad0) = line_bad0(t, line, deeper, &m) else {
+    let Some(line_bad0) = line_bad0(t, line, deeper, m) else {
         return Whole::NoPair;
     };
     // Encodings that give every character Windows-1252's byte give its reading: tried once.
-    let encs = candidates(&m);
+    let encs = candidates(m);
     // The best reading: its badness once a second reading made scoring necessary, its
     // number of decoded characters; and whether another reading, different, scores the same.
     let mut best: Option<(Option<u32>, Reading)> = None;
@@ -1115,10 +1149,13 @@ fn fix_whole_walk(line: &[u8], deeper: bool, s: &mut WholeScratch) -> Whole {
         let Some(enc) = t.encode.get(e) else {
             break;
         };
-        let reading = if keep {
-            encode_chars(t, e, line, &s.chars, &mut s.bytes)
-        } else {
-            encode(t, enc, e == 0, line, &mut s.bytes)
+        let reading = match known {
+            Some((k, n)) if k == e => {
+                std::mem::swap(&mut s.fused, &mut s.bytes);
+                Some(n)
+            }
+            _ if kept => encode_chars(t, e, line, &s.chars, &mut s.bytes),
+            _ => encode(t, enc, e == 0, line, &mut s.bytes),
         };
         let Some(n) = reading else {
             continue;
