@@ -958,8 +958,9 @@ impl View<'_> {
 }
 
 /// The code point and masks of the non-ASCII character at `line[*i]` (moving `*i` past
-/// it), when it has two or three bytes and is in the tables; `None` otherwise (ASCII, the
-/// line's end, four bytes, U+FFFD or a character no encoding has: [`masks`] reads those).
+/// it), when it has two or three bytes and is in the tables; `None` otherwise, `*i` as it
+/// was (ASCII, the line's end, four bytes, U+FFFD or a character no encoding has: [`masks`]
+/// reads those).
 #[inline(always)]
 fn char_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<(usize, &'t Masks)> {
     match *line.get(*i..)? {
@@ -971,8 +972,9 @@ fn char_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<(usize, &'t Ma
         [c, c1, c2, ..] if c & 0xF0 == 0xE0 => {
             let cp =
                 usize::from(c & 0x0F) << 12 | usize::from(c1 & 0x3F) << 6 | usize::from(c2 & 0x3F);
+            let m = v.wide.get(cp.wrapping_sub(0x80))?;
             *i += 3;
-            Some((cp, v.wide.get(cp.wrapping_sub(0x80))?))
+            Some((cp, m))
         }
         _ => None,
     }
@@ -1031,24 +1033,50 @@ fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks
         if !(0xC2..=0xEF).contains(&b0) {
             return None;
         }
-        let (cp1, m1) = char_at(v, line, &mut i)?;
-        let b1 = take!(cp1, m1);
-        let (seq, cp, len) = if b0 < 0xE0 {
-            if b1 & 0xC0 != 0x80 {
-                return None;
+        // A continuation character that is not a non-ASCII character in the tables may be a
+        // stand-in ([`stand_in_fused`]; the walk's state goes there and back by value, so
+        // that it stays in registers here).
+        macro_rules! stand_in {
+            ($seq:expr) => {{
+                let st = Walk {
+                    i,
+                    all_same,
+                    pairs,
+                    prev_lead,
+                };
+                let (st, read) = stand_in_fused(v, padded, e == 0, line, st, b0, $seq)?;
+                (i, all_same, pairs, prev_lead) = (st.i, st.all_same, st.pairs, st.prev_lead);
+                read
+            }};
+        }
+        let (seq, cp, len) = match char_at(v, line, &mut i) {
+            None => stand_in!([b0, 0, 0]),
+            Some((cp1, m1)) => {
+                let b1 = take!(cp1, m1);
+                if b0 < 0xE0 {
+                    if b1 & 0xC0 != 0x80 {
+                        return None;
+                    }
+                    let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
+                    ([b0, b1, 0, 0], cp, 2)
+                } else {
+                    // The second byte also rules out overlong forms and surrogates.
+                    seq_len(b0, b1)?;
+                    match char_at(v, line, &mut i) {
+                        None => stand_in!([b0, b1, 0]),
+                        Some((cp2, m2)) => {
+                            let b2 = take!(cp2, m2);
+                            if b2 & 0xC0 != 0x80 {
+                                return None;
+                            }
+                            let cp = u32::from(b0 & 0x0F) << 12
+                                | u32::from(b1 & 0x3F) << 6
+                                | u32::from(b2 & 0x3F);
+                            ([b0, b1, b2, 0], cp, 3)
+                        }
+                    }
+                }
             }
-            let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
-            ([b0, b1, 0, 0], cp, 2)
-        } else {
-            // The second byte also rules out overlong forms and surrogates.
-            seq_len(b0, b1)?;
-            let (cp2, m2) = char_at(v, line, &mut i)?;
-            let b2 = take!(cp2, m2);
-            if b2 & 0xC0 != 0x80 {
-                return None;
-            }
-            let cp = u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
-            ([b0, b1, b2, 0], cp, 3)
         };
         let at = w & (CHARS - 1);
         buf[at..at + 4].copy_from_slice(&seq);
@@ -1072,6 +1100,94 @@ fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks
         pair: pairs2 != 0,
     };
     Some((m, r))
+}
+
+/// A sequence read: its bytes, code point and length.
+type Seq = ([u8; 4], u32, usize);
+
+/// The state of [`fused`]'s walk that [`stand_in_fused`] moves on.
+struct Walk {
+    i: usize,
+    all_same: u32,
+    pairs: u16,
+    prev_lead: u16,
+}
+
+/// The rest of a sequence of [`fused`] led by byte `b0` (0xC2..=0xEF), whose bytes before
+/// the first 0 of `seq` (1 or 2 of them) were read, at a character that is not a non-ASCII
+/// character in the tables: with `wild` (Windows-1252), a stand-in as [`any_seq`] reads it
+/// (a space for a no-break space; one `?` or U+FFFD a sequence for a lost byte, filled in
+/// by [`fill_lost`]), folded into the line's masks as [`masks`] folds an ASCII character or
+/// U+FFFD. Its bytes, code point and length, as [`any_seq`] gives them; `None` where
+/// [`any_seq`] gives none or [`fused`] would not read on (a character beyond the tables,
+/// four bytes).
+#[cold]
+#[inline(never)]
+#[allow(clippy::needless_range_loop)] // `k` is also where a lost byte is
+fn stand_in_fused(
+    v: View<'_>,
+    padded: &[u8; BY_ID],
+    wild: bool,
+    line: &[u8],
+    mut st: Walk,
+    b0: u8,
+    seq: [u8; 3],
+) -> Option<(Walk, Seq)> {
+    let len = if b0 < 0xE0 { 2 } else { 3 };
+    let mut seq = [seq[0], seq[1], seq[2], 0];
+    let k0 = if seq[1] == 0 { 1 } else { 2 };
+    // Where a lost byte is (0: none).
+    let mut lost_at = 0;
+    for k in k0..len {
+        let c = *line.get(st.i)?;
+        let b = if c < 0x80 {
+            if !wild {
+                return None;
+            }
+            st.i += 1;
+            st.prev_lead = 0;
+            match c {
+                b' ' => 0xA0,
+                b'?' if lost_at == 0 => {
+                    lost_at = k;
+                    continue;
+                }
+                _ => return None,
+            }
+        } else if let Some((cp, m)) = char_at(v, line, &mut st.i) {
+            st.all_same &= m.any_same;
+            st.pairs |= st.prev_lead & m.cont;
+            st.prev_lead = m.lead;
+            padded[cp & (BY_ID - 1)]
+        } else if wild && lost_at == 0 && line.get(st.i..st.i + 3) == Some(&[0xEF, 0xBF, 0xBD]) {
+            // U+FFFD, as [`masks`] folds it: it may stand for a lost byte in Windows-1252.
+            st.i += 3;
+            st.all_same &= 0xFFFF_0001 | NOT_BAD;
+            st.prev_lead = 0;
+            lost_at = k;
+            continue;
+        } else {
+            return None;
+        };
+        if b & 0xC0 != 0x80 {
+            return None;
+        }
+        if k == 1 {
+            seq_len(b0, b)?;
+        }
+        seq[k] = b;
+    }
+    if lost_at == 0 {
+        let mut cp = u32::from(b0) & (0x7F >> len);
+        for &b in &seq[1..len] {
+            cp = cp << 6 | u32::from(b & 0x3F);
+        }
+        return Some((st, (seq, cp, len)));
+    }
+    let d = fill_lost(&mut seq[..len], lost_at)?;
+    let mut out = [0; 4];
+    let l = d.encode_utf8(&mut out).len();
+    Some((st, (out, d as u32, l)))
 }
 
 /// The whole-line test of one pass. See the module docs. `deeper`: a previous pass changed
@@ -2030,8 +2146,32 @@ mod tests {
             assert_eq!(out.bytes(), want.as_bytes());
             assert_eq!(r.n, want.chars().filter(|c| !c.is_ascii()).count() as u32);
         }
-        // A stand-in (the no-break space of `à` turned into a space) is left to the walk.
-        assert!(fused(t, 0, "Ã la".as_bytes(), &mut Text::default()).is_none());
+        // Stand-ins, in Windows-1252 only: the same masks and reading as the two passes.
+        for line in [
+            "Ã la",
+            "Ã Â©",
+            "xÃ Â© y",
+            "cafÃ ok",
+            "Ã? Ã\u{fffd}Â©",
+            "Ã?x â€? â€\u{fffd}Ã©",
+            "â€ x",
+            "Ã ?",
+            "â€?â€?",
+        ] {
+            let mut kept = Chars::default();
+            let walked = masks::<true>(t, line.as_bytes(), &mut kept).expect(line);
+            let (mut a, mut b) = (Text::default(), Text::default());
+            let want = encode_chars(t, 0, line.as_bytes(), &kept, &mut b);
+            let (m, r) = fused(t, 0, line.as_bytes(), &mut a).expect(line);
+            assert_eq!(
+                (m.all, m.pairs, m.same, m.bad),
+                (walked.all, walked.pairs, walked.same, walked.bad),
+                "{line:?}"
+            );
+            assert_eq!(Some(r), want, "{line:?}");
+            assert_eq!(a.bytes(), b.bytes(), "{line:?}");
+            assert!(fused(t, 4, line.as_bytes(), &mut a).is_none(), "{line:?}");
+        }
     }
 
     fn garble() -> Vec<&'static str> {
