@@ -23,6 +23,15 @@
 //! The bytes of a reading are the decoded text, so there is no decoding step: per candidate
 //! encoding the work is one table load a character and a UTF-8 check as the bytes are
 //! written, which stops at the first byte that does not fit.
+//!
+//! Most lines are read in one encoding only, so that one is guessed from the line's first
+//! pair of non-ASCII characters and read in the same walk that finds the line's masks
+//! ([`fused`]: one read of each character, not two). The reading is the answer when the
+//! masks leave that encoding alone; when they leave others, they are read from the line's
+//! UTF-8 and compared as usual; when the guess reads nothing (a character beyond the tables,
+//! four bytes, a byte that does not fit), the line is walked again the long way
+//! ([`masks`], then [`encode_chars`] per encoding). Both ways give the same answer
+//! (proptest `fused_same_as_walk`).
 
 use super::{
     common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Masks, Tables, BY_ID,
