@@ -23,6 +23,15 @@
 //! The bytes of a reading are the decoded text, so there is no decoding step: per candidate
 //! encoding the work is one table load a character and a UTF-8 check as the bytes are
 //! written, which stops at the first byte that does not fit.
+//!
+//! Most lines are read in one encoding only, so that one is guessed from the line's first
+//! pair of non-ASCII characters and read in the same walk that finds the line's masks
+//! ([`fused`]: one read of each character, not two). The reading is the answer when the
+//! masks leave that encoding alone; when they leave others, they are read from the line's
+//! UTF-8 and compared as usual; when the guess reads nothing (a character beyond the tables,
+//! four bytes, a byte that does not fit), the line is walked again the long way
+//! ([`masks`], then [`encode_chars`] per encoding). Both ways give the same answer
+//! (proptest `fused_same_as_walk`).
 
 use super::{
     common, info, is_noise, rules, seq_len, tables, utf8_char, Caps, Masks, Tables, BY_ID,
@@ -49,6 +58,8 @@ pub(super) struct WholeScratch {
     bytes: Text,
     /// The best reading so far.
     best: Text,
+    /// The reading of [`fused`].
+    fused: Text,
     /// The line's characters as [`masks`] read them, for [`encode_chars`].
     chars: Chars,
     /// A fixed line's text given back once it was written out ([`super::give_back`]): the
@@ -62,7 +73,10 @@ impl WholeScratch {
     pub(super) const KEEP: usize = 1 << 16;
 
     pub(super) fn release(&mut self) {
-        if self.bytes.buf.len() > Self::KEEP || self.best.buf.len() > Self::KEEP {
+        if [&self.bytes, &self.best, &self.fused]
+            .iter()
+            .any(|b| b.buf.len() > Self::KEEP)
+        {
             let spare = std::mem::take(&mut self.spare);
             *self = WholeScratch {
                 spare,
@@ -907,6 +921,284 @@ fn fill_lost(seq: &mut [u8], lost_at: usize) -> Option<char> {
     any.then_some('\u{FFFD}')
 }
 
+/// The encodings [`fix_whole`] reads a line in, from its masks: those that hold every
+/// character and some pair, less those that read it as Windows-1252 does when it is one.
+#[inline(always)]
+fn candidates(m: &LineMasks) -> u16 {
+    let mut encs = m.all & m.pairs;
+    if encs & 1 != 0 {
+        encs &= !(m.same & !1);
+    }
+    encs
+}
+
+/// The encoding a line is most likely garbled in: the first of those in which its first
+/// non-ASCII character leads a sequence and the next one continues it (ftfy's own guess is
+/// the first encoding that works, Robyn Speer, ftfy). `None` when the first non-ASCII
+/// character is not followed by another, or they make no pair.
+#[inline(always)]
+fn guess(t: &Tables, line: &[u8]) -> Option<usize> {
+    let v = View::of(t)?;
+    let mut i = ascii_end(line, 0);
+    let m0 = masks_at(v, line, &mut i)?;
+    let m1 = masks_at(v, line, &mut i)?;
+    let pair = m0.lead & m1.cont & ENC_BITS as u16;
+    (pair != 0).then(|| pair.trailing_zeros() as usize)
+}
+
+/// [`Tables::two`] and [`Tables::masks`] as fixed-size views, so that a character's masks
+/// are one load, without a bounds check.
+#[derive(Clone, Copy)]
+struct View<'t> {
+    two: &'t [Masks; 0x800],
+    wide: &'t [Masks; WIDE],
+}
+
+/// Entries of [`Tables::masks`].
+const WIDE: usize = (super::TABLE_END - 0x80) as usize;
+
+impl View<'_> {
+    fn of(t: &Tables) -> Option<View<'_>> {
+        Some(View {
+            two: t.two.get(..0x800)?.try_into().ok()?,
+            wide: t.masks.as_slice().try_into().ok()?,
+        })
+    }
+}
+
+/// The code point and masks of the non-ASCII character at `line[*i]` (moving `*i` past
+/// it), when it has two or three bytes and is in the tables; `None` otherwise, `*i` as it
+/// was (ASCII, the line's end, four bytes, U+FFFD or a character no encoding has: [`masks`]
+/// reads those).
+#[inline(always)]
+fn char_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<(usize, &'t Masks)> {
+    match *line.get(*i..)? {
+        [c, c1, ..] if c & 0xE0 == 0xC0 => {
+            let cp = usize::from(c & 0x1F) << 6 | usize::from(c1 & 0x3F);
+            *i += 2;
+            Some((cp, &v.two[cp & 0x7FF]))
+        }
+        [c, c1, c2, ..] if c & 0xF0 == 0xE0 => {
+            let cp =
+                usize::from(c & 0x0F) << 12 | usize::from(c1 & 0x3F) << 6 | usize::from(c2 & 0x3F);
+            let m = v.wide.get(cp.wrapping_sub(0x80))?;
+            *i += 3;
+            Some((cp, m))
+        }
+        _ => None,
+    }
+}
+
+/// [`char_at`]'s masks alone.
+#[inline(always)]
+fn masks_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<&'t Masks> {
+    char_at(v, line, i).map(|(_, m)| m)
+}
+
+/// [`masks`] and [`encode_chars`] in encoding `e` in one walk over the line (issue 3: the
+/// two passes read every non-ASCII character twice). A turn reads one sequence: its lead
+/// character and the continuation characters it asks for, each folded into the line's masks
+/// as [`masks`] folds it and turned into its byte in `e`. `None` at anything but a sequence
+/// of two or three bytes of non-ASCII characters in the tables that decodes to a character
+/// that is not noise (a stand-in, a lost byte, four bytes, a byte that does not fit): the
+/// line is then read by [`masks`] and [`encode_chars`] from the start. A line of at most
+/// [`Chars::MAX`] bytes.
+#[inline(never)]
+fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks, Reading)> {
+    let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
+    let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
+    let v = View::of(t)?;
+    start_reading(line, out);
+    if out.buf.len() < OUT {
+        out.buf.resize(OUT, 0);
+    }
+    let buf: &mut [u8; OUT] = out.buf.get_mut(..OUT)?.try_into().ok()?;
+    let (mut all_same, mut pairs, mut prev_lead) = (u32::MAX, 0u16, 0u16);
+    // The reading's pairs, as [`encode_chars`] finds them.
+    let (mut n, mut pairs2, mut prev2) = (0u32, 0u16, 0u16);
+    let (mut i, mut w) = (0usize, 0usize);
+    // One character into the line's masks, and its byte.
+    macro_rules! take {
+        ($cp:expr, $m:expr) => {{
+            let m = $m;
+            all_same &= m.any_same;
+            pairs |= prev_lead & m.cont;
+            prev_lead = m.lead;
+            padded[$cp & (BY_ID - 1)]
+        }};
+    }
+    while let Some(&c) = line.get(i) {
+        if c < 0x80 {
+            prev_lead = 0;
+            prev2 = 0;
+            let end = ascii_end(line, i + 1);
+            copy_run(buf, w, line, i, end)?;
+            w += end - i;
+            i = end;
+            continue;
+        }
+        let (cp0, m0) = char_at(v, line, &mut i)?;
+        let b0 = take!(cp0, m0);
+        if !(0xC2..=0xEF).contains(&b0) {
+            return None;
+        }
+        // A continuation character that is not a non-ASCII character in the tables may be a
+        // stand-in ([`stand_in_fused`]; the walk's state goes there and back by value, so
+        // that it stays in registers here).
+        macro_rules! stand_in {
+            ($seq:expr) => {{
+                let st = Walk {
+                    i,
+                    all_same,
+                    pairs,
+                    prev_lead,
+                };
+                let (st, read) = stand_in_fused(v, padded, e == 0, line, st, b0, $seq)?;
+                (i, all_same, pairs, prev_lead) = (st.i, st.all_same, st.pairs, st.prev_lead);
+                read
+            }};
+        }
+        let (seq, cp, len) = match char_at(v, line, &mut i) {
+            None => stand_in!([b0, 0, 0]),
+            Some((cp1, m1)) => {
+                let b1 = take!(cp1, m1);
+                if b0 < 0xE0 {
+                    if b1 & 0xC0 != 0x80 {
+                        return None;
+                    }
+                    let cp = u32::from(b0 & 0x1F) << 6 | u32::from(b1 & 0x3F);
+                    ([b0, b1, 0, 0], cp, 2)
+                } else {
+                    // The second byte also rules out overlong forms and surrogates.
+                    seq_len(b0, b1)?;
+                    match char_at(v, line, &mut i) {
+                        None => stand_in!([b0, b1, 0]),
+                        Some((cp2, m2)) => {
+                            let b2 = take!(cp2, m2);
+                            if b2 & 0xC0 != 0x80 {
+                                return None;
+                            }
+                            let cp = u32::from(b0 & 0x0F) << 12
+                                | u32::from(b1 & 0x3F) << 6
+                                | u32::from(b2 & 0x3F);
+                            ([b0, b1, b2, 0], cp, 3)
+                        }
+                    }
+                }
+            }
+        };
+        let at = w & (CHARS - 1);
+        buf[at..at + 4].copy_from_slice(&seq);
+        w += len;
+        let (lead, cont) = decoded(low, cp)?;
+        n += 1;
+        pairs2 |= prev2 & cont;
+        prev2 = lead;
+    }
+    out.len = w;
+    let (all, same) = ((all_same & ENC_BITS) as u16, (all_same >> 16) as u16);
+    let bad = all_same & NOT_BAD == 0 || pairs & PROOF != 0;
+    let m = LineMasks {
+        all,
+        pairs: pairs & !PROOF,
+        same,
+        bad,
+    };
+    let r = Reading {
+        n,
+        pair: pairs2 != 0,
+    };
+    Some((m, r))
+}
+
+/// A sequence read: its bytes, code point and length.
+type Seq = ([u8; 4], u32, usize);
+
+/// The state of [`fused`]'s walk that [`stand_in_fused`] moves on.
+struct Walk {
+    i: usize,
+    all_same: u32,
+    pairs: u16,
+    prev_lead: u16,
+}
+
+/// The rest of a sequence of [`fused`] led by byte `b0` (0xC2..=0xEF), whose bytes before
+/// the first 0 of `seq` (1 or 2 of them) were read, at a character that is not a non-ASCII
+/// character in the tables: with `wild` (Windows-1252), a stand-in as [`any_seq`] reads it
+/// (a space for a no-break space; one `?` or U+FFFD a sequence for a lost byte, filled in
+/// by [`fill_lost`]), folded into the line's masks as [`masks`] folds an ASCII character or
+/// U+FFFD. Its bytes, code point and length, as [`any_seq`] gives them; `None` where
+/// [`any_seq`] gives none or [`fused`] would not read on (a character beyond the tables,
+/// four bytes).
+#[cold]
+#[inline(never)]
+#[allow(clippy::needless_range_loop)] // `k` is also where a lost byte is
+fn stand_in_fused(
+    v: View<'_>,
+    padded: &[u8; BY_ID],
+    wild: bool,
+    line: &[u8],
+    mut st: Walk,
+    b0: u8,
+    seq: [u8; 3],
+) -> Option<(Walk, Seq)> {
+    let len = if b0 < 0xE0 { 2 } else { 3 };
+    let mut seq = [seq[0], seq[1], seq[2], 0];
+    let k0 = if seq[1] == 0 { 1 } else { 2 };
+    // Where a lost byte is (0: none).
+    let mut lost_at = 0;
+    for k in k0..len {
+        let c = *line.get(st.i)?;
+        let b = if c < 0x80 {
+            if !wild {
+                return None;
+            }
+            st.i += 1;
+            st.prev_lead = 0;
+            match c {
+                b' ' => 0xA0,
+                b'?' if lost_at == 0 => {
+                    lost_at = k;
+                    continue;
+                }
+                _ => return None,
+            }
+        } else if let Some((cp, m)) = char_at(v, line, &mut st.i) {
+            st.all_same &= m.any_same;
+            st.pairs |= st.prev_lead & m.cont;
+            st.prev_lead = m.lead;
+            padded[cp & (BY_ID - 1)]
+        } else if wild && lost_at == 0 && line.get(st.i..st.i + 3) == Some(&[0xEF, 0xBF, 0xBD]) {
+            // U+FFFD, as [`masks`] folds it: it may stand for a lost byte in Windows-1252.
+            st.i += 3;
+            st.all_same &= 0xFFFF_0001 | NOT_BAD;
+            st.prev_lead = 0;
+            lost_at = k;
+            continue;
+        } else {
+            return None;
+        };
+        if b & 0xC0 != 0x80 {
+            return None;
+        }
+        if k == 1 {
+            seq_len(b0, b)?;
+        }
+        seq[k] = b;
+    }
+    if lost_at == 0 {
+        let mut cp = u32::from(b0) & (0x7F >> len);
+        for &b in &seq[1..len] {
+            cp = cp << 6 | u32::from(b & 0x3F);
+        }
+        return Some((st, (seq, cp, len)));
+    }
+    let d = fill_lost(&mut seq[..len], lost_at)?;
+    let mut out = [0; 4];
+    let l = d.encode_utf8(&mut out).len();
+    Some((st, (out, d as u32, l)))
+}
+
 /// The whole-line test of one pass. See the module docs. `deeper`: a previous pass changed
 /// the line.
 #[inline(never)]
@@ -914,6 +1206,29 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     let t = tables();
     let line = line.as_bytes();
     // Lines longer than `Chars` holds (hardly any) are read from their UTF-8.
+    let keep = line.len() <= Chars::MAX;
+    // Most lines are read in one encoding only: guessed, and read with the masks in one
+    // walk. When that encoding turns out to be the only one the line is read in, that
+    // reading is the answer; otherwise the line is read again the long way.
+    if keep {
+        if let Some(e) = guess(t, line) {
+            if let Some((m, n)) = fused(t, e, line, &mut s.fused) {
+                if candidates(&m) == 1 << e {
+                    std::mem::swap(&mut s.fused, &mut s.best);
+                    return decide(t, line, deeper, &m, s, (None, n), e);
+                }
+                // Other encodings to try: read from the line's UTF-8, this one kept.
+                return read_all(t, line, deeper, &m, false, Some((e, n)), s);
+            }
+        }
+    }
+    fix_whole_walk(line, deeper, s)
+}
+
+/// [`fix_whole`] the long way: the line's masks first, then a reading in every encoding
+/// they leave.
+fn fix_whole_walk(line: &[u8], deeper: bool, s: &mut WholeScratch) -> Whole {
+    let t = tables();
     let keep = line.len() <= Chars::MAX;
     let m = if keep {
         masks::<true>(t, line, &mut s.chars)
@@ -923,33 +1238,29 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
     let Some(m) = m else {
         return Whole::Undecided;
     };
+    read_all(t, line, deeper, &m, keep, None, s)
+}
+
+/// The rest of [`fix_whole`] once the line's masks are known: a reading in every encoding
+/// they leave, from the characters [`masks`] kept (`kept`) or from the line's UTF-8, except
+/// in the encoding of `known`, whose reading is in `s.fused` ([`fused`]).
+fn read_all(
+    t: &Tables,
+    line: &[u8],
+    deeper: bool,
+    m: &LineMasks,
+    kept: bool,
+    known: Option<(usize, Reading)>,
+    s: &mut WholeScratch,
+) -> Whole {
     if m.pairs == 0 {
         return Whole::NoPair;
     }
-    // A line that reads well as it stands is left as it is, unless a layer was just undone
-    // (see below): no reading can read strictly better, here or word by word (the pieces'
-    // badness adds up to the line's, and the word-by-word pass stops when none is bad).
-    // Looking for the first bad spot is enough.
-    // Its badness, or any number from 1 up to it, is all that is needed below; a character of
-    // class Bad, or a pair whose proof bits meet, makes it 1 at least (issue 3: this scoring
-    // was ~40M instructions on the garbled lines, and most of them hold one or the other).
-    // Under a layer just undone, 0 stands for "not known": the line is scored below, unless
-    // the walk proved it bad.
-    let line_bad0 = if m.bad {
-        1
-    } else if deeper {
-        0
-    } else {
-        match score_text(t, line, 0).0 {
-            0 => return Whole::NoPair,
-            bad => bad,
-        }
+    let Some(line_bad0) = line_bad0(t, line, deeper, m) else {
+        return Whole::NoPair;
     };
-    let mut encs = m.all & m.pairs;
     // Encodings that give every character Windows-1252's byte give its reading: tried once.
-    if encs & 1 != 0 {
-        encs &= !(m.same & !1);
-    }
+    let encs = candidates(m);
     // The best reading: its badness once a second reading made scoring necessary, its
     // number of decoded characters; and whether another reading, different, scores the same.
     let mut best: Option<(Option<u32>, Reading)> = None;
@@ -963,10 +1274,13 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
         let Some(enc) = t.encode.get(e) else {
             break;
         };
-        let reading = if keep {
-            encode_chars(t, e, line, &s.chars, &mut s.bytes)
-        } else {
-            encode(t, enc, e == 0, line, &mut s.bytes)
+        let reading = match known {
+            Some((k, n)) if k == e => {
+                std::mem::swap(&mut s.fused, &mut s.bytes);
+                Some(n)
+            }
+            _ if kept => encode_chars(t, e, line, &s.chars, &mut s.bytes),
+            _ => encode(t, enc, e == 0, line, &mut s.bytes),
         };
         let Some(n) = reading else {
             continue;
@@ -994,6 +1308,56 @@ pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole
             tied |= bad == b;
         }
     }
+    finish(t, line, deeper, line_bad0, best, tied, best_enc, s)
+}
+
+/// The line's badness before any reading, or a number from 1 up to it ([`fix_whole`]);
+/// under a layer just undone, 0 for "not known" unless the walk proved the line bad.
+/// `None` when the line reads well as it stands (nothing to do).
+#[inline(always)]
+fn line_bad0(t: &Tables, line: &[u8], deeper: bool, m: &LineMasks) -> Option<u32> {
+    if m.bad {
+        Some(1)
+    } else if deeper {
+        Some(0)
+    } else {
+        match score_text(t, line, 0).0 {
+            0 => None,
+            bad => Some(bad),
+        }
+    }
+}
+
+/// [`fix_whole`] of a line read in the one encoding `e` it can be read in, whose reading
+/// is in `s.best`.
+fn decide(
+    t: &Tables,
+    line: &[u8],
+    deeper: bool,
+    m: &LineMasks,
+    s: &mut WholeScratch,
+    best: (Option<u32>, Reading),
+    e: usize,
+) -> Whole {
+    let Some(line_bad0) = line_bad0(t, line, deeper, m) else {
+        return Whole::NoPair;
+    };
+    finish(t, line, deeper, line_bad0, Some(best), false, e, s)
+}
+
+/// The end of [`fix_whole`]: the best reading (`s.best`), unless another read as well
+/// (`tied`), taken when the line reads worse as it stands.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    t: &Tables,
+    line: &[u8],
+    deeper: bool,
+    line_bad0: u32,
+    best: Option<(Option<u32>, Reading)>,
+    tied: bool,
+    best_enc: usize,
+    s: &mut WholeScratch,
+) -> Whole {
     let Some((bad, n)) = best else {
         return Whole::Undecided;
     };
@@ -1693,6 +2057,132 @@ mod tests {
     ];
 
     /// The candidate encodings that `encoding_rs` can garble with (it has no CP437).
+    /// What a [`Whole`] says, comparable.
+    fn said(w: Whole) -> (u8, Option<(String, u32, bool)>) {
+        match w {
+            Whole::Fixed(text, n, pair) => (0, Some((text, n, pair))),
+            Whole::NoPair => (1, None),
+            Whole::Undecided => (2, None),
+        }
+    }
+
+    /// A line garbled whole (in one encoding, or a layer under Windows-1252), then edited.
+    fn garbled_line() -> impl Strategy<Value = String> {
+        (
+            sentence(),
+            0..garble().len(),
+            any::<bool>(),
+            prop::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    prop::sample::select(EDITS),
+                    any::<bool>(),
+                ),
+                0..3,
+            ),
+        )
+            .prop_map(|(s, e, twice, edits)| {
+                let garbler =
+                    encoding_rs::Encoding::for_label(garble()[e].as_bytes()).expect("label");
+                let mut garbled = garbler
+                    .decode_without_bom_handling(s.as_bytes())
+                    .0
+                    .into_owned();
+                if twice {
+                    garbled = encoding_rs::WINDOWS_1252
+                        .decode_without_bom_handling(garbled.as_bytes())
+                        .0
+                        .into_owned();
+                }
+                let mut chars: Vec<char> = garbled.chars().collect();
+                for (at, c, insert) in edits {
+                    let k = at.index(chars.len() + 1);
+                    if insert || k == chars.len() {
+                        chars.insert(k, c);
+                    } else {
+                        chars[k] = c;
+                    }
+                }
+                chars.into_iter().collect()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// [`fused`], when it reads a line, finds the masks [`masks`] finds and the reading
+        /// [`encode_chars`] reads, in every encoding; and [`fix_whole`] (which takes the
+        /// fused reading when its encoding is the only candidate) says what
+        /// [`fix_whole_walk`] says, with and without a layer just undone.
+        #[test]
+        fn fused_same_as_walk(line in garbled_line(), deeper in any::<bool>()) {
+            prop_assume!(line.len() <= Chars::MAX);
+            let t = tables();
+            let b = line.as_bytes();
+            let mut kept = Chars::default();
+            let walked = masks::<true>(t, b, &mut kept);
+            let (mut a, mut c) = (Text::default(), Text::default());
+            for e in 0..t.encode.len() {
+                let Some((m, r)) = fused(t, e, b, &mut a) else {
+                    continue;
+                };
+                let w = walked.as_ref().map(|w| (w.all, w.pairs, w.same, w.bad));
+                prop_assert_eq!(Some((m.all, m.pairs, m.same, m.bad)), w, "{:?} in {}", line, e);
+                let want = encode_chars(t, e, b, &kept, &mut c);
+                prop_assert_eq!(Some(r), want, "{:?} in {}", line, e);
+                prop_assert_eq!(a.bytes(), c.bytes());
+            }
+            let fast = said(fix_whole(&line, deeper, &mut WholeScratch::default()));
+            let slow = said(fix_whole_walk(b, deeper, &mut WholeScratch::default()));
+            prop_assert_eq!(fast, slow, "{:?}", line);
+        }
+    }
+
+    /// The fused walk reads common mojibake, and guesses its encoding from the first pair.
+    #[test]
+    fn fused_reads_common_mojibake() {
+        let t = tables();
+        for (line, e, want) in [
+            ("cafÃ© crÃ¨me", 0, "café crème"),
+            ("itâ€™s â€œquotedâ€\u{9d}", 0, "it’s “quoted”"),
+            ("Ð¿Ñ€Ð¸Ð²ÐµÑ‚", 0, "привет"),
+            ("РїСЂРёРІРµС‚ РјРёСЂ", 1, "привет мир"),
+        ] {
+            assert_eq!(guess(t, line.as_bytes()), Some(e), "{line:?}");
+            let mut out = Text::default();
+            let (m, r) = fused(t, e, line.as_bytes(), &mut out).expect(line);
+            assert_ne!(candidates(&m) & 1 << e, 0, "{line:?}");
+            assert_eq!(out.bytes(), want.as_bytes());
+            assert_eq!(r.n, want.chars().filter(|c| !c.is_ascii()).count() as u32);
+        }
+        // Stand-ins, in Windows-1252 only: the same masks and reading as the two passes.
+        for line in [
+            "Ã la",
+            "Ã Â©",
+            "xÃ Â© y",
+            "cafÃ ok",
+            "Ã? Ã\u{fffd}Â©",
+            "Ã?x â€? â€\u{fffd}Ã©",
+            "â€ x",
+            "Ã ?",
+            "â€?â€?",
+        ] {
+            let mut kept = Chars::default();
+            let walked = masks::<true>(t, line.as_bytes(), &mut kept).expect(line);
+            let (mut a, mut b) = (Text::default(), Text::default());
+            let want = encode_chars(t, 0, line.as_bytes(), &kept, &mut b);
+            let (m, r) = fused(t, 0, line.as_bytes(), &mut a).expect(line);
+            assert_eq!(
+                (m.all, m.pairs, m.same, m.bad),
+                (walked.all, walked.pairs, walked.same, walked.bad),
+                "{line:?}"
+            );
+            assert_eq!(Some(r), want, "{line:?}");
+            assert_eq!(a.bytes(), b.bytes(), "{line:?}");
+            assert!(fused(t, 4, line.as_bytes(), &mut a).is_none(), "{line:?}");
+        }
+    }
+
     fn garble() -> Vec<&'static str> {
         super::super::ENCODINGS
             .into_iter()
