@@ -9,7 +9,10 @@
 //! 2. Line rules ([`rules`]) judge a line by its shape alone: `timestamp`, `dated_byline`,
 //!    `breadcrumb`, `comment_form`, `byline`, `label_value`, `legal_notice` (copyright
 //!    lines, cookie banners, consent lines; three or more dated bylines in
-//!    a page are a listing's, and stay).
+//!    a page are a listing's, and stay); then, read with the line's word hashes, the site's
+//!    notices about itself (`disclosure`: affiliate disclosures, trademark notices,
+//!    information-only and not-advice disclaimers) and template filler (`placeholder`:
+//!    "Lorem ipsum").
 //! 3. Corpus repetition ([`repetition`]): a short line held by [`REPEATED_MIN`] or more
 //!    unrelated documents is `repeated` (site chrome). Copies of one article count once.
 //!    Lines are counted with their digits folded, but figures alone ("+13.1%", "$175,000")
@@ -320,6 +323,13 @@ pub fn measure(text: &str) -> Measured<'_> {
             cookies.push(u32::try_from(i).unwrap_or(u32::MAX));
         }
         rules.push(rule);
+    }
+    // The site's notices about itself and placeholder text (`disclosure`, `placeholder`),
+    // read with the line's word hashes.
+    for (l, r) in lines.iter().zip(rules.iter_mut()) {
+        if r.is_none() {
+            *r = rules::site_notice(l, &words[l.first_word as usize..l.end_word as usize]);
+        }
     }
     // Dated bylines on every item: a listing (blog index, news list), where they are part of
     // the items; one or two are the article's own.
@@ -1114,6 +1124,19 @@ mod tests {
         }
         assert_eq!(words, expected);
         assert!(v.iter().any(|v| v.rule == Some("timestamp")), "{v:?}");
+    }
+
+    #[test]
+    fn site_notices_and_placeholder_text_go() {
+        let page = "Best Tents of the Year\nThis post contains affiliate links, so we may earn a commission if you buy through them; read our disclosure policy.\nWe pitched twelve tents on a windy ridge and slept in each of them for two nights in a row.\nThe lightest one weighed under a kilo and still kept the rain out during the second storm.\nLorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.\nThe reviews on this site are provided for informational purposes only and do not replace professional advice.";
+        let (kept, gone) = run(page);
+        let rules: Vec<&str> = gone.iter().map(|(r, _)| *r).collect();
+        assert_eq!(
+            rules,
+            ["disclosure", "placeholder", "disclosure"],
+            "{gone:?}"
+        );
+        assert!(kept.contains("We pitched twelve tents") && kept.contains("lightest one"));
     }
 
     #[test]
