@@ -1245,6 +1245,442 @@ fn comment_header_named(line: &Line) -> bool {
     }
 }
 
+/// Longest line (in words) [`site_notice`] removes: a bank's or a shop's disclaimer runs
+/// long, but a paragraph longer than this is the page's own text.
+pub const NOTICE_MAX_WORDS: u32 = 120;
+
+/// What a line must hold for [`site_notice`] to read its text: one of these words, which
+/// also says which phrases to look for. en, fr, de, es, it, pt, nl.
+const PLACEHOLDER_ANCHORS: &[&str] = &["lorem", "ipsum", "amet"];
+const COMMERCE_ANCHORS: &[&str] = &[
+    "affiliate",
+    "associate",
+    "qualifying",
+    "commission",
+    "commissions",
+    "affiliés",
+    "d'affiliation",
+    "d’affiliation",
+    "partnerlinks",
+    "provision",
+    "afiliado",
+    "comisión",
+    "comissão",
+    "affiliazione",
+    "commissie",
+];
+const TRADEMARK_ANCHORS: &[&str] = &[
+    "trademark",
+    "trademarks",
+    "déposée",
+    "déposées",
+    "eingetragene",
+    "eingetragenes",
+    "eingetragenen",
+    "registrada",
+    "registradas",
+    "registrato",
+    "registrati",
+    "handelsmerk",
+    "handelsmerken",
+    "geregistreerd",
+    "geregistreerde",
+];
+const DISCLAIMER_ANCHORS: &[&str] = &[
+    "purposes",
+    "informatif",
+    "informativos",
+    "informativo",
+    "informationszwecken",
+    "intended",
+    "constitute",
+    "construed",
+    "constitue",
+    "remplace",
+    "ersetzt",
+    "rechtsberatung",
+    "anlageberatung",
+    "steuerberatung",
+    "constituye",
+    "sustituye",
+    "costituisce",
+    "sostituisce",
+];
+
+/// Placeholder text a template left in ("Lorem ipsum dolor sit amet"): never content.
+const PLACEHOLDER: &[&str] = &["lorem ipsum", "dolor sit amet"];
+
+/// What a trademark notice says ("X is a registered trademark of Y", "marques déposées").
+const TRADEMARK: &[&str] = &[
+    "trademark of",
+    "trademarks of",
+    "trademark owned",
+    "trademarks owned",
+    "trademarks are owned",
+    "trademarks are the property",
+    "marque déposée",
+    "marques déposées",
+    "eingetragene marke",
+    "eingetragenen marke",
+    "eingetragenes warenzeichen",
+    "eingetragene warenzeichen",
+    "es una marca registrada",
+    "son marcas registradas",
+    "marca registrada de",
+    "marcas registradas de",
+    "marchio registrato",
+    "marchi registrati",
+    "geregistreerd handelsmerk",
+    "geregistreerde handelsmerken",
+    "handelsmerk van",
+    "handelsmerken van",
+];
+
+/// What an information-only or not-advice disclaimer says ("provided for informational
+/// purposes only", "not intended to replace the advice of", "does not constitute legal
+/// advice", "ne constitue pas un conseil").
+const DISCLAIMER: &[&str] = &[
+    "informational purposes",
+    "information purposes only",
+    "educational purposes only",
+    "à titre informatif uniquement",
+    "uniquement à titre informatif",
+    "à titre purement informatif",
+    "qu'à titre informatif",
+    "solo con fines informativos",
+    "sólo con fines informativos",
+    "únicamente con fines informativos",
+    "exclusivamente con fines informativos",
+    "apenas para fins informativos",
+    "somente para fins informativos",
+    "para fins meramente informativos",
+    "nur zu informationszwecken",
+    "ausschließlich zu informationszwecken",
+    "lediglich zu informationszwecken",
+    "solo a scopo informativo",
+    "a scopo puramente informativo",
+    "esclusivamente a scopo informativo",
+    "a titolo puramente informativo",
+    "not intended to replace",
+    "not intended to be a substitute",
+    "not intended as a substitute",
+    "not intended to constitute",
+    "not intended to diagnose",
+    "not intended to provide legal",
+    "not intended to provide medical",
+    "not intended to provide financial",
+    "not intended to provide tax",
+    "not intended to provide investment",
+    "does not constitute legal",
+    "does not constitute financial",
+    "does not constitute medical",
+    "does not constitute investment",
+    "does not constitute tax",
+    "does not constitute professional",
+    "does not constitute an offer",
+    "should not be construed as",
+    "ne constitue pas un conseil",
+    "ne constitue en aucun cas un conseil",
+    "ne remplace pas l'avis",
+    "ne remplace pas une consultation",
+    "stellt keine rechtsberatung",
+    "stellt keine anlageberatung",
+    "stellt keine steuerberatung",
+    "ersetzt keine ärztliche",
+    "ersetzt nicht die ärztliche",
+    "no constituye asesoramiento",
+    "no sustituye el consejo",
+    "no sustituye la consulta",
+    "non costituisce consulenza",
+    "non sostituisce il parere",
+    "non sostituisce la consulenza",
+];
+
+/// How a post says it holds affiliate links ("This post contains affiliate links"); with
+/// a word of the site speaking of itself ([`SELF_WORDS`]), a disclosure.
+const CONTAINS_AFFILIATE: &[&str] = &[
+    "contain affiliate",
+    "contains affiliate",
+    "include affiliate",
+    "includes affiliate",
+    "uses affiliate",
+    "contient des liens affiliés",
+    "contient des liens d'affiliation",
+    "enthält affiliate",
+    "enthält partnerlinks",
+    "contiene enlaces de afiliado",
+    "contém links de afiliado",
+    "contiene link di affiliazione",
+    "bevat affiliate",
+];
+
+/// What the site is paid: a commission, Amazon's associates programme.
+const COMMISSION: &[&str] = &[
+    "commission",
+    "amazon associate",
+    "qualifying purchases",
+    "provision",
+    "comisión",
+    "comissão",
+    "commissie",
+];
+
+/// The site saying it earns ("we may earn", "earns us", "nous percevons", "erhalten wir",
+/// "recibimos"): with a [`COMMISSION`] word and a word of buying through a link
+/// ([`LINK_WORDS`]), a disclosure. A page about affiliate marketing ("publishers earn a
+/// commission on every sale") says who earns in the third person.
+const SITE_EARNS: &[&str] = &[
+    "we earn",
+    "we may earn",
+    "we might earn",
+    "we will earn",
+    "we'll earn",
+    "we'd earn",
+    "we receive",
+    "we may receive",
+    "we might receive",
+    "we will receive",
+    "we'll receive",
+    "we get",
+    "we may get",
+    "we make",
+    "we may make",
+    "i earn",
+    "i may earn",
+    "i might earn",
+    "i will earn",
+    "i'll earn",
+    "i receive",
+    "i may receive",
+    "i get",
+    "i may get",
+    "i make",
+    "i may make",
+    "earn us",
+    "earns us",
+    "earn me",
+    "earns me",
+    "earn from qualifying",
+    "earns from qualifying",
+    "nous percevons",
+    "nous pouvons percevoir",
+    "nous touchons",
+    "nous recevons",
+    "je perçois",
+    "je touche",
+    "wir erhalten",
+    "erhalten wir",
+    "wir bekommen",
+    "bekommen wir",
+    "wir verdienen",
+    "verdienen wir",
+    "ich erhalte",
+    "erhalte ich",
+    "recibimos",
+    "ganamos",
+    "podemos recibir",
+    "podemos ganar",
+    "riceviamo",
+    "guadagniamo",
+    "potremmo ricevere",
+    "potremmo guadagnare",
+    "recebemos",
+    "ganhamos",
+    "podemos receber",
+    "wij ontvangen",
+    "we ontvangen",
+    "ontvangen wij",
+    "ontvangen we",
+    "verdienen wij",
+    "verdienen we",
+];
+
+/// Words with which a site speaks of itself ("we", "I", "this post", "cet article").
+const SELF_WORDS: &[&str] = &[
+    "we",
+    "i",
+    "us",
+    "me",
+    "our",
+    "my",
+    "nous",
+    "notre",
+    "nos",
+    "je",
+    "wir",
+    "uns",
+    "unsere",
+    "ich",
+    "nosotros",
+    "nuestro",
+    "nuestros",
+    "noi",
+    "nostro",
+    "nostri",
+    "wij",
+    "ons",
+    "onze",
+    "ik",
+    "nós",
+    "site",
+    "website",
+    "post",
+    "article",
+    "blog",
+    "artikel",
+    "sitio",
+    "artículo",
+    "sito",
+    "articolo",
+    "webseite",
+    "seite",
+];
+
+/// Words of buying through a link: what the commission is paid for.
+const LINK_WORDS: &[&str] = &[
+    "link",
+    "links",
+    "purchase",
+    "purchases",
+    "buy",
+    "buying",
+    "click",
+    "lien",
+    "liens",
+    "achat",
+    "achats",
+    "achetez",
+    "kauf",
+    "kaufen",
+    "käufe",
+    "enlace",
+    "enlaces",
+    "compra",
+    "compras",
+    "comprar",
+    "acquisto",
+    "acquisti",
+    "aankoop",
+    "aankopen",
+    "koopt",
+];
+
+/// Kinds of [`site_notice`], as bits: which phrase lists a line's anchor words call for.
+const PLACEHOLDER_KIND: u8 = 1;
+const COMMERCE_KIND: u8 = 2;
+const TRADEMARK_KIND: u8 = 4;
+const DISCLAIMER_KIND: u8 = 8;
+
+/// A 1024-bit filter of anchor word hashes, and the (hash, kind) pairs, sorted.
+type NoticeAnchors = ([u64; 16], Vec<(u64, u8)>);
+
+/// The normalized word hashes of the anchor words with their kinds, sorted, and a 1024-bit
+/// filter of them (the top ten bits of each) that turns away most words with one load.
+fn notice_anchors() -> &'static NoticeAnchors {
+    static SET: std::sync::OnceLock<NoticeAnchors> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        let mut anchors: Vec<(u64, u8)> = Vec::new();
+        let mut hashes = Vec::new();
+        for (list, kind) in [
+            (PLACEHOLDER_ANCHORS, PLACEHOLDER_KIND),
+            (COMMERCE_ANCHORS, COMMERCE_KIND),
+            (TRADEMARK_ANCHORS, TRADEMARK_KIND),
+            (DISCLAIMER_ANCHORS, DISCLAIMER_KIND),
+        ] {
+            for w in list {
+                hashes.clear();
+                crate::fingerprint::word_hashes(w, &mut hashes);
+                anchors.extend(hashes.iter().map(|&h| (h, kind)));
+            }
+        }
+        anchors.sort_unstable();
+        let mut filter = [0u64; 16];
+        for &(h, _) in &anchors {
+            let bit = (h >> 54) as usize;
+            filter[bit >> 6] |= 1 << (bit & 63);
+        }
+        (filter, anchors)
+    })
+}
+
+/// The kinds of notice a line's normalized word hashes call for (0: none).
+fn notice_kinds(hashes: &[u64]) -> u8 {
+    let (filter, anchors) = notice_anchors();
+    let mut kinds = 0;
+    for &h in hashes {
+        let bit = (h >> 54) as usize;
+        if filter[bit >> 6] & (1 << (bit & 63)) != 0 {
+            let from = anchors.partition_point(|&(a, _)| a < h);
+            for &(_, k) in anchors[from..].iter().take_while(|&&(a, _)| a == h) {
+                kinds |= k;
+            }
+        }
+    }
+    kinds
+}
+
+/// A notice of the site about itself, or a template's placeholder text: `Some("placeholder")`
+/// for "Lorem ipsum dolor sit amet…", `Some("disclosure")` for an affiliate disclosure ("This
+/// post contains affiliate links: we may earn a commission if you buy through them"), a trademark notice ("Acme is
+/// a registered trademark of Acme Inc."), an information-only or not-advice disclaimer ("for
+/// informational purposes only", "not intended to replace the advice of your doctor", "ne
+/// constitue pas un conseil"). An article *about* affiliate marketing stays: a disclosure
+/// names the commission or the links, the site ("we", "I", "this post") and buying or
+/// clicking together. `hashes` are the line's normalized word hashes: a line holding none of
+/// the anchor words ([`COMMERCE_ANCHORS`], …) is turned away before its text is read, and
+/// only the phrases of the kinds its anchors call for are looked for.
+#[inline]
+pub fn site_notice(line: &Line, hashes: &[u64]) -> Option<&'static str> {
+    // Cheap necessary conditions first: a disclosure holds a word of policy text
+    // ("commission", "purposes", "advice", "disclosure", "rights"), a placeholder paragraph
+    // almost no stopword of the page's language.
+    if line.words < 2
+        || line.words > NOTICE_MAX_WORDS
+        || line.voice[1] == 0 && (line.words < 8 || line.stop * 8 >= line.words)
+    {
+        return None;
+    }
+    site_notice_read(line, hashes)
+}
+
+/// [`site_notice`] past its cheap checks.
+#[inline(never)]
+fn site_notice_read(line: &Line, hashes: &[u64]) -> Option<&'static str> {
+    let kinds = notice_kinds(hashes);
+    if kinds == 0 || line.words < 4 && kinds & PLACEHOLDER_KIND == 0 {
+        return None;
+    }
+    let low = line.text.to_lowercase().replace('’', "'");
+    let says =
+        |kind: u8, phrases: &[&str]| kinds & kind != 0 && phrases.iter().any(|p| low.contains(p));
+    if says(PLACEHOLDER_KIND, PLACEHOLDER) {
+        return Some("placeholder");
+    }
+    if line.words < 4 {
+        return None;
+    }
+    if says(TRADEMARK_KIND, TRADEMARK) || says(DISCLAIMER_KIND, DISCLAIMER) {
+        return Some("disclosure");
+    }
+    if kinds & COMMERCE_KIND != 0 {
+        let words = || {
+            low.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+        };
+        let contains = CONTAINS_AFFILIATE.iter().any(|p| low.contains(p))
+            && words().any(|w| SELF_WORDS.contains(&w));
+        let earns = || {
+            COMMISSION.iter().any(|p| low.contains(p))
+                && SITE_EARNS.iter().any(|p| low.contains(p))
+                && words().any(|w| LINK_WORDS.contains(&w))
+        };
+        if contains || earns() {
+            return Some("disclosure");
+        }
+    }
+    None
+}
+
 /// A short name line: two to four capitalised words, no digits or punctuation ("Emad
 /// Askarieh", "Jane van der Berg").
 pub fn name_line(line: &Line) -> bool {
@@ -1312,6 +1748,59 @@ mod tests {
 
     fn l(s: &str) -> Line<'_> {
         Line::new(1, s, 0)
+    }
+
+    /// [`site_notice`] on a one-line document, measured as strip measures it (stopwords of
+    /// the language it finds, word hashes).
+    fn notice(s: &str) -> Option<&'static str> {
+        let m = super::super::measure(s);
+        let l = &m.lines[0];
+        site_notice(l, &m.words[l.first_word as usize..l.end_word as usize])
+    }
+
+    #[test]
+    fn site_notices_in_several_languages() {
+        for s in [
+            "Disclosure: this article contains affiliate links to products we like, at no extra cost to you.",
+            "If you buy through the links on this page, we may earn a small commission; see our policy.",
+            "The information on this site is provided for informational purposes only and does not constitute legal advice.",
+            "This product is not intended to diagnose, treat or prevent any disease; ask your medical professional.",
+            "Acme® is a registered trademark of Acme Widgets Inc.; other names belong to third parties.",
+            "Ce contenu est publié à titre purement informatif ; voir notre politique de confidentialité.",
+            "Alle Angaben dienen nur zu Informationszwecken; es gelten unsere Bedingungen und die Haftung ist ausgeschlossen.",
+            "Si compras a través de los enlaces de esta página, recibimos una comisión, según nuestra política.",
+            "Le informazioni sono fornite a scopo puramente informativo; consulta la nostra informativa privacy.",
+            "Merknaam® is een geregistreerd handelsmerk van Voorbeeld B.V.; lees onze privacy voorwaarden.",
+        ] {
+            assert_eq!(notice(s), Some("disclosure"), "{s}");
+        }
+        for s in [
+            "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.",
+            "Lorem Ipsum dolor sit amet consectetur adipiscing elit vestibulum",
+        ] {
+            assert_eq!(notice(s), Some("placeholder"), "{s}");
+        }
+    }
+
+    #[test]
+    fn text_about_commissions_trademarks_and_advice_stays() {
+        for s in [
+            // affiliate marketing as a topic: who earns is a third party
+            "Streamers earn a commission when viewers buy games or gear through affiliate links, under the platform's terms.",
+            "In this guide we explain how affiliate marketing works and how publishers earn commissions on purchases under the program's terms.",
+            "Many blogs use affiliate links, and the law requires them to disclose it to readers.",
+            // a commission that is not paid for a link
+            "We earn a commission only when your home sells, and our fee is agreed in writing with you.",
+            // a link's own tag inside a recommendation
+            "If you want to buy an air fryer, this is my pick for the kitchen, and the results are great. (affiliate link)",
+            // purposes, intentions, advice in the body of an article
+            "The committee's report is intended to guide policy makers, not to replace their judgement.",
+            "The data collected for research purposes is stored by the university under strict conditions.",
+            "La loi prévoit que la marque est protégée dès son dépôt auprès de l'office, selon nos données.",
+            "Lorem, a village in the hills, was the first place the data came from.",
+        ] {
+            assert_eq!(notice(s), None, "{s}");
+        }
     }
 
     #[test]
