@@ -46,7 +46,10 @@
 //!    words it judged (kept lines marked `min_share`; lines it removed at or under
 //!    [`MIN_SHARE_CONFIDENT`] come back only to [`MODEL_MIN_KEEP_CONFIDENT`]); a headline before a kept paragraph
 //!    stays (`headline`).
-//! 6. Short non-sentences after the last kept paragraph are `trailing_chrome`.
+//! 6. A run of eight lines or more of figures alone in more than one column, between kept
+//!    paragraphs, is the article's table and stays (`data_table`: "1/1/2013", "+13.1%"),
+//!    though the timestamp rule or the model removed its cells one by one.
+//! 7. Short non-sentences after the last kept paragraph are `trailing_chrome`.
 //!
 //! Headlines, datelines and quotations are content: no rule removes a line for being short
 //! alone. Output text: the kept lines, trimmed, blank lines dropped, joined by one `\n`.
@@ -213,8 +216,9 @@ pub struct Verdict {
     pub rule: Option<&'static str>,
     pub score: Option<f32>,
     /// The context rule that kept a line the model would have removed: `headline` (a
-    /// headline before a paragraph), `min_share` (the model may not empty a page) or
-    /// `content_span` (a near miss inside the run of lines the model kept).
+    /// headline before a paragraph), `min_share` (the model may not empty a page),
+    /// `content_span` (a near miss inside the run of lines the model kept) or `data_table`
+    /// (a cell of a table of figures between paragraphs, `data_tables`).
     pub kept_by: Option<&'static str>,
 }
 
@@ -615,6 +619,8 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         }
     }
 
+    data_tables(lines, &mut verdict);
+
     // Trailing chrome: short non-sentences after the last kept paragraph.
     if let Some(last) = (0..lines.len())
         .rev()
@@ -635,6 +641,65 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         }
     }
     verdict
+}
+
+/// Fewest consecutive figure cells that [`data_tables`] reads as a table.
+const TABLE_MIN: usize = 8;
+
+/// A line that holds figures and no letters, as a table's cell does ("1/1/2013", "+13.1%",
+/// "$175,000", "3.5").
+fn figure_cell(l: &Line) -> bool {
+    l.letters == 0 && l.digits > 0 && l.chars <= 24
+}
+
+/// Whether a run of figure cells reads as more than one column: no one skeleton (a cell's
+/// characters other than digits: "//" for "1/1/2013", "+.%" for "+13.1%") holds more than
+/// three quarters of the cells. A shop's price filter ("9.99", "14.99", …) or a pager ("1",
+/// "2", …) is one column.
+fn columns(cells: &[Line]) -> bool {
+    let skeleton =
+        |l: &Line| -> Vec<u8> { l.text.bytes().filter(|b| !b.is_ascii_digit()).collect() };
+    let mut skeletons: Vec<Vec<u8>> = cells.iter().map(skeleton).collect();
+    skeletons.sort_unstable();
+    let mut most = 0;
+    for group in skeletons.chunk_by(|a, b| a == b) {
+        most = most.max(group.len());
+    }
+    most * 4 <= cells.len() * 3
+}
+
+/// A data table in the body: [`TABLE_MIN`] or more consecutive figure cells
+/// ([`figure_cell`]) in more than one column ([`columns`]), with a kept paragraph before and after the run. The line rules and the
+/// model judge such lines one at a time and remove them (a bare date is a post's timestamp,
+/// a lone figure a widget's counter); read together they are the article's table, and they
+/// stay (`data_table`). Lines removed for other reasons (repetition, the end of the body) are
+/// left as they are.
+fn data_tables(lines: &[Line], verdict: &mut [Verdict]) {
+    let prose = |v: &[Verdict], j: usize| v[j].rule.is_none() && lines[j].is_prose();
+    let mut i = 0;
+    while i < lines.len() {
+        if !figure_cell(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && figure_cell(&lines[i]) {
+            i += 1;
+        }
+        let run = start..i;
+        if run.len() >= TABLE_MIN
+            && columns(&lines[run.clone()])
+            && (0..start).any(|j| prose(verdict, j))
+            && (i..lines.len()).any(|j| prose(verdict, j))
+        {
+            for v in &mut verdict[run] {
+                if matches!(v.rule, Some("timestamp" | MODEL)) {
+                    v.rule = None;
+                    v.kept_by = Some("data_table");
+                }
+            }
+        }
+    }
 }
 
 /// The score a line must reach for the model to keep it: a sentence needs stronger evidence
@@ -1089,6 +1154,37 @@ mod tests {
                 Some(got) => proptest::prop_assert_eq!(&got, &want),
             }
         }
+    }
+
+    #[test]
+    fn a_table_of_figures_in_the_body_stays() {
+        // Made-up pages: a paragraph, a two-column table of dates and figures, a paragraph.
+        let para = |lang: &str| {
+            match lang {
+            "en" => "The survey of regional prices was repeated every month by the same team, and the figures below are what they found.",
+            "de" => "Die Umfrage zu den regionalen Preisen wurde jeden Monat vom selben Team wiederholt, und die Zahlen unten zeigen, was sie fanden.",
+            _ => "La encuesta de precios regionales se repitió cada mes con el mismo equipo, y las cifras de abajo son lo que encontraron.",
+        }
+        };
+        let table: Vec<String> = (1..=6)
+            .flat_map(|m| [format!("{m}/1/2019"), format!("+{}.{}%", 3 + m, m)])
+            .collect();
+        for lang in ["en", "de", "es"] {
+            let text = format!("{}\n{}\n{}", para(lang), table.join("\n"), para(lang));
+            let (kept, _) = run(&text);
+            for cell in &table {
+                assert!(kept.lines().any(|l| l == cell), "{lang}: {cell} gone");
+            }
+        }
+        // One column (a shop's price filter) is not a table; nor is a run with no paragraph
+        // after it.
+        let prices: Vec<String> = (0..12).map(|k| format!("{}.99", 9 + k)).collect();
+        let text = format!("{}\n{}\n{}", para("en"), prices.join("\n"), para("en"));
+        let a = analyze(&text, None);
+        assert!(a.verdicts.iter().all(|v| v.kept_by != Some("data_table")));
+        let text = format!("{}\n{}", para("en"), table.join("\n"));
+        let a = analyze(&text, None);
+        assert!(a.verdicts.iter().all(|v| v.kept_by != Some("data_table")));
     }
 
     #[test]
