@@ -645,11 +645,28 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     clean.commit()?;
     dropped.commit()?;
     phases.lap("commit");
+    free_in_background((done, fates, dups));
     Ok(Summary {
         report,
         out_dir: cfg.out.clone(),
         phases,
     })
+}
+
+/// Drops `x` on a thread of its own, which nobody waits for.
+///
+/// At the end of a run every document (text, shingle set, strings of its record) is freed
+/// one allocation at a time: 20,000 documents, 48 MB of JSONL, took 15–20 ms of a 0.2 s run
+/// (`thresh clean --no-strip`, 2 threads), on one thread, after the last output was written,
+/// with nothing left to overlap it. Handed to a detached thread, the freeing overlaps the
+/// report and the caller's own work; when the caller is the binary, the process usually exits
+/// first and the kernel takes the memory back whole. If no thread can be started, `x` is
+/// dropped here, as before.
+fn free_in_background<T: Send + 'static>(x: T) {
+    // On failure to start the thread, `spawn` drops the closure, and `x` with it, here.
+    let _ = std::thread::Builder::new()
+        .name("thresh-free".into())
+        .spawn(move || drop(x));
 }
 
 /// What `thresh fingerprint` did.
@@ -921,4 +938,28 @@ pub fn dedup_entries(
 ) -> Result<Vec<Option<dedup::Duplicate>>> {
     Ok(pool(threads, false)?
         .install(|| dedup::cluster(entries, bands, sets, params, check, &par_tables)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What is handed over is dropped (on the other thread), not leaked.
+    #[test]
+    fn free_in_background_drops() {
+        struct Tell(std::sync::mpsc::Sender<std::thread::ThreadId>);
+        impl Drop for Tell {
+            fn drop(&mut self) {
+                let _ = self.0.send(std::thread::current().id());
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        free_in_background(vec![Tell(tx.clone()), Tell(tx)]);
+        for _ in 0..2 {
+            let who = rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("dropped");
+            assert_ne!(who, std::thread::current().id());
+        }
+    }
 }
