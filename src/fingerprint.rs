@@ -152,12 +152,21 @@ fn bytes_at_least(y: u64, lo: u8) -> u64 {
 /// The first `n` bytes of a word (`n` ≤ 8; all of it for 8).
 #[inline(always)]
 fn low_bytes(v: u64, n: usize) -> u64 {
-    if n >= 8 {
-        v
-    } else {
-        v & ((1u64 << (8 * n)) - 1)
-    }
+    // A load and an `and` (a shift and a compare-and-select cost more on this hot path:
+    // called for nearly every word).
+    v & LOW_BYTES[n & 15]
 }
+
+/// `LOW_BYTES[n]`: the mask of the low `n` bytes (all of them from 8 on).
+const LOW_BYTES: [u64; 16] = {
+    let mut t = [u64::MAX; 16];
+    let mut n = 0;
+    while n < 8 {
+        t[n] = (1u64 << (8 * n)) - 1;
+        n += 1;
+    }
+    t
+};
 
 /// Hashes normalized words as their bytes stream by. Version 2 of the word hash (signature
 /// format 3): the word's bytes are packed eight at a time, little-endian, into 64-bit chunks
@@ -242,7 +251,7 @@ impl WordHasher {
                 break;
             }
             digits += low_bytes(digit, n).count_ones();
-            self.push(normalize_alnum(low_bytes(x, n), n), n as u32);
+            self.push(normalize_alnum(low_bytes(x, n)), n as u32);
             i += n;
             if n < 8 {
                 break;
@@ -312,7 +321,7 @@ pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
     if n == 0 {
         return None;
     }
-    let c = normalize_alnum(low_bytes(x, n), n);
+    let c = normalize_alnum(low_bytes(x, n));
     Some((
         n,
         low_bytes(digit, n).count_ones(),
@@ -374,7 +383,7 @@ pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
             if run <= 8 && !w.open {
                 // A whole word of one chunk (most words): its hash at once.
                 let x = low_bytes(load8(bytes, i + s), run);
-                out.push(WordHasher::one_chunk(normalize_alnum(x, run)));
+                out.push(WordHasher::one_chunk(normalize_alnum(x)));
             } else {
                 feed_alnum(&mut w, bytes, i + s, run);
                 if let Some(h) = w.end() {
@@ -493,15 +502,17 @@ fn block_masks(block: &[u8; 64]) -> (u64, u64) {
     (alnum, high)
 }
 
-/// The normalized form of `n` ASCII letters and digits (the low `n` bytes of `x`, the others
-/// zero): letters lowercased, digits to `0`.
+/// The normalized form of ASCII letters and digits packed in the low bytes of `x`, the
+/// other bytes zero (they stay zero): letters lowercased, digits to `0`.
 #[inline(always)]
-fn normalize_alnum(x: u64, n: usize) -> u64 {
-    // Digits are the letters-or-digits below 0x40.
-    let digit = !bytes_at_least(x, 0x40) & HI;
-    let digit_bytes = (digit >> 7) * 0xFF;
-    let norm = ((x | (LO * 0x20)) & !digit_bytes) | ((LO * u64::from(b'0')) & digit_bytes);
-    low_bytes(norm, n)
+fn normalize_alnum(x: u64) -> u64 {
+    // A letter has bit 6 (0x40) set; a digit (0x30–0x39) has it clear and already has bit 5
+    // (0x20). So bit 6 moved down to bit 5 lowercases the letters and leaves digits and the
+    // zero bytes alone, and the bytes with bit 6 clear lose their low four bits: a digit
+    // becomes `0` (0x30), a zero byte stays zero. `d` has one bit a byte, so `d · 0x0F`
+    // carries into no other byte.
+    let d = (!x >> 6) & LO;
+    (x | ((x >> 1) & (LO * 0x20))) & !(d * 0x0F)
 }
 
 /// Feeds `len` ASCII letters and digits from `bytes[at..]`, normalized (letters lowercased,
@@ -511,7 +522,7 @@ fn feed_alnum(w: &mut WordHasher, bytes: &[u8], mut at: usize, mut len: usize) {
     while len > 0 {
         let n = len.min(8);
         let x = low_bytes(load8(bytes, at), n);
-        w.push(normalize_alnum(x, n), n as u32);
+        w.push(normalize_alnum(x), n as u32);
         at += n;
         len -= n;
     }
@@ -1219,6 +1230,39 @@ mod tests {
             i += 1;
         }
         (i, digits)
+    }
+
+    /// Every ASCII letter and digit at every byte position of every length, beside every
+    /// other one: normalized as `ASCII_CLASS` says, and the bytes past the word stay zero.
+    #[test]
+    fn normalize_alnum_is_ascii_class_bytewise() {
+        let alnum: Vec<u8> = (0u8..128).filter(u8::is_ascii_alphanumeric).collect();
+        for n in 1..=8usize {
+            for (k, &a) in alnum.iter().enumerate() {
+                for p in 0..n {
+                    // The other bytes: the alphabet shifted, so every pair of neighbours shows up.
+                    let bytes: Vec<u8> = (0..n)
+                        .map(|q| {
+                            if q == p {
+                                a
+                            } else {
+                                alnum[(k + 7 * q + 1) % alnum.len()]
+                            }
+                        })
+                        .collect();
+                    let mut x = [0u8; 8];
+                    x[..n].copy_from_slice(&bytes);
+                    let want: Vec<u8> = (0..8)
+                        .map(|q| if q < n { ASCII_CLASS[x[q] as usize] } else { 0 })
+                        .collect();
+                    let got = normalize_alnum(u64::from_le_bytes(x)).to_le_bytes();
+                    assert_eq!(got.to_vec(), want, "{:?}", String::from_utf8_lossy(&bytes));
+                }
+            }
+        }
+        for n in 0..=8 {
+            assert_eq!(low_bytes(u64::MAX, n).count_ones(), 8 * n as u32);
+        }
     }
 
     proptest! {
