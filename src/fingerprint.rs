@@ -487,9 +487,53 @@ fn load8(bytes: &[u8], at: usize) -> u64 {
 }
 
 /// Two masks of a 64-byte block: bit k set when byte k is an ASCII letter or digit, and bit
-/// k set when byte k is not ASCII.
+/// k set when byte k is not ASCII. On x86-64, SSE2 sixteen bytes a step (about a third of the
+/// instructions of the eight-byte steps of [`block_masks_swar`], the same masks:
+/// `block_masks_equal_swar`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
 fn block_masks(block: &[u8; 64]) -> (u64, u64) {
+    use safe_arch::{
+        bitand_m128i, bitor_m128i, cmp_gt_mask_i8_m128i, cmp_lt_mask_i8_m128i, m128i,
+        move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    // Signed byte compares: bytes of 0x80 and above are negative, below every bound here.
+    let splat = |b: u8| set_splat_i8_m128i(b as i8);
+    let (case, a, z, d0, d9) = (
+        splat(0x20),
+        splat(b'a' - 1),
+        splat(b'z' + 1),
+        splat(b'0' - 1),
+        splat(b'9' + 1),
+    );
+    let mut alnum = 0u64;
+    let mut high = 0u64;
+    for (c, chunk) in block.chunks_exact(16).enumerate() {
+        let x = m128i::from(<[u8; 16]>::try_from(chunk).unwrap_or([0; 16]));
+        let lower = bitor_m128i(x, case);
+        let letter = bitand_m128i(
+            cmp_gt_mask_i8_m128i(lower, a),
+            cmp_lt_mask_i8_m128i(lower, z),
+        );
+        let digit = bitand_m128i(cmp_gt_mask_i8_m128i(x, d0), cmp_lt_mask_i8_m128i(x, d9));
+        let m = move_mask_i8_m128i(bitor_m128i(letter, digit)) as u32 as u64;
+        alnum |= (m & 0xFFFF) << (16 * c);
+        high |= (move_mask_i8_m128i(x) as u32 as u64 & 0xFFFF) << (16 * c);
+    }
+    (alnum, high)
+}
+
+/// [`block_masks`] elsewhere.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn block_masks(block: &[u8; 64]) -> (u64, u64) {
+    block_masks_swar(block)
+}
+
+/// [`block_masks`] eight bytes a step, by byte-parallel range tests in 64-bit words.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[inline(always)]
+fn block_masks_swar(block: &[u8; 64]) -> (u64, u64) {
     // The high bit of each byte, gathered into 8 bits (byte k → bit k).
     let gather = |v: u64| ((v >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
     let mut alnum = 0u64;
@@ -1266,6 +1310,19 @@ mod tests {
     }
 
     proptest! {
+        /// The block classifier in use (SSE2 on x86-64) gives the masks of the eight-byte one,
+        /// on blocks of any bytes and of text-like ones.
+        #[test]
+        fn block_masks_equal_swar(
+            any_bytes in proptest::collection::vec(any::<u8>(), 64),
+            texty in "[a-zA-Z0-9 .,@`\\[{/:\x7f\u{80}-\u{7ff}]{64}",
+        ) {
+            let a: [u8; 64] = any_bytes.try_into().unwrap_or([0; 64]);
+            prop_assert_eq!(block_masks(&a), block_masks_swar(&a));
+            let b: [u8; 64] = texty.as_bytes()[..64].try_into().unwrap_or([0; 64]);
+            prop_assert_eq!(block_masks(&b), block_masks_swar(&b));
+        }
+
         /// Runs of every length across chunk ends, from every fill of the chunk (a word
         /// already partly fed), ended by every kind of byte or by the end of the text.
         #[test]
