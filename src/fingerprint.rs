@@ -347,9 +347,10 @@ pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
     // Bytes at the start of the block that belong to a separator character checked in the
     // block before (it ran past the block's end).
     let mut skip = 0usize;
+    let mut norm = [0u8; NORM_BUF];
     while let Some(block) = bytes.get(i..i + 64) {
         let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
-        let (alnum, high) = block_masks(block);
+        let (alnum, high) = block_masks(block, &mut norm);
         let high = high & (!0u64 << skip);
         if high != 0 {
             match separator_chars(bytes, i, high) {
@@ -381,9 +382,12 @@ pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
             }
             // A separator follows the run: the word ends here.
             if run <= 8 && !w.open {
-                // A whole word of one chunk (most words): its hash at once.
-                let x = low_bytes(load8(bytes, i + s), run);
-                out.push(WordHasher::one_chunk(normalize_alnum(x)));
+                // A whole word of one chunk (most words): its hash at once, from the
+                // normalized block.
+                let x = norm
+                    .get(s..s + 8)
+                    .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
+                out.push(WordHasher::one_chunk(low_bytes(x, run)));
             } else {
                 feed_alnum(&mut w, bytes, i + s, run);
                 if let Some(h) = w.end() {
@@ -486,21 +490,28 @@ fn load8(bytes: &[u8], at: usize) -> u64 {
     }
 }
 
+/// Bytes of the normalized copy of a block that [`block_masks`] fills: the block's 64 and 8
+/// more, so that eight bytes can be read from any position in it.
+const NORM_BUF: usize = 72;
+
 /// Two masks of a 64-byte block: bit k set when byte k is an ASCII letter or digit, and bit
-/// k set when byte k is not ASCII. On x86-64, SSE2 sixteen bytes a step (about a third of the
+/// k set when byte k is not ASCII. Also writes the block's normalized bytes (letters
+/// lowercased, digits `0`; other bytes undefined) to `norm[..64]`, for the words of one
+/// chunk to be read from there already normalized. On x86-64, SSE2 sixteen bytes a step (about a third of the
 /// instructions of the eight-byte steps of [`block_masks_swar`], the same masks:
 /// `block_masks_equal_swar`).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn block_masks(block: &[u8; 64]) -> (u64, u64) {
+fn block_masks(block: &[u8; 64], norm: &mut [u8; NORM_BUF]) -> (u64, u64) {
     use safe_arch::{
-        bitand_m128i, bitor_m128i, cmp_gt_mask_i8_m128i, cmp_lt_mask_i8_m128i, m128i,
-        move_mask_i8_m128i, set_splat_i8_m128i,
+        bitand_m128i, bitandnot_m128i, bitor_m128i, cmp_gt_mask_i8_m128i, cmp_lt_mask_i8_m128i,
+        m128i, move_mask_i8_m128i, set_splat_i8_m128i,
     };
     // Signed byte compares: bytes of 0x80 and above are negative, below every bound here.
     let splat = |b: u8| set_splat_i8_m128i(b as i8);
-    let (case, a, z, d0, d9) = (
+    let (case, low4, a, z, d0, d9) = (
         splat(0x20),
+        splat(0x0F),
         splat(b'a' - 1),
         splat(b'z' + 1),
         splat(b'0' - 1),
@@ -516,6 +527,10 @@ fn block_masks(block: &[u8; 64]) -> (u64, u64) {
             cmp_lt_mask_i8_m128i(lower, z),
         );
         let digit = bitand_m128i(cmp_gt_mask_i8_m128i(x, d0), cmp_lt_mask_i8_m128i(x, d9));
+        // Letters lowercased (`lower`); a digit (0x30–0x39, 0x20 already set) loses its low
+        // four bits: `0`.
+        let n = bitandnot_m128i(bitand_m128i(digit, low4), lower);
+        norm[16 * c..16 * c + 16].copy_from_slice(&<[u8; 16]>::from(n));
         let m = move_mask_i8_m128i(bitor_m128i(letter, digit)) as u32 as u64;
         alnum |= (m & 0xFFFF) << (16 * c);
         high |= (move_mask_i8_m128i(x) as u32 as u64 & 0xFFFF) << (16 * c);
@@ -526,20 +541,22 @@ fn block_masks(block: &[u8; 64]) -> (u64, u64) {
 /// [`block_masks`] elsewhere.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
-fn block_masks(block: &[u8; 64]) -> (u64, u64) {
-    block_masks_swar(block)
+fn block_masks(block: &[u8; 64], norm: &mut [u8; NORM_BUF]) -> (u64, u64) {
+    block_masks_swar(block, norm)
 }
 
 /// [`block_masks`] eight bytes a step, by byte-parallel range tests in 64-bit words.
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 #[inline(always)]
-fn block_masks_swar(block: &[u8; 64]) -> (u64, u64) {
+fn block_masks_swar(block: &[u8; 64], norm: &mut [u8; NORM_BUF]) -> (u64, u64) {
     // The high bit of each byte, gathered into 8 bits (byte k → bit k).
     let gather = |v: u64| ((v >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
     let mut alnum = 0u64;
     let mut high = 0u64;
     for (c, chunk) in block.chunks_exact(8).enumerate() {
         let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // Right for the letters and digits (each byte on its own), whatever the others hold.
+        norm[8 * c..8 * c + 8].copy_from_slice(&normalize_alnum(x).to_le_bytes());
         alnum |= gather(alnum_bytes(x).0) << (8 * c);
         high |= gather(x & HI) << (8 * c);
     }
@@ -1318,9 +1335,17 @@ mod tests {
             texty in "[a-zA-Z0-9 .,@`\\[{/:\x7f\u{80}-\u{7ff}]{64}",
         ) {
             let a: [u8; 64] = any_bytes.try_into().unwrap_or([0; 64]);
-            prop_assert_eq!(block_masks(&a), block_masks_swar(&a));
             let b: [u8; 64] = texty.as_bytes()[..64].try_into().unwrap_or([0; 64]);
-            prop_assert_eq!(block_masks(&b), block_masks_swar(&b));
+            for block in [a, b] {
+                let (mut n1, mut n2) = ([0u8; NORM_BUF], [0u8; NORM_BUF]);
+                let (alnum, high) = block_masks(&block, &mut n1);
+                prop_assert_eq!((alnum, high), block_masks_swar(&block, &mut n2));
+                // The normalized bytes where the words are: ASCII_CLASS's.
+                for k in (0..64).filter(|k| alnum >> k & 1 == 1) {
+                    prop_assert_eq!(n1[k], ASCII_CLASS[block[k] as usize]);
+                    prop_assert_eq!(n2[k], ASCII_CLASS[block[k] as usize]);
+                }
+            }
         }
 
         /// Runs of every length across chunk ends, from every fill of the chunk (a word
