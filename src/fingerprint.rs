@@ -332,9 +332,11 @@ pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
 /// Appends the hash of every normalized word of `text` to `out`, in order (the words of
 /// [`normalize`]).
 ///
-/// The text is read 64 bytes a block. A block of ASCII alone is classified eight bytes a
-/// step by byte-parallel range tests into a 64-bit mask of its letters and digits; each run
-/// of set bits (found with `trailing_zeros`) is a piece of a word, normalized and fed to the
+/// The text is read 64 bytes a block. A block is classified ([`block_masks`]: SSE2 sixteen
+/// bytes a step on x86-64, byte-parallel range tests eight bytes a step elsewhere) into a
+/// 64-bit mask of its ASCII letters and digits and a normalized copy; each run of set bits
+/// (found with `trailing_zeros`) is a piece of a word: a word of up to eight bytes is read
+/// from the normalized copy and hashed at once, a longer one normalized and fed to the
 /// [`WordHasher`] eight bytes a step, and a clear bit after a run ends the word. A word that
 /// runs past the block stays open into the next one. A block whose other bytes are all
 /// common separator characters (no-break space, curly quotes, dashes: [`separator_chars`])
