@@ -332,7 +332,7 @@ pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
 /// Appends the hash of every normalized word of `text` to `out`, in order (the words of
 /// [`normalize`]).
 ///
-/// The text is read 64 bytes a block. A block is classified ([`block_masks`]: SSE2 sixteen
+/// The text is read 64 bytes a block. A block is classified (`block_masks`: SSE2 sixteen
 /// bytes a step on x86-64, byte-parallel range tests eight bytes a step elsewhere) into a
 /// 64-bit mask of its ASCII letters and digits and a normalized copy; each run of set bits
 /// (found with `trailing_zeros`) is a piece of a word: a word of up to eight bytes is read

@@ -16,7 +16,7 @@
 //! input text, plus fingerprints: about 130 bytes a document and its word 5-shingle keys, 4
 //! bytes per shingle, roughly 4 bytes per word or 0.7 × the clean text). For corpora
 //! larger than memory, shard the input and use several runs. They are freed on a detached
-//! thread once the outputs are committed ([`free_in_background`]), not on the run's path.
+//! thread once the outputs are committed (`free_in_background`), not on the run's path.
 
 use crate::config::Config;
 use crate::dedup::{self, Entry};
