@@ -22,27 +22,37 @@ pub const REPORT: &str = "report.json";
 /// bytes at a time over text that needs no escape (most of it: the text field is nearly
 /// all of the output).
 pub fn clean_line(doc: &Doc) -> Vec<u8> {
-    let mut v = Vec::with_capacity(doc.text.len() + doc.text.len() / 32 + 256);
+    let mut v = Vec::with_capacity(clean_line_room(doc));
+    clean_line_into(&mut v, doc);
+    v
+}
+
+/// Room that [`clean_line`] reserves for `doc`'s line: enough for nearly every one.
+pub fn clean_line_room(doc: &Doc) -> usize {
+    doc.text.len() + doc.text.len() / 32 + 256
+}
+
+/// Appends [`clean_line`]'s bytes to `v`.
+pub fn clean_line_into(v: &mut Vec<u8>, doc: &Doc) {
     v.extend_from_slice(b"{\"id\":");
-    json_str(&mut v, &doc.id);
+    json_str(v, &doc.id);
     v.extend_from_slice(b",\"source\":");
-    json_str(&mut v, &doc.source);
+    json_str(v, &doc.source);
     v.extend_from_slice(b",\"text\":");
-    json_str(&mut v, &doc.text);
+    json_str(v, &doc.text);
     v.extend_from_slice(b",\"simhash\":\"");
     v.extend_from_slice(hex64(doc.fingerprint.simhash).as_bytes());
     v.extend_from_slice(b"\",\"changes\":");
-    changes_json(&mut v, &doc.changes);
+    changes_json(v, &doc.changes);
     for (k, val) in &doc.extra {
         v.push(b',');
-        json_str(&mut v, k);
+        json_str(v, k);
         v.push(b':');
-        if serde_json::to_writer(&mut v, val).is_err() {
+        if serde_json::to_writer(&mut *v, val).is_err() {
             v.extend_from_slice(b"null");
         }
     }
     v.extend_from_slice(b"}\n");
-    v
 }
 
 /// Appends `c` as serde_json writes a [`Changes`] (field order and names of its derive; the
