@@ -781,6 +781,7 @@ pub fn fingerprint_run(cfg: &Config, msgs: &dyn Messages) -> Result<FingerprintS
                 records,
             };
             signature::write(&cfg.out, &shard)?;
+            free_in_background(shard);
             summary.shards += 1;
         }
         Ok(summary)
@@ -931,6 +932,8 @@ pub fn dedup_run(
         }
         summary.stats.set_clusters(cluster_size.values().copied());
         f.commit()?;
+        drop(sets);
+        free_in_background(records);
         Ok(summary)
     })?;
     summary.shards = files.len();
