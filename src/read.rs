@@ -411,9 +411,10 @@ fn missing_text(id: String, source: &str, cfg: &Config) -> Rejection {
 const MAX_STRING_FIELDS: usize = 32;
 
 /// A JSONL line that is one object whose values are all strings, parsed without serde: the
-/// map serde_json would give (same keys, values and order). `None` for anything else —
-/// another kind of value, a repeated key, invalid UTF-8, a control character or a lone
-/// surrogate in a string, trailing bytes — which the caller then hands to serde_json, so
+/// fields of the map serde_json would give (same keys, values and order). `None` for
+/// anything else — another kind of value, a repeated key, more than [`MAX_STRING_FIELDS`]
+/// fields, invalid UTF-8, a control character or a lone surrogate in a string, trailing
+/// bytes — which the caller then hands to serde_json, so
 /// every line is accepted or refused exactly as serde_json does. Strings are copied a run at
 /// a time between the quotes and backslashes that `memchr` finds.
 fn string_fields(line: &[u8]) -> Option<Vec<(String, String)>> {
