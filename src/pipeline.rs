@@ -15,7 +15,8 @@
 //! Memory: the documents of a run are held until they are written (about the size of the
 //! input text, plus fingerprints: about 130 bytes a document and its word 5-shingle keys, 4
 //! bytes per shingle, roughly 4 bytes per word or 0.7 × the clean text). For corpora
-//! larger than memory, shard the input and use several runs.
+//! larger than memory, shard the input and use several runs. They are freed on a detached
+//! thread once the outputs are committed (`free_in_background`), not on the run's path.
 
 use crate::config::Config;
 use crate::dedup::{self, Entry};
@@ -504,25 +505,24 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
 
     // Serialize in parallel and write in order, a chunk at a time: the next chunk is
     // serialized while the previous one is written, and only two chunks are held in memory.
+    // A document's line goes to the end of `clean` or of `dropped`.
     let serialize = |d: &std::result::Result<Doc, Rejection>,
-                     fate: &Option<Fate>|
-     -> (bool, Vec<u8>) {
+                     fate: &Option<Fate>,
+                     clean: &mut Vec<u8>,
+                     dropped: &mut Vec<u8>| {
         match (d, fate) {
-            (Err(r), _) => (false, write::rejection_line(r)),
-            (Ok(doc), Some(Fate::Kept)) | (Ok(doc), None) => (true, write::clean_line(doc)),
+            (Err(r), _) => dropped.extend_from_slice(&write::rejection_line(r)),
+            (Ok(doc), Some(Fate::Kept)) | (Ok(doc), None) => write::clean_line_into(clean, doc),
             (Ok(doc), Some(Fate::Empty)) => {
                 let detail = format!("{} lines removed, no text left", doc.changes.lines_removed);
-                (
-                    false,
-                    write::dropped_doc_line(
-                        doc,
-                        Reason::EmptyAfterCleaning,
-                        None,
-                        None,
-                        None,
-                        Some(&detail),
-                    ),
-                )
+                dropped.extend_from_slice(&write::dropped_doc_line(
+                    doc,
+                    Reason::EmptyAfterCleaning,
+                    None,
+                    None,
+                    None,
+                    Some(&detail),
+                ));
             }
             (Ok(doc), Some(Fate::Duplicate(x))) => {
                 let reason = if x.exact {
@@ -530,17 +530,14 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                 } else {
                     Reason::NearDuplicate
                 };
-                (
-                    false,
-                    write::dropped_doc_line(
-                        doc,
-                        reason,
-                        Some(&x.of_id),
-                        Some(x.distance),
-                        Some(x.similarity),
-                        None,
-                    ),
-                )
+                dropped.extend_from_slice(&write::dropped_doc_line(
+                    doc,
+                    reason,
+                    Some(&x.of_id),
+                    Some(x.distance),
+                    Some(x.similarity),
+                    None,
+                ));
             }
         }
     };
@@ -549,16 +546,34 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut warned = 0usize;
     const MAX_WARNINGS: usize = 20;
     const CHUNK: usize = 2048;
+    // Documents serialized into one pair of buffers: a buffer (sized once) per group instead
+    // of one per document, fewer and larger writes, and fewer buffers freed by the writing
+    // thread that another thread allocated (glibc locks the other thread's arena each time).
+    const GROUP: usize = 64;
     let mut cluster_size: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut stripped: Vec<(&'static str, u64)> = Vec::new();
     // (Freeing each document's text here, on the thread that serialized it, was slower at
     // two threads: glibc's arenas take a lock when a thread frees another thread's memory.)
-    let ser_chunk = |k: usize| -> Vec<(bool, Vec<u8>)> {
+    let ser_chunk = |k: usize| -> Vec<(Vec<u8>, Vec<u8>)> {
         let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
         done[r.clone()]
-            .par_iter()
-            .zip(fates[r].par_iter())
-            .map(|(d, fate)| serialize(d, fate))
+            .par_chunks(GROUP)
+            .zip(fates[r].par_chunks(GROUP))
+            .map(|(docs, fates)| {
+                let room = docs
+                    .iter()
+                    .zip(fates)
+                    .map(|(d, f)| match (d, f) {
+                        (Ok(doc), Some(Fate::Kept) | None) => write::clean_line_room(doc),
+                        _ => 0,
+                    })
+                    .sum();
+                let (mut clean, mut dropped) = (Vec::with_capacity(room), Vec::new());
+                for (d, fate) in docs.iter().zip(fates) {
+                    serialize(d, fate, &mut clean, &mut dropped);
+                }
+                (clean, dropped)
+            })
             .collect()
     };
     let chunks = done.len().div_ceil(CHUNK);
@@ -568,15 +583,12 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
         let (res, after) = rayon::join(
             || -> Result<()> {
-                for ((d, fate), (is_clean, bytes)) in
-                    done[r.clone()].iter().zip(&fates[r.clone()]).zip(&lines)
-                {
+                for (c, d) in &lines {
+                    clean.write_all(c)?;
+                    dropped.write_all(d)?;
+                }
+                for (d, fate) in done[r.clone()].iter().zip(&fates[r.clone()]) {
                     report.documents_in += 1;
-                    if *is_clean {
-                        clean.write_all(bytes)?;
-                    } else {
-                        dropped.write_all(bytes)?;
-                    }
                     match (d, fate) {
                         (Err(r), _) => {
                             report.drop(r.reason);
@@ -645,11 +657,28 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     clean.commit()?;
     dropped.commit()?;
     phases.lap("commit");
+    free_in_background((done, fates, dups));
     Ok(Summary {
         report,
         out_dir: cfg.out.clone(),
         phases,
     })
+}
+
+/// Drops `x` on a thread of its own, which nobody waits for.
+///
+/// At the end of a run every document (text, shingle set, strings of its record) is freed
+/// one allocation at a time: 20,000 documents, 48 MB of JSONL, took 15–20 ms of a 0.2 s run
+/// (`thresh clean --no-strip`, 2 threads), on one thread, after the last output was written,
+/// with nothing left to overlap it. Handed to a detached thread, the freeing overlaps the
+/// report and the caller's own work; when the caller is the binary, the process usually exits
+/// first and the kernel takes the memory back whole. If no thread can be started, `x` is
+/// dropped here, as before.
+fn free_in_background<T: Send + 'static>(x: T) {
+    // On failure to start the thread, `spawn` drops the closure, and `x` with it, here.
+    let _ = std::thread::Builder::new()
+        .name("thresh-free".into())
+        .spawn(move || drop(x));
 }
 
 /// What `thresh fingerprint` did.
@@ -752,6 +781,7 @@ pub fn fingerprint_run(cfg: &Config, msgs: &dyn Messages) -> Result<FingerprintS
                 records,
             };
             signature::write(&cfg.out, &shard)?;
+            free_in_background(shard);
             summary.shards += 1;
         }
         Ok(summary)
@@ -902,6 +932,8 @@ pub fn dedup_run(
         }
         summary.stats.set_clusters(cluster_size.values().copied());
         f.commit()?;
+        drop(sets);
+        free_in_background(records);
         Ok(summary)
     })?;
     summary.shards = files.len();
@@ -921,4 +953,115 @@ pub fn dedup_entries(
 ) -> Result<Vec<Option<dedup::Duplicate>>> {
     Ok(pool(threads, false)?
         .install(|| dedup::cluster(entries, bands, sets, params, check, &par_tables)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Output lines are written in input order across the serializer's groups and chunks:
+    /// 5,000 documents (kept, exact copies, rejected lines, empty ones) give every id once, in
+    /// order, in one file or the other, and the same bytes at 1 and 3 threads.
+    #[test]
+    fn lines_keep_input_order_across_groups_and_chunks() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let input = dir.path().join("in.jsonl");
+        let mut lines = String::new();
+        for i in 0..5000 {
+            let line = match i % 7 {
+                0 => "{\"id\": 1}".to_string(),
+                1 => format!("{{\"id\": \"d{i:05}\", \"text\": \"  \"}}"),
+                2 | 3 => format!(
+                    "{{\"id\": \"d{i:05}\", \"text\": \"the same words in every copy of \\n this \\\"doc\\\" {}\"}}",
+                    i % 50
+                ),
+                _ => {
+                    // Words of its own (digits would all normalize to 0): i in letters.
+                    let w = |k: usize| -> String {
+                        (0..4).map(|p| char::from(b'a' + (k / 26usize.pow(p) % 26) as u8)).collect()
+                    };
+                    format!(
+                        "{{\"id\": \"d{i:05}\", \"text\": \"{} {} {} {} {} {}\"}}",
+                        w(i),
+                        w(i * 7),
+                        w(i * 13 + 5),
+                        w(i * 31 + 2),
+                        w(i * 37 + 1),
+                        w(i * 41 + 3)
+                    )
+                }
+            };
+            lines.push_str(&line);
+            lines.push('\n');
+        }
+        std::fs::write(&input, lines).expect("write input");
+        let mut outs = Vec::new();
+        for threads in [1, 3] {
+            let cfg = Config {
+                inputs: vec![input.clone()],
+                out: dir.path().join(format!("out{threads}")),
+                threads,
+                strip: false,
+                ..Config::default()
+            };
+            run(&cfg, &Silent).expect("run");
+            let read = |f: &str| std::fs::read(cfg.out.join(f)).expect("output");
+            outs.push((read(write::CLEAN), read(write::DROPPED)));
+        }
+        assert!(outs[0] == outs[1], "outputs differ between 1 and 3 threads");
+        let ids = |bytes: &[u8]| -> Vec<usize> {
+            bytes
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_slice(l).expect("json line");
+                    // Every line names its source, "path:line" (line numbers from 1).
+                    let source = v["source"].as_str().expect("source");
+                    let n: usize = source
+                        .rsplit(':')
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .expect("line");
+                    n - 1
+                })
+                .collect()
+        };
+        let (clean, dropped) = (ids(&outs[0].0), ids(&outs[0].1));
+        assert!(
+            clean.windows(2).all(|w| w[0] < w[1]),
+            "clean.jsonl out of order"
+        );
+        assert!(
+            dropped.windows(2).all(|w| w[0] < w[1]),
+            "dropped.jsonl out of order"
+        );
+        assert!(
+            clean.len() > 2000 && dropped.len() > 2000,
+            "{} {}",
+            clean.len(),
+            dropped.len()
+        );
+        let mut all: Vec<usize> = clean.into_iter().chain(dropped).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..5000).collect::<Vec<_>>());
+    }
+
+    /// What is handed over is dropped (on the other thread), not leaked.
+    #[test]
+    fn free_in_background_drops() {
+        struct Tell(std::sync::mpsc::Sender<std::thread::ThreadId>);
+        impl Drop for Tell {
+            fn drop(&mut self) {
+                let _ = self.0.send(std::thread::current().id());
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        free_in_background(vec![Tell(tx.clone()), Tell(tx)]);
+        for _ in 0..2 {
+            let who = rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("dropped");
+            assert_ne!(who, std::thread::current().id());
+        }
+    }
 }

@@ -22,27 +22,37 @@ pub const REPORT: &str = "report.json";
 /// bytes at a time over text that needs no escape (most of it: the text field is nearly
 /// all of the output).
 pub fn clean_line(doc: &Doc) -> Vec<u8> {
-    let mut v = Vec::with_capacity(doc.text.len() + doc.text.len() / 32 + 256);
+    let mut v = Vec::with_capacity(clean_line_room(doc));
+    clean_line_into(&mut v, doc);
+    v
+}
+
+/// Room that [`clean_line`] reserves for `doc`'s line: enough for nearly every one.
+pub fn clean_line_room(doc: &Doc) -> usize {
+    doc.text.len() + doc.text.len() / 32 + 256
+}
+
+/// Appends [`clean_line`]'s bytes to `v`.
+pub fn clean_line_into(v: &mut Vec<u8>, doc: &Doc) {
     v.extend_from_slice(b"{\"id\":");
-    json_str(&mut v, &doc.id);
+    json_str(v, &doc.id);
     v.extend_from_slice(b",\"source\":");
-    json_str(&mut v, &doc.source);
+    json_str(v, &doc.source);
     v.extend_from_slice(b",\"text\":");
-    json_str(&mut v, &doc.text);
+    json_str(v, &doc.text);
     v.extend_from_slice(b",\"simhash\":\"");
     v.extend_from_slice(hex64(doc.fingerprint.simhash).as_bytes());
     v.extend_from_slice(b"\",\"changes\":");
-    changes_json(&mut v, &doc.changes);
+    changes_json(v, &doc.changes);
     for (k, val) in &doc.extra {
         v.push(b',');
-        json_str(&mut v, k);
+        json_str(v, k);
         v.push(b':');
-        if serde_json::to_writer(&mut v, val).is_err() {
+        if serde_json::to_writer(&mut *v, val).is_err() {
             v.extend_from_slice(b"null");
         }
     }
     v.extend_from_slice(b"}\n");
-    v
 }
 
 /// Appends `c` as serde_json writes a [`Changes`] (field order and names of its derive; the
@@ -111,6 +121,40 @@ fn escapes8(w: u64) -> u64 {
     (lt | (q.wrapping_sub(LO) & !q) | (b.wrapping_sub(LO) & !b)) & HI
 }
 
+/// Bit k set when byte k of `c` must be escaped in JSON (a control character, `"` or `\`).
+/// SSE2 on x86-64: sixteen bytes in a few instructions, where [`escapes8`] takes two steps of
+/// a dozen (the same mask: `escapes16_is_the_byte_rule`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn escapes16(c: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, m128i, max_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let x = m128i::from(*c);
+    let splat = |b: u8| set_splat_i8_m128i(b as i8);
+    // Below 0x20 (unsigned): the byte is its maximum with 0x1F.
+    let ctl = cmp_eq_mask_i8_m128i(max_u8_m128i(x, splat(0x1F)), splat(0x1F));
+    let q = cmp_eq_mask_i8_m128i(x, splat(b'"'));
+    let b = cmp_eq_mask_i8_m128i(x, splat(b'\\'));
+    move_mask_i8_m128i(bitor_m128i(ctl, bitor_m128i(q, b))) as u32 & 0xFFFF
+}
+
+/// [`escapes16`] elsewhere: a byte at a time.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[inline(always)]
+fn escapes16_bytes(c: &[u8; 16]) -> u32 {
+    c.iter().enumerate().fold(0, |m, (k, &x)| {
+        m | (u32::from(matches!(x, 0..=0x1F | b'"' | b'\\')) << k)
+    })
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn escapes16(c: &[u8; 16]) -> u32 {
+    escapes16_bytes(c)
+}
+
 /// Appends `s` as a JSON string, escaped as serde_json does: `\"`, `\\`, `\b`, `\f`, `\n`,
 /// `\r`, `\t`, other control characters as `\u00xx` (lowercase hex); nothing else.
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
@@ -120,7 +164,15 @@ pub fn json_str(out: &mut Vec<u8>, s: &str) {
     let mut done = 0;
     let mut i = 0;
     loop {
-        // Find the next byte to escape.
+        // Find the next byte to escape: sixteen bytes a step, then eight, then one.
+        while let Some(chunk) = b.get(i..i + 16) {
+            let m = escapes16(chunk.try_into().unwrap_or(&[0; 16]));
+            if m != 0 {
+                i += m.trailing_zeros() as usize;
+                break;
+            }
+            i += 16;
+        }
         while let Some(chunk) = b.get(i..i + 8) {
             let w = u64::from_le_bytes([
                 chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
@@ -389,6 +441,13 @@ mod tests {
     }
 
     proptest! {
+        /// The sixteen-byte escape mask in use is the byte rule, on any bytes.
+        #[test]
+        fn escapes16_is_the_byte_rule(bytes in proptest::collection::vec(any::<u8>(), 16)) {
+            let c: [u8; 16] = bytes.try_into().unwrap_or([0; 16]);
+            prop_assert_eq!(escapes16(&c), escapes16_bytes(&c));
+        }
+
         #[test]
         fn clean_line_equals_serde_json(
             id in text(),
