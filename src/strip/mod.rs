@@ -22,7 +22,8 @@
 //!    descriptions of a consent pop-up around a cookie banner
 //!    go with it (`consent_dialog`: "Allow All", "Always Active", "These technologies help
 //!    us understand how our site is used"; up and down to the first line that is neither); a
-//!    widget header after the body ends it (`widget_block`; not when a
+//!    widget header after the body ends it if more words came before it than follow it
+//!    (`widget_block`; a run-on mega-menu line weighs nothing on either side; not when a
 //!    larger block of prose than any before it follows: the body goes on; nor at a comment
 //!    count that comes again below the next post, as under a Q&A page's answers; nor at a
 //!    label of one item among many, a header that recurs with the line after it just seen
@@ -481,6 +482,22 @@ fn item_label(lines: &[Line], i: usize) -> bool {
         .any(|(j, l)| j != i && rules::widget_header(l) && features::letters_key(l.text) == key)
 }
 
+/// Words a line weighs when a widget header asks whether more text came before it than
+/// follows: none for a run-on list, a long line that is no sentence and holds almost no
+/// stopwords (a mega-menu whose entries lost their separators, "SofasSectionalsTV Stands &
+/// Entertainment Centers…"): a menu is not body text, on either side of the header.
+fn body_words(l: &Line) -> u32 {
+    if l.words >= RUN_ON_MIN_WORDS && !l.sentence && l.stop * 10 < l.words {
+        0
+    } else {
+        l.words
+    }
+}
+
+/// Words from which a line that is no sentence and almost free of stopwords is a run-on
+/// list ([`body_words`]) rather than a label, a heading or a table row.
+const RUN_ON_MIN_WORDS: u32 = 40;
+
 /// Lines above a widget header within which the line after it must recur for the header to
 /// be an item's label ([`item_label`]): a tile or a table of contents, not a page apart.
 const ITEM_SPAN: usize = 24;
@@ -510,7 +527,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
     // than came before it, and no larger block of prose than any before it (the body goes
     // on below a "Read more" toggle, or a shop's carousel of "Recommended for you" stands
     // above the category's text).
-    let total: u32 = lines.iter().map(|l| l.words).sum();
+    let total: u32 = lines.iter().map(body_words).sum();
     // Largest prose block from each line on.
     let mut block_after = m.block.clone();
     for i in (0..block_after.len().saturating_sub(1)).rev() {
@@ -524,7 +541,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         let open = verdict[i].rule.is_none_or(|r| r == "repeated");
         if body
             && open
-            && before * 2 > total - l.words
+            && before * 2 > total - body_words(l)
             && block_before >= block_after[i]
             && rules::widget_header(l)
             && !per_post_widget(lines, i)
@@ -536,7 +553,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
             break;
         }
         body |= l.is_prose() && !gone(&verdict, i);
-        before += l.words;
+        before += body_words(l);
         block_before = block_before.max(m.block[i]);
     }
 
@@ -1362,6 +1379,38 @@ mod tests {
         assert_eq!(kept, format!("Title of a story\n{PARA}\n{PARA}\n{PARA}"));
         assert_eq!(gone.len(), 3);
         assert!(gone.iter().all(|(r, _)| *r == "widget_block"));
+    }
+
+    /// A mega-menu whose entries lost their separators (one long line, no sentence, hardly
+    /// a stopword) is not body text: it must not outweigh the specification below a
+    /// "Sponsored" tile, so the header does not end the page there. English, German and
+    /// French menus; the page without the menu keeps its specification too.
+    #[test]
+    fn run_on_menu_does_not_count_as_body() {
+        let specs = "Material: Solid oak\nWidth: 120 cm\nHeight: 75 cm\nDepth: 60 cm\nWeight: 32 kg\nFinish: Natural oil\nAssembly: Required\nWarranty: 5 years";
+        let item = "Oak dining table with tapered legs";
+        for (menu_item, desc) in [
+            (
+                "SofasSectionals",
+                "The table top is made from solid oak boards that are finished with a natural oil by hand.",
+            ),
+            (
+                "EsstischeStühle",
+                "Die Tischplatte besteht aus massiven Eichenbrettern, die von Hand mit einem natürlichen Öl behandelt werden.",
+            ),
+            (
+                "CanapésFauteuils",
+                "Le plateau est fait de planches de chêne massif qui sont finies à la main avec une huile naturelle.",
+            ),
+        ] {
+            let menu = vec![menu_item; 45].join(" ");
+            let page = format!("{item}\n{PARA}\nSponsored\nMatching bench\n{specs}\n{desc}");
+            for text in [page.clone(), format!("{menu}\n{page}")] {
+                let (kept, gone) = run(&text);
+                assert!(!gone.iter().any(|(r, _)| *r == "widget_block"), "{gone:?}");
+                assert!(kept.contains(desc), "{kept}");
+            }
+        }
     }
 
     /// A comment count under each answer of a Q&A thread ("4 Comments", "12 comentarios")
