@@ -248,6 +248,11 @@ impl JsonlChunks {
 }
 
 impl JsonlChunks {
+    /// The file's size in bytes (0 when unknown): what the reader expects to read in all.
+    pub fn size_hint(&self) -> u64 {
+        self.file.metadata().map_or(0, |m| m.len())
+    }
+
     /// Hands back a chunk's buffer once its lines are parsed, for the next chunk to fill.
     pub fn recycle(&mut self, buf: Vec<u8>) {
         if buf.capacity() > self.spare.capacity() {
