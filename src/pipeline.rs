@@ -569,7 +569,9 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut dropped = AtomicFile::create(&cfg.out, write::DROPPED)?;
     let mut warned = 0usize;
     const MAX_WARNINGS: usize = 20;
-    const CHUNK: usize = 2048;
+    // Documents a chunk: two chunks' output is held at once. 512 rather than 2048: peak
+    // memory 111 -> 104 MB and 6% fewer page faults on the dedup corpus, CPU time unchanged.
+    const CHUNK: usize = 512;
     // Documents serialized into one pair of buffers: a buffer (sized once) per group instead
     // of one per document, fewer and larger writes, and fewer buffers freed by the writing
     // thread that another thread allocated (glibc locks the other thread's arena each time).
