@@ -140,7 +140,7 @@ pub struct Fingerprint {
 }
 
 /// One document in flight.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Doc {
     pub id: String,
     pub source: String,

@@ -94,7 +94,12 @@ fn read_all<T: Send>(cfg: &Config, f: &(dyn Fn(Item) -> T + Sync)) -> (Vec<T>, u
             items.push(f(Err(r)));
         }
         bytes += n;
-        items.extend(its);
+        // One source (the usual case): its list is the run's, not copied into another.
+        if items.is_empty() {
+            items = its;
+        } else {
+            items.extend(its);
+        }
     }
     items.extend(bad.map(|(_, r)| f(Err(r))));
     (items, bytes)
@@ -112,6 +117,7 @@ fn read_source<T: Send>(
             Err(r) => return (0, vec![f(Err(r))]),
         };
         let mut items = Vec::new();
+        let size = chunks.size_hint();
         let mut next = chunks.next_chunk();
         loop {
             let (first, bytes) = match next {
@@ -121,17 +127,22 @@ fn read_source<T: Send>(
                 Err(r) => return (0, vec![f(Err(r))]),
             };
             let name = &chunks.name.clone();
-            let (parsed, following) = rayon::join(
+            let items = &mut items;
+            let ((), following) = rayon::join(
                 || {
                     let lines: Vec<(usize, &[u8])> = read::jsonl_lines(&bytes).collect();
-                    lines
-                        .par_iter()
-                        .map(|(n, line)| f(read::jsonl_doc(name, first - 1 + n, line, cfg)))
-                        .collect::<Vec<T>>()
+                    if items.is_empty() {
+                        items.reserve(expected_items(lines.len(), bytes.len(), size));
+                    }
+                    // Parsed straight into `items` (an indexed iterator: no list per chunk).
+                    items.par_extend(
+                        lines
+                            .par_iter()
+                            .map(|(n, line)| f(read::jsonl_doc(name, first - 1 + n, line, cfg))),
+                    );
                 },
                 || chunks.next_chunk(),
             );
-            items.extend(parsed);
             chunks.recycle(bytes);
             next = following;
         }
@@ -149,6 +160,19 @@ fn read_source<T: Send>(
         }
         Ok(l) => (l.bytes.len() as u64, vec![f(Ok(read::text_doc(l)))]),
     }
+}
+
+/// Room for a JSONL file's items, estimated from its first chunk (`first` lines in
+/// `first_bytes` bytes) and its size: one allocation for the list of documents instead of
+/// doubling it (each doubling copies every document record so far into fresh, page-faulted
+/// memory). An eighth more, so that a file whose later lines are a little shorter still
+/// fits; capacity past the end is never written, so it costs no memory.
+fn expected_items(first: usize, first_bytes: usize, size: u64) -> usize {
+    if first_bytes == 0 {
+        return first;
+    }
+    let est = (first as u128 * u128::from(size)).div_ceil(first_bytes as u128);
+    usize::try_from(est + est / 8).unwrap_or(first).max(first)
 }
 
 /// The stateless stages for one document, judged alone (no corpus repetition counts):
@@ -545,7 +569,9 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut dropped = AtomicFile::create(&cfg.out, write::DROPPED)?;
     let mut warned = 0usize;
     const MAX_WARNINGS: usize = 20;
-    const CHUNK: usize = 2048;
+    // Documents a chunk: two chunks' output is held at once. 512 rather than 2048: peak
+    // memory 111 -> 104 MB and 6% fewer page faults on the dedup corpus, CPU time unchanged.
+    const CHUNK: usize = 512;
     // Documents serialized into one pair of buffers: a buffer (sized once) per group instead
     // of one per document, fewer and larger writes, and fewer buffers freed by the writing
     // thread that another thread allocated (glibc locks the other thread's arena each time).
@@ -1047,6 +1073,17 @@ mod tests {
     }
 
     /// What is handed over is dropped (on the other thread), not leaked.
+    #[test]
+    fn expected_items_covers_the_file_with_a_margin() {
+        // 100 lines in the first 1,000 bytes of a 10,000-byte file: 1,000 lines, 1,125 room.
+        assert_eq!(expected_items(100, 1000, 10_000), 1125);
+        // Never less than the first chunk's lines; an empty chunk estimates nothing.
+        assert_eq!(expected_items(7, 1000, 0), 7);
+        assert_eq!(expected_items(0, 0, 10_000), 0);
+        // No overflow on a huge size.
+        assert!(expected_items(1, 1, u64::MAX) >= 1);
+    }
+
     #[test]
     fn free_in_background_drops() {
         struct Tell(std::sync::mpsc::Sender<std::thread::ThreadId>);

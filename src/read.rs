@@ -168,8 +168,11 @@ pub struct JsonlChunks {
 /// Bytes read for the first chunk.
 const FIRST_CHUNK: u64 = 1 << 20;
 
-/// Bytes read a chunk by default.
-const CHUNK: u64 = 8 << 20;
+/// Bytes read a chunk by default. Two chunks are held while reading (one parsed, the next
+/// read) for the whole of it, next to the documents; 2 MiB rather than 8 MiB: about 2% fewer
+/// page faults and 4% less CPU time (`thresh clean --no-strip`, dedup corpus, 2 threads), for
+/// 0.5% more instructions (more, smaller parallel rounds).
+const CHUNK: u64 = 2 << 20;
 
 impl JsonlChunks {
     /// The chunked reader of `src` when it is a plain (not compressed) JSONL file; `None`
@@ -248,6 +251,11 @@ impl JsonlChunks {
 }
 
 impl JsonlChunks {
+    /// The file's size in bytes (0 when unknown): what the reader expects to read in all.
+    pub fn size_hint(&self) -> u64 {
+        self.file.metadata().map_or(0, |m| m.len())
+    }
+
     /// Hands back a chunk's buffer once its lines are parsed, for the next chunk to fill.
     pub fn recycle(&mut self, buf: Vec<u8>) {
         if buf.capacity() > self.spare.capacity() {

@@ -1035,46 +1035,60 @@ pub fn set(doc: &mut Doc, r: Rendered) {
 }
 
 /// Keeps only the layout normalization of strip (trim, drop blank lines), removing nothing.
+///
+/// In the document's own string: the normalized text is built in a buffer kept per thread
+/// and copied back (it is never longer), so no text is allocated. Most web texts change
+/// (paragraphs are separated by blank lines: 19,970 of the dedup corpus's 20,000), and a
+/// fresh copy per document meant 46 MB more of heap touched and page-faulted in a run.
 pub fn normalize_only(doc: &mut Doc) {
-    if let Some(text) = layout_normalized(&doc.text) {
-        doc.text = text;
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
+    SCRATCH.with_borrow_mut(|out| {
+        if layout_normalized(&doc.text, out) {
+            doc.text.clear();
+            doc.text.push_str(out);
+        }
+        // A long text's buffer is not kept: it would hold that much per thread for good.
+        if out.capacity() > 1 << 20 {
+            *out = String::new();
+        }
+    });
 }
 
-/// The text with every line trimmed and blank lines dropped; `None` when that is the text
-/// as it is (most texts: checked in one pass, without building a copy). One pass over the
-/// lines: the copy starts at the first line that changes, with the lines before it at once.
-fn layout_normalized(text: &str) -> Option<String> {
+/// Writes into `out` the text with every line trimmed and blank lines dropped; `false` when
+/// that is the text as it is (most texts with no blank lines: checked in one pass, `out` left
+/// untouched). One pass over the lines: the copy starts at the first line that changes, with
+/// the lines before it at once.
+fn layout_normalized(text: &str, out: &mut String) -> bool {
     let bytes = text.as_bytes();
-    let mut out: Option<String> = None;
+    let mut copying = false;
     let mut start = 0;
     loop {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
         let line = &text[start..end];
         let t = features::trim(line);
-        match &mut out {
-            None if t.is_empty() || t.len() != line.len() => {
-                // The lines before this one are kept as they are, newlines included.
-                let mut o = String::with_capacity(text.len());
-                o.push_str(&text[..start.saturating_sub(1)]);
-                if !t.is_empty() {
-                    if !o.is_empty() {
-                        o.push('\n');
-                    }
-                    o.push_str(t);
+        if copying {
+            if !t.is_empty() {
+                if !out.is_empty() {
+                    out.push('\n');
                 }
-                out = Some(o);
+                out.push_str(t);
             }
-            Some(o) if !t.is_empty() => {
-                if !o.is_empty() {
-                    o.push('\n');
+        } else if t.is_empty() || t.len() != line.len() {
+            // The lines before this one are kept as they are, newlines included.
+            out.clear();
+            out.push_str(&text[..start.saturating_sub(1)]);
+            if !t.is_empty() {
+                if !out.is_empty() {
+                    out.push('\n');
                 }
-                o.push_str(t);
+                out.push_str(t);
             }
-            _ => {}
+            copying = true;
         }
         if end == bytes.len() {
-            return out;
+            return copying;
         }
         start = end + 1;
     }
@@ -1166,9 +1180,11 @@ mod tests {
         ) {
             let want: Vec<&str> = s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect();
             let want = want.join("\n");
-            match layout_normalized(&s) {
-                None => proptest::prop_assert_eq!(&s, &want),
-                Some(got) => proptest::prop_assert_eq!(&got, &want),
+            let mut got = "stale".to_string();
+            if layout_normalized(&s, &mut got) {
+                proptest::prop_assert_eq!(&got, &want);
+            } else {
+                proptest::prop_assert_eq!(&s, &want);
             }
         }
     }
@@ -1205,9 +1221,33 @@ mod tests {
     }
 
     #[test]
+    fn layout_normalization_keeps_the_documents_string() {
+        // Normalized where it is: the text changes, its allocation does not.
+        let mut doc = Doc {
+            text: "  First line. \n\n Second line.\n".repeat(50),
+            ..Doc::default()
+        };
+        let before = doc.text.as_ptr();
+        normalize_only(&mut doc);
+        assert_eq!(doc.text.lines().count(), 100);
+        assert!(doc.text.starts_with("First line.\nSecond line.\nFirst"));
+        assert_eq!(doc.text.as_ptr(), before);
+    }
+
+    #[test]
     fn layout_normalization_trims_and_drops_blank_lines_only() {
-        let norm = |t: &str| layout_normalized(t).unwrap_or_else(|| t.to_string());
-        assert_eq!(layout_normalized("A line.\nAnother one"), None);
+        let norm = |t: &str| {
+            let mut doc = Doc {
+                text: t.to_string(),
+                ..Doc::default()
+            };
+            normalize_only(&mut doc);
+            doc.text
+        };
+        assert!(!layout_normalized(
+            "A line.\nAnother one",
+            &mut String::new()
+        ));
         assert_eq!(
             norm("  A line. \n\n\u{a0}Another one\n"),
             "A line.\nAnother one"
