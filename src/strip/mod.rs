@@ -23,7 +23,7 @@
 //!    go with it (`consent_dialog`: "Allow All", "Always Active", "These technologies help
 //!    us understand how our site is used"; up and down to the first line that is neither); a
 //!    widget header after the body ends it if more words came before it than follow it
-//!    (`widget_block`; a run-on mega-menu line weighs nothing on either side; not when a
+//!    (`widget_block`; a run-on mega-menu line above the body weighs nothing; not when a
 //!    larger block of prose than any before it follows: the body goes on; nor at a comment
 //!    count that comes again below the next post, as under a Q&A page's answers; nor at a
 //!    label of one item among many, a header that recurs with the line after it just seen
@@ -485,7 +485,9 @@ fn item_label(lines: &[Line], i: usize) -> bool {
 /// Words a line weighs when a widget header asks whether more text came before it than
 /// follows: none for a run-on list, a long line that is no sentence and holds almost no
 /// stopwords (a mega-menu whose entries lost their separators, "SofasSectionalsTV Stands &
-/// Entertainment Centers…"): a menu is not body text, on either side of the header.
+/// Entertainment Centers…") above the body: a menu there is not body text. Below the first
+/// paragraph a glued list of links counts in full (it is the page's chrome, and what
+/// follows a widget header is weighed against it).
 fn body_words(l: &Line) -> u32 {
     if l.words >= RUN_ON_MIN_WORDS && !l.sentence && l.stop * 10 < l.words {
         0
@@ -527,7 +529,19 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
     // than came before it, and no larger block of prose than any before it (the body goes
     // on below a "Read more" toggle, or a shop's carousel of "Recommended for you" stands
     // above the category's text).
-    let total: u32 = lines.iter().map(body_words).sum();
+    // A run-on menu counts for nothing only above the body (the first paragraph the rules
+    // left): below it, a glued list of links is the page's chrome and weighs as such.
+    let first_body = (0..lines.len())
+        .find(|&j| lines[j].is_prose() && !gone(&verdict, j))
+        .unwrap_or(lines.len());
+    let weight = |j: usize| {
+        if j < first_body {
+            body_words(&lines[j])
+        } else {
+            lines[j].words
+        }
+    };
+    let total: u32 = (0..lines.len()).map(weight).sum();
     // Largest prose block from each line on.
     let mut block_after = m.block.clone();
     for i in (0..block_after.len().saturating_sub(1)).rev() {
@@ -541,7 +555,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
         let open = verdict[i].rule.is_none_or(|r| r == "repeated");
         if body
             && open
-            && before * 2 > total - body_words(l)
+            && before * 2 > total - weight(i)
             && block_before >= block_after[i]
             && rules::widget_header(l)
             && !per_post_widget(lines, i)
@@ -553,7 +567,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
             break;
         }
         body |= l.is_prose() && !gone(&verdict, i);
-        before += body_words(l);
+        before += weight(i);
         block_before = block_before.max(m.block[i]);
     }
 
@@ -1450,6 +1464,35 @@ mod tests {
                 assert!(!gone.iter().any(|(r, _)| *r == "widget_block"), "{gone:?}");
                 assert!(kept.contains(desc), "{kept}");
             }
+        }
+    }
+
+    /// Below the body, a glued list of links still weighs: a widget header after the
+    /// article, a run-on menu and the article above it, ends the page even though the
+    /// teasers below it outweigh the article alone. English and German.
+    #[test]
+    fn run_on_menu_below_the_body_still_counts() {
+        for (menu_item, header, teaser) in [
+            (
+                "NewsSportsWeather",
+                "Related Posts",
+                "Local team wins the regional final",
+            ),
+            (
+                "NachrichtenSportWetter",
+                "Ähnliche Artikel",
+                "Heimische Mannschaft gewinnt das Finale",
+            ),
+        ] {
+            let menu = vec![menu_item; 45].join(" ");
+            let teasers = [teaser; 12].join("\n");
+            let text = format!("{PARA}\n{PARA}\n{menu}\n{header}\n{teasers}");
+            let (_, gone) = run(&text);
+            assert!(
+                gone.iter()
+                    .any(|(r, t)| *r == "widget_block" && t == header),
+                "{gone:?}"
+            );
         }
     }
 
