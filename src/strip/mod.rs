@@ -1672,45 +1672,28 @@ mod tests {
         // Ten lines of two words: the model keeps two; four near misses, four sure removals.
         let text = "Alpha One\nBeta Two\nGamma Three\nDelta Four\nEpsilon Five\nZeta Six\nEta Seven\nTheta Eight\nIota Nine\nKappa Ten";
         let m = measure(text);
-        let scores = [1.0, 1.0, -0.5, -0.6, -0.7, -0.8, -3.0, -3.1, -3.2, -3.3];
-        let mut v: Vec<Verdict> = scores
-            .iter()
-            .map(|&s| Verdict {
-                rule: (s < 0.0).then_some(MODEL),
-                score: Some(s),
-                kept_by: None,
-            })
-            .collect();
-        keep_min_share(&m.lines, &mut v);
-        let kept: Vec<usize> = (0..v.len()).filter(|&i| v[i].rule.is_none()).collect();
+        // The lines `keep_min_share` keeps, given the model's scores (removed under 0).
+        let kept_after = |scores: [f32; 10]| -> Vec<usize> {
+            let mut v: Vec<Verdict> = scores
+                .iter()
+                .map(|&s| Verdict {
+                    rule: (s < 0.0).then_some(MODEL),
+                    score: Some(s),
+                    kept_by: None,
+                })
+                .collect();
+            keep_min_share(&m.lines, &mut v);
+            (0..v.len()).filter(|&i| v[i].rule.is_none()).collect()
+        };
+        let kept = kept_after([1.0, 1.0, -0.5, -0.6, -0.7, -0.8, -3.0, -3.1, -3.2, -3.3]);
         // 2 kept + 4 near misses = 6 of 10 lines: 3/5 reached without a sure removal.
         assert_eq!(kept, [0, 1, 2, 3, 4, 5]);
         // Keeping one line alone: the near misses bring it to 5 of 10 (1/2), and no sure
         // removal comes back although 3/5 is not reached.
-        let scores = [1.0, -0.5, -0.6, -0.7, -0.8, -3.0, -3.1, -3.2, -3.3, -3.4];
-        let mut v: Vec<Verdict> = scores
-            .iter()
-            .map(|&s| Verdict {
-                rule: (s < 0.0).then_some(MODEL),
-                score: Some(s),
-                kept_by: None,
-            })
-            .collect();
-        keep_min_share(&m.lines, &mut v);
-        let kept: Vec<usize> = (0..v.len()).filter(|&i| v[i].rule.is_none()).collect();
+        let kept = kept_after([1.0, -0.5, -0.6, -0.7, -0.8, -3.0, -3.1, -3.2, -3.3, -3.4]);
         assert_eq!(kept, [0, 1, 2, 3, 4]);
         // With fewer near misses than half, sure removals come back up to 1/2.
-        let scores = [1.0, -0.5, -3.0, -3.1, -3.2, -3.3, -3.4, -3.5, -3.6, -3.7];
-        let mut v: Vec<Verdict> = scores
-            .iter()
-            .map(|&s| Verdict {
-                rule: (s < 0.0).then_some(MODEL),
-                score: Some(s),
-                kept_by: None,
-            })
-            .collect();
-        keep_min_share(&m.lines, &mut v);
-        let kept: Vec<usize> = (0..v.len()).filter(|&i| v[i].rule.is_none()).collect();
+        let kept = kept_after([1.0, -0.5, -3.0, -3.1, -3.2, -3.3, -3.4, -3.5, -3.6, -3.7]);
         assert_eq!(kept, [0, 1, 2, 3, 4]);
     }
 

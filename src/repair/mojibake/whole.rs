@@ -1686,24 +1686,7 @@ mod tests {
                 0..4,
             ),
         ) {
-            let garbler = encoding_rs::Encoding::for_label(garble()[e].as_bytes()).expect("label");
-            let mut garbled = garbler.decode_without_bom_handling(s.as_bytes()).0.into_owned();
-            if twice {
-                garbled = encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(garbled.as_bytes())
-                    .0
-                    .into_owned();
-            }
-            let mut chars: Vec<char> = garbled.chars().collect();
-            for (at, c, insert) in edits {
-                let k = at.index(chars.len() + 1);
-                if insert || k == chars.len() {
-                    chars.insert(k, c);
-                } else {
-                    chars[k] = c;
-                }
-            }
-            let line: String = chars.into_iter().collect();
+            let line = garble_and_edit(&s, e, twice, edits);
             prop_assume!(line.len() <= Chars::MAX);
             let t = tables();
             let mut kept = Chars::default();
@@ -2081,30 +2064,38 @@ mod tests {
                 0..3,
             ),
         )
-            .prop_map(|(s, e, twice, edits)| {
-                let garbler =
-                    encoding_rs::Encoding::for_label(garble()[e].as_bytes()).expect("label");
-                let mut garbled = garbler
-                    .decode_without_bom_handling(s.as_bytes())
-                    .0
-                    .into_owned();
-                if twice {
-                    garbled = encoding_rs::WINDOWS_1252
-                        .decode_without_bom_handling(garbled.as_bytes())
-                        .0
-                        .into_owned();
-                }
-                let mut chars: Vec<char> = garbled.chars().collect();
-                for (at, c, insert) in edits {
-                    let k = at.index(chars.len() + 1);
-                    if insert || k == chars.len() {
-                        chars.insert(k, c);
-                    } else {
-                        chars[k] = c;
-                    }
-                }
-                chars.into_iter().collect()
-            })
+            .prop_map(|(s, e, twice, edits)| garble_and_edit(&s, e, twice, edits))
+    }
+
+    /// `s` garbled in encoding `e` of [`garble`] (then as Windows-1252 again if `twice`),
+    /// with `edits` applied: at an index, a character inserted or put in place of one.
+    fn garble_and_edit(
+        s: &str,
+        e: usize,
+        twice: bool,
+        edits: Vec<(prop::sample::Index, char, bool)>,
+    ) -> String {
+        let garbler = encoding_rs::Encoding::for_label(garble()[e].as_bytes()).expect("label");
+        let mut garbled = garbler
+            .decode_without_bom_handling(s.as_bytes())
+            .0
+            .into_owned();
+        if twice {
+            garbled = encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(garbled.as_bytes())
+                .0
+                .into_owned();
+        }
+        let mut chars: Vec<char> = garbled.chars().collect();
+        for (at, c, insert) in edits {
+            let k = at.index(chars.len() + 1);
+            if insert || k == chars.len() {
+                chars.insert(k, c);
+            } else {
+                chars[k] = c;
+            }
+        }
+        chars.into_iter().collect()
     }
 
     proptest! {
