@@ -829,17 +829,24 @@ fn any_seq(
         }
         seq[k] = b;
     }
+    finish_seq(seq, len, lost_at)
+}
+
+/// A read sequence's bytes, code point and length: as read when no byte was lost
+/// (`lost_at` 0), else the character [`fill_lost`] gives for it, re-encoded.
+#[inline(always)]
+fn finish_seq(mut seq: [u8; 4], len: usize, lost_at: usize) -> Option<([u8; 4], u32, usize)> {
     if lost_at == 0 {
-        let mut cp = u32::from(b0) & (0x7F >> len);
+        let mut cp = u32::from(seq[0]) & (0x7F >> len);
         for &b in &seq[1..len] {
             cp = cp << 6 | u32::from(b & 0x3F);
         }
         return Some((seq, cp, len));
     }
     let d = fill_lost(&mut seq[..len], lost_at)?;
-    let mut seq = [0; 4];
-    let len = d.encode_utf8(&mut seq).len();
-    Some((seq, d as u32, len))
+    let mut out = [0; 4];
+    let l = d.encode_utf8(&mut out).len();
+    Some((out, d as u32, l))
 }
 
 /// How many bytes past a reading's length [`encode`] keeps in its buffer.
@@ -1186,17 +1193,7 @@ fn stand_in_fused(
         }
         seq[k] = b;
     }
-    if lost_at == 0 {
-        let mut cp = u32::from(b0) & (0x7F >> len);
-        for &b in &seq[1..len] {
-            cp = cp << 6 | u32::from(b & 0x3F);
-        }
-        return Some((st, (seq, cp, len)));
-    }
-    let d = fill_lost(&mut seq[..len], lost_at)?;
-    let mut out = [0; 4];
-    let l = d.encode_utf8(&mut out).len();
-    Some((st, (out, d as u32, l)))
+    Some((st, finish_seq(seq, len, lost_at)?))
 }
 
 /// The whole-line test of one pass. See the module docs. `deeper`: a previous pass changed
