@@ -461,8 +461,9 @@ struct Stream<'o> {
 impl Stream<'_> {
     /// Repairs whole lines (`block` ends with `\n`, or is the input's last line) to `out`.
     fn lines(&mut self, block: &[u8], out: &mut impl std::io::Write) -> std::io::Result<()> {
-        // `pos` is always at the start of a line; lines from `run` to the suspect's line are
-        // clean and go out in one write.
+        // `pos` is always at the start of a line; what lies from `run` to the suspect's line
+        // (the `\n` after the last changed line, then lines clean or left as they were) goes
+        // out as it is, in one write.
         let mut run = 0;
         let mut pos = 0;
         // UTF-8 is checked with `simdutf8`, many bytes at a time (`std::str::from_utf8` of
@@ -502,9 +503,8 @@ impl Stream<'_> {
                 None => (block.len(), false),
             };
             let next = (end + 1).min(block.len());
-            out.write_all(&block[run..start])?;
             let covered = tail.is_some_and(|(from, t)| from <= start && end <= from + t.len());
-            if !covered && start == run && run > 0 {
+            if !covered && start == pos && pos > 0 {
                 let from = end.max(start + self.window);
                 let stop = match block.get(from..) {
                     Some(rest) => memchr::memchr(b'\n', rest).map_or(block.len(), |p| from + p),
@@ -515,45 +515,48 @@ impl Stream<'_> {
                     .map(|t| (start, t));
             }
             let checked = tail.and_then(|(from, t)| t.get(start.checked_sub(from)?..end - from));
-            changed = match checked {
-                Some(line) => self.line(line, esc, out)?,
-                None => {
-                    let body = &block[start..end];
-                    match simdutf8::basic::from_utf8(body) {
-                        Ok(line) => self.line(line, esc, out)?,
-                        Err(_) => self.line(&String::from_utf8_lossy(body), esc, out)?,
+            let valid = checked.or_else(|| simdutf8::basic::from_utf8(&block[start..end]).ok());
+            // A line the fix leaves as it is stays in the run of input that goes out in one
+            // write, and so does the `\n` after a changed line: one write a changed line, not
+            // three (issue 3: ≈ 2 `memcpy` calls a line of the eval's garbled lines were of
+            // nothing or of the `\n`).
+            changed = match valid {
+                Some(line) => match self.line(line, esc) {
+                    Cow::Owned(fixed) => {
+                        out.write_all(&block[run..start])?;
+                        out.write_all(fixed.as_bytes())?;
+                        // The next fixed line is written into this one's memory.
+                        mojibake::give_back(fixed);
+                        run = end;
+                        true
                     }
+                    Cow::Borrowed(_) => false,
+                },
+                None => {
+                    // Not UTF-8: what goes out is the line as read, repaired or not.
+                    let text = String::from_utf8_lossy(&block[start..end]);
+                    let fixed = self.line(&text, esc);
+                    out.write_all(&block[run..start])?;
+                    out.write_all(fixed.as_bytes())?;
+                    run = end;
+                    matches!(fixed, Cow::Owned(_))
                 }
             };
-            out.write_all(&block[end..next])?;
-            run = next;
             pos = next;
         }
         out.write_all(&block[run..])
     }
 
-    /// Repairs one line (without its `\n`) that the scan did not clear to `out`; true when
-    /// the fix changed it.
-    fn line(
-        &mut self,
-        text: &str,
-        esc: bool,
-        out: &mut impl std::io::Write,
-    ) -> std::io::Result<bool> {
-        let fixed = match self.opts.entities {
+    /// Repairs one line (without its `\n`) that the scan did not clear: the line itself when
+    /// the fix leaves it as it is.
+    fn line<'a>(&mut self, text: &'a str, esc: bool) -> Cow<'a, str> {
+        match self.opts.entities {
             // The scan treated `&` as a suspect; whether the line has markup decides now.
             Entities::Auto if has_markup(text) => {
                 fix_line_with(text, self.opts, false, &mut self.stats)
             }
             _ => fix_suspect(text, self.opts, true, esc, &mut self.stats),
-        };
-        out.write_all(fixed.as_bytes())?;
-        // The next fixed line is written into this one's memory.
-        if let Cow::Owned(s) = fixed {
-            mojibake::give_back(s);
-            return Ok(true);
         }
-        Ok(false)
     }
 }
 
