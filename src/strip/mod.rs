@@ -776,7 +776,7 @@ fn grid_cell(l: &Line) -> bool {
 /// though some print each twice; not a bare figure: prices and counters stand in any shop
 /// grid). A label must stand once in the run: "Compare:" before every tile is a button. The value kind is returned for
 /// [`spec_grids`]'s variety test.
-fn grid_values(run: &[Line]) -> Vec<Option<GridValue>> {
+fn grid_values(run: &[Line], values: &mut Vec<Option<GridValue>>) {
     // A row's cell: three or more in a row alike, this one in the middle or at an end.
     let alike = |a: usize, b: usize| run.get(b).is_some_and(|l| l.hash == run[a].hash);
     let repeated = |j: usize| {
@@ -786,34 +786,42 @@ fn grid_values(run: &[Line]) -> Vec<Option<GridValue>> {
             && (alike(j, j + 1) && alike(j, j + 2)
                 || j > 0 && alike(j, j - 1) && (alike(j, j + 1) || j > 1 && alike(j, j - 2)))
     };
-    // A spec sheet names each field once: "Compare:" before every tile is a button.
-    let mut labels: Vec<u64> = run
-        .iter()
-        .filter(|l| rules::colon_label(l))
-        .map(|l| l.hash)
+    // A spec sheet names each field once: "Compare:" before every tile is a button. (Most
+    // runs are menus, with no label at all.)
+    let label = |j: usize| run[j].colon && rules::colon_label(&run[j]);
+    let mut labels: Vec<u64> = (0..run.len())
+        .filter(|&j| label(j))
+        .map(|j| run[j].hash)
         .collect();
     labels.sort_unstable();
     let once = |h: u64| {
         let from = labels.partition_point(|&x| x < h);
         labels.get(from + 1).is_none_or(|&x| x != h)
     };
-    (0..run.len())
-        .map(|j| {
-            let l = &run[j];
-            let after_label = j > 0
-                && rules::colon_label(&run[j - 1])
-                && once(run[j - 1].hash)
-                && !rules::colon_label(l)
-                && !l.text.contains("://");
-            if after_label {
-                Some(GridValue::Unique)
-            } else if rules::measure_cell(l) || rules::yes_no_cell(l) || repeated(j) {
-                Some(GridValue::Kind(l.hash))
+    values.clear();
+    values.extend((0..run.len()).map(|j| {
+        let l = &run[j];
+        let after_label = !labels.is_empty()
+            && j > 0
+            && label(j - 1)
+            && once(run[j - 1].hash)
+            && !label(j)
+            && !l.text.contains("://");
+        // A measurement holds a figure, an answer none.
+        let cell = l.words <= 2
+            && if l.digits > 0 {
+                rules::measure_cell(l)
             } else {
-                None
-            }
-        })
-        .collect()
+                rules::yes_no_cell(l)
+            };
+        if after_label {
+            Some(GridValue::Unique)
+        } else if cell || repeated(j) {
+            Some(GridValue::Kind(l.hash))
+        } else {
+            None
+        }
+    }));
 }
 
 /// A spec grid: a product's specifications or a comparison table read one cell per line
@@ -829,21 +837,32 @@ fn grid_values(run: &[Line]) -> Vec<Option<GridValue>> {
 /// it on the page. Lines removed for other reasons (repetition of long lines, the end of the
 /// body, an item's button) are left as they are.
 fn spec_grids(lines: &[Line], verdict: &mut [Verdict]) {
-    let mut i = 0;
-    while i < lines.len() {
+    // Only between the first and the last kept line: a grid needs a kept line on each side
+    // (and the menus above the body and the footer below it are not read).
+    let Some(first_kept) = verdict.iter().position(|v| v.rule.is_none()) else {
+        return;
+    };
+    let end = verdict
+        .iter()
+        .rposition(|v| v.rule.is_none())
+        .unwrap_or(first_kept);
+    let (mut values, mut at) = (Vec::new(), Vec::new());
+    let mut i = first_kept + 1;
+    while i < end {
         if !grid_cell(&lines[i]) {
             i += 1;
             continue;
         }
         let start = i;
-        while i < lines.len() && grid_cell(&lines[i]) {
+        while i < end && grid_cell(&lines[i]) {
             i += 1;
         }
         if i - start < 2 * GRID_MIN_VALUES {
             continue;
         }
-        let values = grid_values(&lines[start..i]);
-        let at: Vec<usize> = (0..values.len()).filter(|&j| values[j].is_some()).collect();
+        grid_values(&lines[start..i], &mut values);
+        at.clear();
+        at.extend((0..values.len()).filter(|&j| values[j].is_some()));
         for group in at.chunk_by(|a, b| b - a <= GRID_MAX_GAP + 1) {
             let (first, last) = (group[0].saturating_sub(1), group[group.len() - 1]);
             if group.len() < GRID_MIN_VALUES || group.len() * 3 < last - first + 1 {
@@ -880,10 +899,6 @@ fn spec_grids(lines: &[Line], verdict: &mut [Verdict]) {
                 continue;
             }
             let (first, last) = (start + first, start + last);
-            let kept = |j: usize| verdict[j].rule.is_none();
-            if !(0..first).any(kept) || !(last + 1..lines.len()).any(kept) {
-                continue;
-            }
             for (l, v) in lines[first..=last].iter().zip(&mut verdict[first..=last]) {
                 let label = v.rule == Some("label_value") && rules::colon_label(l);
                 if label || matches!(v.rule, Some(MODEL | "repeated")) {
@@ -1522,6 +1537,26 @@ mod tests {
             })
             .collect();
         assert!(!grid(format!("{para}\n{}\n{para}", compare.join("\n"))));
+        // A filter's options in order under fields is no sheet; a table's column of
+        // measurements in no order is.
+        let options = |sorted: bool| {
+            let mut speeds: Vec<u32> = (0..10).map(|k| 870 + 37 * ((k * 7) % 10)).collect();
+            if sorted {
+                speeds.sort_unstable();
+            }
+            let mut cells = vec![
+                "Cores".to_string(),
+                "8".into(),
+                "Yes".into(),
+                "Clock".into(),
+            ];
+            cells.extend(speeds.iter().map(|s| format!("{s} MHz")));
+            cells.extend(["Fan".to_string(), "No".into(), "Boost".into(), "Yes".into()]);
+            cells.extend(["Bus".to_string(), "N/A".into()]);
+            format!("{para}\n{}\n{para}", cells.join("\n"))
+        };
+        assert!(!grid(options(true)));
+        assert!(grid(options(false)));
         // The real sheet passes, and without a kept line after it, it does not.
         let (_, sheet) = spec_page("en");
         assert!(grid(format!("{para}\n{}\n{para}", sheet.join("\n"))));

@@ -1728,68 +1728,87 @@ pub fn colon_label(line: &Line) -> bool {
 /// fifteen languages, or a check mark, a cross or a dash standing for one ("Yes", "N/A",
 /// "Nein", "Oui", "Sí", "Não", "Нет", "否", "✓", "–").
 pub fn yes_no_cell(line: &Line) -> bool {
-    if line.words > 2 || line.chars > 14 || line.digits > 0 {
+    // The longest answer ("ninguno") has seven characters; a period may follow.
+    if line.words > 2 || line.chars > 8 || line.digits > 0 {
         return false;
     }
-    let t = line
-        .text
-        .trim_matches(|c: char| c == '.' || c == '!' || c.is_whitespace());
+    let t = line.text.trim_end_matches(['.', '!']);
     if line.words == 0 {
         return matches!(t, "-" | "–" | "—" | "✓" | "✔" | "✗" | "✘" | "×" | "✕");
     }
-    let t = t.to_lowercase();
-    matches!(
-        t.as_str(),
-        "yes"
-            | "no"
-            | "none"
-            | "n/a"
-            | "na"
-            | "-/-"
-            | "ja"
-            | "nein"
-            | "keine"
-            | "k.a."
-            | "k. a."
-            | "oui"
-            | "non"
-            | "aucun"
-            | "aucune"
-            | "sí"
-            | "si"
-            | "ninguno"
-            | "ninguna"
-            | "sim"
-            | "não"
-            | "nao"
-            | "nenhum"
-            | "nee"
-            | "geen"
-            | "tak"
-            | "nie"
-            | "brak"
-            | "да"
-            | "нет"
-            | "evet"
-            | "hayır"
-            | "yok"
-            | "var"
-            | "kyllä"
-            | "ei"
-            | "igen"
-            | "nem"
-            | "是"
-            | "否"
-            | "有"
-            | "无"
-            | "無"
-            | "あり"
-            | "なし"
-            | "はい"
-            | "いいえ"
-            | "예"
-            | "아니요"
-    )
+    // Matched without allocating (most lines asked are a menu's entries): ASCII lowercased
+    // into a buffer, the others as written (lowercase or capitalised).
+    if t.len() <= 8 && t.is_ascii() {
+        let mut buf = [0u8; 8];
+        for (d, b) in buf.iter_mut().zip(t.bytes()) {
+            *d = b.to_ascii_lowercase();
+        }
+        matches!(
+            &buf[..t.len()],
+            b"yes"
+                | b"no"
+                | b"none"
+                | b"n/a"
+                | b"na"
+                | b"-/-"
+                | b"ja"
+                | b"nein"
+                | b"keine"
+                | b"k.a."
+                | b"k. a."
+                | b"oui"
+                | b"non"
+                | b"aucun"
+                | b"aucune"
+                | b"si"
+                | b"ninguno"
+                | b"ninguna"
+                | b"sim"
+                | b"nao"
+                | b"nenhum"
+                | b"nee"
+                | b"geen"
+                | b"tak"
+                | b"nie"
+                | b"brak"
+                | b"evet"
+                | b"yok"
+                | b"var"
+                | b"ei"
+                | b"igen"
+                | b"nem"
+        )
+    } else {
+        matches!(
+            t,
+            "sí" | "Sí"
+                | "SÍ"
+                | "não"
+                | "Não"
+                | "NÃO"
+                | "да"
+                | "Да"
+                | "ДА"
+                | "нет"
+                | "Нет"
+                | "НЕТ"
+                | "hayır"
+                | "Hayır"
+                | "kyllä"
+                | "Kyllä"
+                | "是"
+                | "否"
+                | "有"
+                | "无"
+                | "無"
+                | "あり"
+                | "なし"
+                | "はい"
+                | "いいえ"
+                | "예"
+                | "아니요"
+        )
+    }
 }
 
 /// A measurement cell: a number and one short unit, nothing else ("3.2 cm", "653 g",
