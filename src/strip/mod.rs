@@ -49,7 +49,10 @@
 //!    stays (`headline`).
 //! 6. A run of eight lines or more of figures alone in more than one column, between kept
 //!    paragraphs, is the article's table and stays (`data_table`: "1/1/2013", "+13.1%"),
-//!    though the timestamp rule or the model removed its cells one by one.
+//!    though the timestamp rule or the model removed its cells one by one. So does a spec
+//!    grid read one cell per line, fields and their values ("Fabric:" / "Faux leather",
+//!    "Weight" / "653 g", "Wireless" / "Yes"), with a kept line before and after it
+//!    (`spec_grid`), though the model removed its cells as a menu's items.
 //! 7. Short non-sentences after the last kept paragraph are `trailing_chrome`.
 //!
 //! Headlines, datelines and quotations are content: no rule removes a line for being short
@@ -218,8 +221,9 @@ pub struct Verdict {
     pub score: Option<f32>,
     /// The context rule that kept a line the model would have removed: `headline` (a
     /// headline before a paragraph), `min_share` (the model may not empty a page),
-    /// `content_span` (a near miss inside the run of lines the model kept) or `data_table`
-    /// (a cell of a table of figures between paragraphs, `data_tables`).
+    /// `content_span` (a near miss inside the run of lines the model kept), `data_table`
+    /// (a cell of a table of figures between paragraphs, `data_tables`) or `spec_grid` (a
+    /// field or value of a spec sheet read one cell per line, `spec_grids`).
     pub kept_by: Option<&'static str>,
 }
 
@@ -651,6 +655,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
     }
 
     data_tables(lines, &mut verdict);
+    spec_grids(lines, &mut verdict);
 
     // Trailing chrome: short non-sentences after the last kept paragraph.
     if let Some(last) = (0..lines.len())
@@ -731,6 +736,199 @@ fn data_tables(lines: &[Line], verdict: &mut [Verdict]) {
             }
         }
     }
+}
+
+/// Longest line (in words) that is a cell of a spec grid ([`spec_grids`]).
+const GRID_CELL_WORDS: u32 = 10;
+/// Fewest values ([`grid_values`]) a spec grid holds.
+const GRID_MIN_VALUES: usize = 6;
+/// Most lines in a row between two values of one grid: a row's label, a section heading and
+/// the next label, a table's header cell.
+const GRID_MAX_GAP: usize = 4;
+/// Fewest rows (values right after a label) in a spec grid: a filter's one column of sizes
+/// ("32GB", "24GB", …) under one heading is no sheet.
+const GRID_MIN_LABELS: usize = 3;
+
+/// Most values in a row, each unlike the one before, in a spec grid when their figures run in
+/// order ([`sorted_figures`]): a longer streak is a filter's options ("876 MHz", "902 MHz",
+/// …), not a sheet.
+const GRID_MAX_ROW: usize = 8;
+
+/// The kind of a grid's value ([`grid_values`]): one of its own (a spec sheet's answer to its
+/// label), or the hash of an answer or a measurement, which a grid repeats ("Yes", "No",
+/// "0 cm"; digits are folded in the hash).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum GridValue {
+    Unique,
+    Kind(u64),
+}
+
+/// A line that may be a cell of a grid read one cell per line: short, no paragraph.
+fn grid_cell(l: &Line) -> bool {
+    l.words <= GRID_CELL_WORDS && !l.is_prose() && !(l.sentence && l.words >= 4)
+}
+
+/// Which lines of a run of grid cells ([`grid_cell`]) read as a grid's values: the line after
+/// a label that ends in a colon ("Fabric:" then "Faux leather"), a measurement ("3.2 cm",
+/// [`rules::measure_cell`]), a yes/no answer ("Yes", "N/A", "Nein", a dash:
+/// [`rules::yes_no_cell`]), or a short cell one of three or more alike in a row (a table
+/// row's "Add-On" under five plans; a menu does not list an entry three times in a row,
+/// though some print each twice; not a bare figure: prices and counters stand in any shop
+/// grid). A label must stand once in the run: "Compare:" before every tile is a button. The value kind is returned for
+/// [`spec_grids`]'s variety test.
+fn grid_values(run: &[Line], values: &mut Vec<Option<GridValue>>) {
+    // A row's cell: three or more in a row alike, this one in the middle or at an end.
+    let alike = |a: usize, b: usize| run.get(b).is_some_and(|l| l.hash == run[a].hash);
+    let repeated = |j: usize| {
+        let l = &run[j];
+        l.words <= 3
+            && l.letters > 0
+            && (alike(j, j + 1) && alike(j, j + 2)
+                || j > 0 && alike(j, j - 1) && (alike(j, j + 1) || j > 1 && alike(j, j - 2)))
+    };
+    // A spec sheet names each field once: "Compare:" before every tile is a button. (Most
+    // runs are menus, with no label at all.)
+    let label = |j: usize| run[j].colon && rules::colon_label(&run[j]);
+    let mut labels: Vec<u64> = (0..run.len())
+        .filter(|&j| label(j))
+        .map(|j| run[j].hash)
+        .collect();
+    labels.sort_unstable();
+    let once = |h: u64| {
+        let from = labels.partition_point(|&x| x < h);
+        labels.get(from + 1).is_none_or(|&x| x != h)
+    };
+    values.clear();
+    values.extend((0..run.len()).map(|j| {
+        let l = &run[j];
+        let after_label = !labels.is_empty()
+            && j > 0
+            && label(j - 1)
+            && once(run[j - 1].hash)
+            && !label(j)
+            && !l.text.contains("://");
+        // A measurement holds a figure, an answer none.
+        let cell = l.words <= 2
+            && if l.digits > 0 {
+                rules::measure_cell(l)
+            } else {
+                rules::yes_no_cell(l)
+            };
+        if after_label {
+            Some(GridValue::Unique)
+        } else if cell || repeated(j) {
+            Some(GridValue::Kind(l.hash))
+        } else {
+            None
+        }
+    }));
+}
+
+/// A spec grid: a product's specifications or a comparison table read one cell per line
+/// ("Weight" / "653 g" / "Wireless" / "Yes", "Fabric:" / "Faux leather", a row label then
+/// "Yes" five times). The model judges such cells one at a time and removes them as a
+/// menu's items, and `label_value` removes a label standing alone as a form field; read
+/// together they are the page's content, and they stay (`spec_grid`). A grid is a stretch of
+/// a run of short lines with [`GRID_MIN_VALUES`] values or more ([`grid_values`]), at most
+/// [`GRID_MAX_GAP`] other lines between two of them, values a third of its lines or more, of
+/// three kinds or more with none holding over two thirds of them (a shop grid repeats the
+/// same "Sponsored" or "+ $5 delivery" on every tile, a menu has no values); it runs from the
+/// label of its first value to its last value, and a kept line must stand before and after
+/// it on the page. Lines removed for other reasons (repetition of long lines, the end of the
+/// body, an item's button) are left as they are.
+fn spec_grids(lines: &[Line], verdict: &mut [Verdict]) {
+    // Only between the first and the last kept line: a grid needs a kept line on each side
+    // (and the menus above the body and the footer below it are not read).
+    let Some(first_kept) = verdict.iter().position(|v| v.rule.is_none()) else {
+        return;
+    };
+    let end = verdict
+        .iter()
+        .rposition(|v| v.rule.is_none())
+        .unwrap_or(first_kept);
+    let (mut values, mut at) = (Vec::new(), Vec::new());
+    let mut i = first_kept + 1;
+    while i < end {
+        if !grid_cell(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < end && grid_cell(&lines[i]) {
+            i += 1;
+        }
+        if i - start < 2 * GRID_MIN_VALUES {
+            continue;
+        }
+        grid_values(&lines[start..i], &mut values);
+        at.clear();
+        at.extend((0..values.len()).filter(|&j| values[j].is_some()));
+        for group in at.chunk_by(|a, b| b - a <= GRID_MAX_GAP + 1) {
+            let (first, last) = (group[0].saturating_sub(1), group[group.len() - 1]);
+            if group.len() < GRID_MIN_VALUES || group.len() * 3 < last - first + 1 {
+                continue;
+            }
+            // Rows: values right after a line that is no value (a field's label).
+            let labels = group
+                .iter()
+                .filter(|&&j| j > 0 && values[j - 1].is_none())
+                .count();
+            let mut kinds: Vec<GridValue> = group.iter().filter_map(|&j| values[j]).collect();
+            kinds.sort_unstable();
+            let mut most = 0;
+            let mut distinct = 0;
+            for k in kinds.chunk_by(|a, b| a == b) {
+                if k[0] == GridValue::Unique {
+                    distinct += k.len();
+                    most = most.max(1);
+                } else {
+                    distinct += 1;
+                    most = most.max(k.len());
+                }
+            }
+            // A filter's options: values on value, each unlike the one before, in order, no
+            // field between them (a table row repeats its cell, "Yes", "Yes", "Yes"; a
+            // table's column of measurements is in no order).
+            let filter = group
+                .chunk_by(|&a, &b| b - a == 1 && lines[start + a].text != lines[start + b].text)
+                .any(|streak| {
+                    streak.len() > GRID_MAX_ROW
+                        && sorted_figures(streak.iter().map(|&j| lines[start + j].text))
+                });
+            if labels < GRID_MIN_LABELS || filter || distinct < 3 || most * 3 > group.len() * 2 {
+                continue;
+            }
+            let (first, last) = (start + first, start + last);
+            for (l, v) in lines[first..=last].iter().zip(&mut verdict[first..=last]) {
+                let label = v.rule == Some("label_value") && rules::colon_label(l);
+                if label || matches!(v.rule, Some(MODEL | "repeated")) {
+                    v.rule = None;
+                    v.kept_by = Some(SPEC_GRID);
+                }
+            }
+        }
+    }
+}
+
+const SPEC_GRID: &str = "spec_grid";
+
+/// Whether every cell opens with a figure and the figures run in order, up or down ("876
+/// MHz", "902 MHz", "915 MHz"; "32GB", "24GB", "16GB"): a filter's options. A comma counts as
+/// a decimal point.
+fn sorted_figures<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
+    let mut figures = Vec::new();
+    for c in cells {
+        let n: String = c
+            .chars()
+            .take_while(|ch| ch.is_ascii_digit() || matches!(ch, '.' | ','))
+            .map(|ch| if ch == ',' { '.' } else { ch })
+            .collect();
+        match n.trim_end_matches('.').parse::<f64>() {
+            Ok(f) => figures.push(f),
+            Err(_) => return false,
+        }
+    }
+    figures.windows(2).all(|w| w[0] <= w[1]) || figures.windows(2).all(|w| w[0] >= w[1])
 }
 
 /// The score a line must reach for the model to keep it: a sentence needs stronger evidence
@@ -1232,6 +1430,137 @@ mod tests {
         let text = format!("{}\n{}", para("en"), table.join("\n"));
         let a = analyze(&text, None);
         assert!(a.verdicts.iter().all(|v| v.kept_by != Some("data_table")));
+    }
+
+    /// A made-up product page: a paragraph, a spec sheet read one cell per line (labels with
+    /// a colon and their values, then labels and measurements or yes/no answers), a
+    /// paragraph. `(paragraph, sheet)` per language.
+    fn spec_page(lang: &str) -> (&'static str, Vec<&'static str>) {
+        match lang {
+            "en" => (
+                "This keyboard was tested for three weeks by our reviewers, and the table below lists what they measured on it.",
+                vec![
+                    "Case material:", "Brushed aluminium", "Keycaps:", "Double-shot PBT",
+                    "Layout:", "Compact, 84 keys", "Dimensions", "Height", "3.2 cm", "Width",
+                    "31.0 cm", "Weight", "653 g", "Connectivity", "Wireless", "Yes",
+                    "Bluetooth pairing", "Yes", "Receiver", "No", "Detachable cable", "Yes",
+                    "Onboard memory", "No", "Software", "N/A",
+                ],
+            ),
+            "de" => (
+                "Diese Tastatur wurde drei Wochen lang von unserem Team getestet, und die Tabelle unten zeigt, was dabei gemessen wurde.",
+                vec![
+                    "Gehäusematerial:", "Gebürstetes Aluminium", "Tastenkappen:", "Doppelshot PBT",
+                    "Layout:", "Kompakt mit 84 Tasten", "Abmessungen", "Höhe", "3,2 cm", "Breite",
+                    "31,0 cm", "Gewicht", "653 g", "Verbindung", "Kabellos", "Ja",
+                    "Bluetooth Kopplung", "Ja", "Empfänger", "Nein", "Abnehmbares Kabel", "Ja",
+                    "Interner Speicher", "Nein", "Software", "Keine",
+                ],
+            ),
+            _ => (
+                "Ce clavier a été testé pendant trois semaines par notre équipe, et le tableau ci-dessous indique ce qui a été mesuré.",
+                vec![
+                    "Matériau du boîtier :", "Aluminium brossé", "Touches :", "PBT double injection",
+                    "Disposition :", "Compacte, 84 touches", "Dimensions", "Hauteur", "3,2 cm",
+                    "Largeur", "31,0 cm", "Poids", "653 g", "Connexion", "Sans fil", "Oui",
+                    "Appairage Bluetooth", "Oui", "Récepteur", "Non", "Câble amovible", "Oui",
+                    "Mémoire interne", "Non", "Logiciel", "N/A",
+                ],
+            ),
+        }
+    }
+
+    #[test]
+    fn a_spec_grid_beside_the_body_stays() {
+        for lang in ["en", "de", "fr"] {
+            let (para, sheet) = spec_page(lang);
+            let text = format!("{para}\n{}\n{para}", sheet.join("\n"));
+            let (kept, gone) = run(&text);
+            for cell in &sheet {
+                assert!(
+                    kept.lines().any(|l| l == *cell),
+                    "{lang}: {cell} gone ({gone:?})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn menus_shop_tiles_and_filters_are_no_spec_grid() {
+        let (para, _) = spec_page("en");
+        let grid = |text: String| {
+            let a = analyze(&text, None);
+            a.verdicts.iter().any(|v| v.kept_by == Some(SPEC_GRID))
+        };
+        // A menu: short entries, no values.
+        let menu = [
+            "Home",
+            "Shoes",
+            "Running",
+            "Training",
+            "Apparel",
+            "Equipment",
+            "Socks",
+            "Sale",
+            "Kids",
+            "Gift Cards",
+            "Help",
+            "Stores",
+            "Returns",
+            "Contact",
+        ];
+        assert!(!grid(format!("{para}\n{}\n{para}", menu.join("\n"))));
+        // A shop grid: each tile's title, price and the same label.
+        let tiles: Vec<String> = (0..8)
+            .flat_map(|k| {
+                [
+                    format!("Wool Jumper Model {k}"),
+                    format!("€{}.99", 20 + k),
+                    "Sponsored".into(),
+                ]
+            })
+            .collect();
+        assert!(!grid(format!("{para}\n{}\n{para}", tiles.join("\n"))));
+        // A filter: one column of sizes under one heading.
+        let sizes: Vec<String> = std::iter::once("Memory Size".to_string())
+            .chain((1..=12).map(|k| format!("{}GB", 2 * k)))
+            .collect();
+        assert!(!grid(format!("{para}\n{}\n{para}", sizes.join("\n"))));
+        // A button label before every tile: "Compare:" names no field.
+        let compare: Vec<String> = (0..8)
+            .flat_map(|k| {
+                [
+                    "Compare:".to_string(),
+                    format!("Toothbrush Model {k}"),
+                    format!("#{k}"),
+                ]
+            })
+            .collect();
+        assert!(!grid(format!("{para}\n{}\n{para}", compare.join("\n"))));
+        // A filter's options in order under fields is no sheet; a table's column of
+        // measurements in no order is.
+        let options = |sorted: bool| {
+            let mut speeds: Vec<u32> = (0..10).map(|k| 870 + 37 * ((k * 7) % 10)).collect();
+            if sorted {
+                speeds.sort_unstable();
+            }
+            let mut cells = vec![
+                "Cores".to_string(),
+                "8".into(),
+                "Yes".into(),
+                "Clock".into(),
+            ];
+            cells.extend(speeds.iter().map(|s| format!("{s} MHz")));
+            cells.extend(["Fan".to_string(), "No".into(), "Boost".into(), "Yes".into()]);
+            cells.extend(["Bus".to_string(), "N/A".into()]);
+            format!("{para}\n{}\n{para}", cells.join("\n"))
+        };
+        assert!(!grid(options(true)));
+        assert!(grid(options(false)));
+        // The real sheet passes, and without a kept line after it, it does not.
+        let (_, sheet) = spec_page("en");
+        assert!(grid(format!("{para}\n{}\n{para}", sheet.join("\n"))));
+        assert!(!grid(format!("{para}\n{}", sheet.join("\n"))));
     }
 
     #[test]

@@ -1702,9 +1702,194 @@ pub fn name_line(line: &Line) -> bool {
         >= 2
 }
 
+/// A spec sheet's label on a line of its own, its value on the next: one to five words
+/// ending in a colon, no sentence, no path, identifier or bracket ("Outer fabric material:",
+/// "Farbe:", "Matière :", "Peso：").
+pub fn colon_label(line: &Line) -> bool {
+    if !line.colon || line.words == 0 || line.words > 5 || line.sentence {
+        return false;
+    }
+    let t = line.text.trim_end();
+    let Some(label) = t.strip_suffix(':').or_else(|| t.strip_suffix('：')) else {
+        return false;
+    };
+    let label = label.trim_end();
+    // Words, not a path, an identifier or a count: "lib/path:", "cat_thumb_Navy:", "Jeff
+    // King (4):" head a changelog's or a template's entries, not a field.
+    !label.is_empty()
+        && find_colon(label).is_none()
+        && !sentence_mark(label)
+        && !label.contains([
+            '_', '/', '\\', '(', ')', '[', ']', '{', '}', '=', '<', '>', '*', '#',
+        ])
+}
+
+/// A table's yes/no answer on a line of its own: yes, no, none or "not applicable" in
+/// fifteen languages, or a check mark, a cross or a dash standing for one ("Yes", "N/A",
+/// "Nein", "Oui", "Sí", "Não", "Нет", "否", "✓", "–").
+pub fn yes_no_cell(line: &Line) -> bool {
+    // The longest answer ("ninguno") has seven characters; a period may follow.
+    if line.words > 2 || line.chars > 8 || line.digits > 0 {
+        return false;
+    }
+    let t = line.text.trim_end_matches(['.', '!']);
+    if line.words == 0 {
+        return matches!(t, "-" | "–" | "—" | "✓" | "✔" | "✗" | "✘" | "×" | "✕");
+    }
+    // Matched without allocating (most lines asked are a menu's entries): ASCII lowercased
+    // into a buffer, the others as written (lowercase or capitalised).
+    if t.len() <= 8 && t.is_ascii() {
+        let mut buf = [0u8; 8];
+        for (d, b) in buf.iter_mut().zip(t.bytes()) {
+            *d = b.to_ascii_lowercase();
+        }
+        matches!(
+            &buf[..t.len()],
+            b"yes"
+                | b"no"
+                | b"none"
+                | b"n/a"
+                | b"na"
+                | b"-/-"
+                | b"ja"
+                | b"nein"
+                | b"keine"
+                | b"k.a."
+                | b"k. a."
+                | b"oui"
+                | b"non"
+                | b"aucun"
+                | b"aucune"
+                | b"si"
+                | b"ninguno"
+                | b"ninguna"
+                | b"sim"
+                | b"nao"
+                | b"nenhum"
+                | b"nee"
+                | b"geen"
+                | b"tak"
+                | b"nie"
+                | b"brak"
+                | b"evet"
+                | b"yok"
+                | b"var"
+                | b"ei"
+                | b"igen"
+                | b"nem"
+        )
+    } else {
+        matches!(
+            t,
+            "sí" | "Sí"
+                | "SÍ"
+                | "não"
+                | "Não"
+                | "NÃO"
+                | "да"
+                | "Да"
+                | "ДА"
+                | "нет"
+                | "Нет"
+                | "НЕТ"
+                | "hayır"
+                | "Hayır"
+                | "kyllä"
+                | "Kyllä"
+                | "是"
+                | "否"
+                | "有"
+                | "无"
+                | "無"
+                | "あり"
+                | "なし"
+                | "はい"
+                | "いいえ"
+                | "예"
+                | "아니요"
+        )
+    }
+}
+
+/// A measurement cell: a number and one short unit, nothing else ("3.2 cm", "653 g",
+/// "1000 Hz", "38,5 mm", "12kg", "1 pin": a unit of four letters at most). A count of things
+/// ("12 items", "5 comments") has a longer word and is no measure.
+pub fn measure_cell(line: &Line) -> bool {
+    if line.words == 0 || line.words > 2 || line.digits == 0 || line.letters == 0 {
+        return false;
+    }
+    let mut toks = line.text.split_whitespace();
+    let (Some(first), second, None) = (toks.next(), toks.next(), toks.next()) else {
+        return false;
+    };
+    let number_len = first
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b','))
+        .count();
+    if number_len == 0 || !first.as_bytes()[0].is_ascii_digit() {
+        return false;
+    }
+    let unit = match second {
+        Some(u) if number_len == first.len() => u,
+        None if number_len < first.len() => &first[number_len..],
+        _ => return false,
+    };
+    unit.chars().count() <= 4 && unit.chars().all(char::is_alphabetic)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_cells_colon_labels_measures_and_answers() {
+        fn l(t: &str) -> Line<'_> {
+            Line::new(1, t, 0)
+        }
+        for t in [
+            "Outer fabric material:",
+            "Farbe:",
+            "Matière :",
+            "Peso：",
+            "Article number:",
+        ] {
+            assert!(colon_label(&l(t)), "{t}");
+        }
+        for t in [
+            "Posted by: admin",
+            "Note: this is it.",
+            "Share this story with your friends:",
+            "lib/path:",
+            "cat_thumb_Navy:",
+            "Jeff King (4):",
+            "12:30",
+        ] {
+            assert!(!colon_label(&l(t)), "{t}");
+        }
+        for t in [
+            "3.2 cm", "653 g", "1000 Hz", "38,5 mm", "12kg", "1 pin", "32GB",
+        ] {
+            assert!(measure_cell(&l(t)), "{t}");
+        }
+        for t in [
+            "12 items",
+            "5 comments",
+            "€49.99",
+            "2026",
+            "Version 2",
+            "3 Coaching Sessions",
+        ] {
+            assert!(!measure_cell(&l(t)), "{t}");
+        }
+        for t in [
+            "Yes", "No", "N/A", "Nein", "Oui", "Sí", "Não", "Нет", "否", "✓", "–",
+        ] {
+            assert!(yes_no_cell(&l(t)), "{t}");
+        }
+        for t in ["Yes, please", "Nothing", "Sale", "Menu", "1", "No more"] {
+            assert!(!yes_no_cell(&l(t)), "{t}");
+        }
+    }
 
     /// The collecting `split_digits` the iterator replaced.
     fn split_digits_collected(w: &str) -> Vec<&str> {
