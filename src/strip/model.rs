@@ -534,6 +534,9 @@ const NODES: usize = 2 * SPLITS + 1;
 const SPLIT_MASK: usize = SPLITS;
 const NODE_MASK: usize = NODES;
 
+/// Trees [`Model::scored`] walks side by side.
+const WALK_LANES: usize = 8;
+
 /// A boosted tree in heap order: node `n`'s children are `2n + 1` (feature at most the
 /// threshold) and `2n + 2` (greater); nodes `SPLITS..` are leaves.
 #[derive(Debug, Clone)]
@@ -656,6 +659,58 @@ impl Model {
     /// root values count as the bias's.
     #[inline(always)]
     fn scored(&self, x: &[f32; N], c: &mut [f32; N]) -> f32 {
+        for ((c, w), x) in c.iter_mut().zip(&self.weights).zip(x) {
+            *c = w * x;
+        }
+        let mut score = sum(c) - self.threshold;
+        if !trees_judge(x) {
+            return score;
+        }
+        c[0] += self.roots;
+        // Eight trees at a time, level by level: each level of a walk is a chain of two loads
+        // and a compare on the one before, so walking the trees one after the other left the
+        // core waiting on one chain; side by side, eight are in flight. The contributions and
+        // the leaf values are then added in the order of the tree-by-tree walk, so every sum
+        // is the same float (`interleaved_walk_equals_tree_by_tree`; issue 4, session
+        // strip-speed17).
+        let mut chunks = self.trees.chunks_exact(WALK_LANES);
+        for group in &mut chunks {
+            let mut n = [0usize; WALK_LANES];
+            let mut path = [[(0usize, 0usize); TREE_DEPTH]; WALK_LANES];
+            for d in 0..TREE_DEPTH {
+                for ((t, n), path) in group.iter().zip(&mut n).zip(&mut path) {
+                    let k = usize::from(t.feature[*n & SPLIT_MASK]);
+                    let right = x.get(k).is_some_and(|&v| v > t.threshold[*n & SPLIT_MASK]);
+                    *n = 2 * *n + 1 + usize::from(right);
+                    path[d] = (k, *n);
+                }
+            }
+            for ((t, n), path) in group.iter().zip(&n).zip(&path) {
+                for &(k, node) in path {
+                    if let Some(c) = c.get_mut(k) {
+                        *c += t.delta[node & NODE_MASK];
+                    }
+                }
+                score += t.value[n & NODE_MASK];
+            }
+        }
+        for t in chunks.remainder() {
+            let mut n = 0;
+            for _ in 0..TREE_DEPTH {
+                let k = usize::from(t.feature[n & SPLIT_MASK]);
+                let right = x[k] > t.threshold[n & SPLIT_MASK];
+                n = 2 * n + 1 + usize::from(right);
+                c[k] += t.delta[n & NODE_MASK];
+            }
+            score += t.value[n & NODE_MASK];
+        }
+        score
+    }
+
+    /// [`Model::scored`]'s tree part walked tree by tree (the reference of the interleaved
+    /// walk).
+    #[cfg(test)]
+    fn scored_tree_by_tree(&self, x: &[f32; N], c: &mut [f32; N]) -> f32 {
         for ((c, w), x) in c.iter_mut().zip(&self.weights).zip(x) {
             *c = w * x;
         }
@@ -810,6 +865,38 @@ fn most_negative_of(c: &[f32; N]) -> (usize, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The interleaved tree walk gives the score and every contribution, bit for bit,
+        /// that the tree-by-tree walk gives: on feature vectors drawn around the shipped
+        /// model's thresholds (either side, and on them) and anywhere.
+        #[test]
+        fn interleaved_walk_equals_tree_by_tree(
+            picks in proptest::collection::vec((0usize..64, 0u8..4, -3.0f32..3.0), N),
+            long_sentence in proptest::prelude::any::<bool>(),
+        ) {
+            let Some(m) = model() else { return Ok(()); };
+            let thresholds: Vec<f32> = m.trees.iter().flat_map(|t| t.threshold[..SPLITS].to_vec()).collect();
+            let mut x = [0f32; N];
+            for (v, &(i, how, r)) in x.iter_mut().zip(&picks) {
+                let t = thresholds[i % thresholds.len()];
+                *v = match how {
+                    0 => t,
+                    1 => t + 1e-3,
+                    2 => t - 1e-3,
+                    _ => r,
+                };
+            }
+            if !long_sentence {
+                x[SENTENCE] = 0.0;
+            }
+            let (mut c1, mut c2) = ([0f32; N], [0f32; N]);
+            let s1 = m.scored(&x, &mut c1);
+            let s2 = m.scored_tree_by_tree(&x, &mut c2);
+            proptest::prop_assert_eq!(s1.to_bits(), s2.to_bits());
+            proptest::prop_assert_eq!(c1.map(f32::to_bits), c2.map(f32::to_bits));
+        }
+    }
 
     #[test]
     fn ln1p_from_the_table_equals_ln_1p() {
