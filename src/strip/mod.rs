@@ -45,7 +45,9 @@
 //!    against losing content: a sentence of four words or more
 //!    goes only under [`PROSE_MARGIN`]; the model keeps at least [`MODEL_MIN_KEEP`] of the
 //!    words it judged (kept lines marked `min_share`; lines it removed at or under
-//!    [`MIN_SHARE_CONFIDENT`] come back only to [`MODEL_MIN_KEEP_CONFIDENT`]); a headline before a kept paragraph
+//!    [`MIN_SHARE_CONFIDENT`] come back only to [`MODEL_MIN_KEEP_CONFIDENT`]; on a page
+//!    whose words are mostly prose (`prose_page`), only to [`MODEL_MIN_KEEP_PROSE_PAGE`],
+//!    and beyond it only sentences removed near their bar); a headline before a kept paragraph
 //!    stays (`headline`).
 //! 6. A run of eight lines or more of figures alone in more than one column, between kept
 //!    paragraphs, is the article's table and stays (`data_table`: "1/1/2013", "+13.1%"),
