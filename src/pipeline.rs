@@ -605,19 +605,13 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     const MAX_WARNINGS: usize = 20;
     let mut cluster_size: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut stripped: Vec<(&'static str, u64)> = Vec::new();
-    // Kept lines go out in vectored writes straight from where they are held.
-    let mut kept_lines: Vec<&[u8]> = Vec::with_capacity(1024);
     for ((d, dup), drop_line) in done.iter().zip(&dups).zip(&drop_lines) {
         report.documents_in += 1;
         match drop_line {
             Some(l) => dropped.write_all(l)?,
             None => {
                 if let Ok(h) = d {
-                    kept_lines.push(&h.line);
-                    if kept_lines.len() == kept_lines.capacity() {
-                        clean.write_parts(&kept_lines)?;
-                        kept_lines.clear();
-                    }
+                    clean.write_all(&h.line)?;
                 }
             }
         }
@@ -666,8 +660,6 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
             }
         }
     }
-    clean.write_parts(&kept_lines)?;
-    drop(kept_lines);
     for (rule, n) in stripped {
         *report.lines_stripped.entry(rule).or_default() += n;
     }
