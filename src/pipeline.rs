@@ -609,11 +609,8 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
         let (res, after) = rayon::join(
             || -> Result<()> {
-                // The chunk's clean buffers go out in vectored writes straight from where
-                // they are, not copied into the file's buffer first.
-                let cleans: Vec<&[u8]> = lines.iter().map(|(c, _)| &c[..]).collect();
-                clean.write_parts(&cleans)?;
-                for (_, d) in &lines {
+                for (c, d) in &lines {
+                    clean.write_all(c)?;
                     dropped.write_all(d)?;
                 }
                 for (d, fate) in done[r.clone()].iter().zip(&fates[r.clone()]) {

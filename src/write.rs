@@ -365,41 +365,6 @@ impl AtomicFile {
         })
     }
 
-    /// Writes `parts` in order straight from where they lie, a vectored write of up to 1,024
-    /// at a time, instead of copying each into the buffer first: for output already held in
-    /// memory in large pieces, such as a run's serialized chunks (the buffer's copy of the
-    /// 36 MB of clean lines was the largest user-space item of the writing thread). Whatever
-    /// is buffered is written first.
-    pub fn write_parts(&mut self, parts: &[&[u8]]) -> Result<()> {
-        let Some(w) = self.w.as_mut() else {
-            return Ok(());
-        };
-        let err = |source| Error::Output {
-            path: self.tmp.clone(),
-            source,
-        };
-        w.flush().map_err(err)?;
-        let f = w.get_mut();
-        for group in parts.chunks(1024) {
-            let mut slices: Vec<std::io::IoSlice> =
-                group.iter().map(|p| std::io::IoSlice::new(p)).collect();
-            let mut rest = &mut slices[..];
-            // Empty slices at the front would make a write of 0 bytes look like the end.
-            std::io::IoSlice::advance_slices(&mut rest, 0);
-            while !rest.is_empty() {
-                match f.write_vectored(rest) {
-                    Ok(0) => {
-                        return Err(err(std::io::Error::from(std::io::ErrorKind::WriteZero)));
-                    }
-                    Ok(n) => std::io::IoSlice::advance_slices(&mut rest, n),
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(err(e)),
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// Flushes and renames into place.
     pub fn commit(mut self) -> Result<()> {
         let Some(w) = self.w.take() else {
@@ -531,37 +496,6 @@ mod tests {
             let (ours, theirs) = (clean_line(&doc), reference(&doc));
             prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
         }
-    }
-
-    /// `write_parts` keeps the order with buffered writes before and after it, over more
-    /// parts than one vectored write takes, empty parts included.
-    #[test]
-    fn write_parts_keeps_order_with_buffered_writes() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut f = AtomicFile::create(dir.path(), "out.txt").expect("create");
-        let mut want = Vec::new();
-        f.write_all(b"head;").expect("write");
-        want.extend_from_slice(b"head;");
-        let parts: Vec<Vec<u8>> = (0..2500)
-            .map(|i| {
-                if i % 7 == 3 {
-                    Vec::new()
-                } else {
-                    format!("{i},").into_bytes()
-                }
-            })
-            .collect();
-        let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        f.write_parts(&refs).expect("parts");
-        want.extend(parts.iter().flatten());
-        f.write_all(b"tail").expect("write");
-        want.extend_from_slice(b"tail");
-        f.write_parts(&[]).expect("none");
-        f.commit().expect("commit");
-        assert_eq!(
-            std::fs::read(dir.path().join("out.txt")).expect("read"),
-            want
-        );
     }
 
     #[test]
