@@ -2053,6 +2053,21 @@ mod tests {
         assert!(kept * 5 >= total * 3, "kept {kept} of {total}");
     }
 
+    /// The lines `keep_min_share` keeps, given the model's score of each line (removed under
+    /// 0).
+    fn min_share_kept(lines: &[Line], scores: &[f32]) -> Vec<usize> {
+        let mut v: Vec<Verdict> = scores
+            .iter()
+            .map(|&s| Verdict {
+                rule: (s < 0.0).then_some(MODEL),
+                score: Some(s),
+                kept_by: None,
+            })
+            .collect();
+        keep_min_share(lines, &mut v);
+        (0..v.len()).filter(|&i| v[i].rule.is_none()).collect()
+    }
+
     /// `keep_min_share` gives lines back best first to 3/5 of the judged words, but lines the
     /// model removed with a score at or under `MIN_SHARE_CONFIDENT` only to 1/2.
     #[test]
@@ -2060,19 +2075,7 @@ mod tests {
         // Ten lines of two words: the model keeps two; four near misses, four sure removals.
         let text = "Alpha One\nBeta Two\nGamma Three\nDelta Four\nEpsilon Five\nZeta Six\nEta Seven\nTheta Eight\nIota Nine\nKappa Ten";
         let m = measure(text);
-        // The lines `keep_min_share` keeps, given the model's scores (removed under 0).
-        let kept_after = |scores: [f32; 10]| -> Vec<usize> {
-            let mut v: Vec<Verdict> = scores
-                .iter()
-                .map(|&s| Verdict {
-                    rule: (s < 0.0).then_some(MODEL),
-                    score: Some(s),
-                    kept_by: None,
-                })
-                .collect();
-            keep_min_share(&m.lines, &mut v);
-            (0..v.len()).filter(|&i| v[i].rule.is_none()).collect()
-        };
+        let kept_after = |scores: [f32; 10]| min_share_kept(&m.lines, &scores);
         let kept = kept_after([1.0, 1.0, -0.5, -0.6, -0.7, -0.8, -3.0, -3.1, -3.2, -3.3]);
         // 2 kept + 4 near misses = 6 of 10 lines: 3/5 reached without a sure removal.
         assert_eq!(kept, [0, 1, 2, 3, 4, 5]);
@@ -2099,18 +2102,7 @@ mod tests {
                     Over ons\nVacatures\nZoeken\nAccedi\nIscriviti";
         let m = measure(text);
         assert_eq!(m.lines.len(), 16);
-        let kept_after = |scores: &[f32]| -> Vec<usize> {
-            let mut v: Vec<Verdict> = scores
-                .iter()
-                .map(|&s| Verdict {
-                    rule: (s < 0.0).then_some(MODEL),
-                    score: Some(s),
-                    kept_by: None,
-                })
-                .collect();
-            keep_min_share(&m.lines, &mut v);
-            (0..v.len()).filter(|&i| v[i].rule.is_none()).collect()
-        };
+        let kept_after = |scores: &[f32]| min_share_kept(&m.lines, scores);
         // The model keeps three paragraphs of six and removes every menu entry near its bar.
         let mut scores = vec![-0.3; 16];
         scores[5..8].fill(1.0);

@@ -552,6 +552,22 @@ pub struct Tree {
     delta: [f32; NODES + 1],
 }
 
+impl Tree {
+    /// One walk from the root to a leaf: adds each split's contribution to `c` (by the split
+    /// feature) and returns the leaf's value.
+    #[inline]
+    fn walk(&self, x: &[f32; N], c: &mut [f32; N]) -> f32 {
+        let mut n = 0;
+        for _ in 0..TREE_DEPTH {
+            let k = usize::from(self.feature[n & SPLIT_MASK]);
+            let right = x[k] > self.threshold[n & SPLIT_MASK];
+            n = 2 * n + 1 + usize::from(right);
+            c[k] += self.delta[n & NODE_MASK];
+        }
+        self.value[n & NODE_MASK]
+    }
+}
+
 /// Weights, threshold and trees, parsed once from `model.txt`.
 pub struct Model {
     pub weights: [f32; N],
@@ -695,14 +711,7 @@ impl Model {
             }
         }
         for t in chunks.remainder() {
-            let mut n = 0;
-            for _ in 0..TREE_DEPTH {
-                let k = usize::from(t.feature[n & SPLIT_MASK]);
-                let right = x[k] > t.threshold[n & SPLIT_MASK];
-                n = 2 * n + 1 + usize::from(right);
-                c[k] += t.delta[n & NODE_MASK];
-            }
-            score += t.value[n & NODE_MASK];
+            score += t.walk(x, c);
         }
         score
     }
@@ -720,14 +729,7 @@ impl Model {
         }
         c[0] += self.roots;
         for t in &self.trees {
-            let mut n = 0;
-            for _ in 0..TREE_DEPTH {
-                let k = usize::from(t.feature[n & SPLIT_MASK]);
-                let right = x[k] > t.threshold[n & SPLIT_MASK];
-                n = 2 * n + 1 + usize::from(right);
-                c[k] += t.delta[n & NODE_MASK];
-            }
-            score += t.value[n & NODE_MASK];
+            score += t.walk(x, c);
         }
         score
     }
