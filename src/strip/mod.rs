@@ -498,9 +498,10 @@ fn prose_goes_on(lines: &[Line], verdict: &[Verdict], i: usize) -> bool {
         before += lines[j].words;
         paragraphs += 1;
     }
-    // Paragraphs like the body's: at least half as long as its mean paragraph, so a list of
-    // teaser titles that read as sentences does not count.
-    let min_words = before / paragraphs.max(1) / 2;
+    // Paragraphs like the body's: at least half as long as its mean paragraph, and longer
+    // than a title, so a list of teaser titles or questions that read as sentences does not
+    // count (under a short answer, "Related" questions outweigh the body's few lines).
+    let min_words = (before / paragraphs.max(1) / 2).max(PARAGRAPH_MIN_WORDS);
     let after: u32 = (i + 1..lines.len())
         .take_while(|&j| !rules::widget_header(&lines[j]))
         .filter(kept_prose)
@@ -509,6 +510,10 @@ fn prose_goes_on(lines: &[Line], verdict: &[Verdict], i: usize) -> bool {
         .sum();
     after > before
 }
+
+/// Words from which a line of prose below a widget header reads as a paragraph rather than a
+/// headline or a question's title ([`prose_goes_on`]).
+const PARAGRAPH_MIN_WORDS: u32 = 16;
 
 /// Words a line weighs when a widget header asks whether more text came before it than
 /// follows: none for a run-on list, a long line that is no sentence and holds almost no
