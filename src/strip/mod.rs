@@ -24,7 +24,9 @@
 //!    us understand how our site is used"; up and down to the first line that is neither); a
 //!    widget header after the body ends it if more words came before it than follow it
 //!    (`widget_block`; a run-on mega-menu line above the body weighs nothing; not when a
-//!    larger block of prose than any before it follows: the body goes on; nor at a comment
+//!    larger block of prose than any before it follows: the body goes on; nor when more
+//!    words of paragraphs like the body's follow it, up to the next header, than the body
+//!    had (`prose_goes_on`: a "Read more" toggle under a menu shown twice); nor at a comment
 //!    count that comes again below the next post, as under a Q&A page's answers; nor at a
 //!    label of one item among many, a header that recurs with the line after it just seen
 //!    above: a shop grid's "Sponsored" tiles, a table of contents' "See also"); so do two
