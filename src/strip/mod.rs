@@ -24,7 +24,9 @@
 //!    us understand how our site is used"; up and down to the first line that is neither); a
 //!    widget header after the body ends it if more words came before it than follow it
 //!    (`widget_block`; a run-on mega-menu line above the body weighs nothing; not when a
-//!    larger block of prose than any before it follows: the body goes on; nor at a comment
+//!    larger block of prose than any before it follows: the body goes on; nor when more
+//!    words of paragraphs like the body's follow it, up to the next header, than the body
+//!    had (`prose_goes_on`: a "Read more" toggle under a menu shown twice); nor at a comment
 //!    count that comes again below the next post, as under a Q&A page's answers; nor at a
 //!    label of one item among many, a header that recurs with the line after it just seen
 //!    above: a shop grid's "Sponsored" tiles, a table of contents' "See also"); so do two
@@ -488,6 +490,35 @@ fn item_label(lines: &[Line], i: usize) -> bool {
         .any(|(j, l)| j != i && rules::widget_header(l) && features::letters_key(l.text) == key)
 }
 
+/// A widget header under which the page's prose goes on: the paragraphs after it hold more
+/// words than those before it. A service page's "Read more" toggle stands between two parts
+/// of one text; a "Related Posts" list after an article holds a few teaser lines, fewer
+/// words of prose than the article. (The header's own before/after count weighs every line,
+/// so a menu above the body, printed twice for desktop and phone, outweighs the prose below.)
+fn prose_goes_on(lines: &[Line], verdict: &[Verdict], i: usize) -> bool {
+    let kept_prose = |j: &usize| lines[*j].is_prose() && verdict[*j].rule.is_none();
+    let (mut before, mut paragraphs) = (0u32, 0u32);
+    for j in (0..i).filter(kept_prose) {
+        before += lines[j].words;
+        paragraphs += 1;
+    }
+    // Paragraphs like the body's: at least half as long as its mean paragraph, and longer
+    // than a title, so a list of teaser titles or questions that read as sentences does not
+    // count (under a short answer, "Related" questions outweigh the body's few lines).
+    let min_words = (before / paragraphs.max(1) / 2).max(PARAGRAPH_MIN_WORDS);
+    let after: u32 = (i + 1..lines.len())
+        .take_while(|&j| !rules::widget_header(&lines[j]))
+        .filter(kept_prose)
+        .map(|j| lines[j].words)
+        .filter(|&w| w >= min_words)
+        .sum();
+    after > before
+}
+
+/// Words from which a line of prose below a widget header reads as a paragraph rather than a
+/// headline or a question's title ([`prose_goes_on`]).
+const PARAGRAPH_MIN_WORDS: u32 = 16;
+
 /// Words a line weighs when a widget header asks whether more text came before it than
 /// follows: none for a run-on list, a long line that is no sentence and holds almost no
 /// stopwords (a mega-menu whose entries lost their separators, "SofasSectionalsTV Stands &
@@ -566,6 +597,7 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
             && rules::widget_header(l)
             && !per_post_widget(lines, i)
             && !item_label(lines, i)
+            && !prose_goes_on(lines, &verdict, i)
         {
             for v in verdict.iter_mut().skip(i) {
                 v.rule = Some("widget_block");
@@ -1911,6 +1943,53 @@ mod tests {
             assert!(gone.iter().any(|(r, _)| *r == "widget_block"), "{gone:?}");
             assert!(!kept.contains(es), "{kept}");
         }
+    }
+
+    /// A widget header does not end the body when more words of prose, in paragraphs like the
+    /// body's, follow it up to the next widget header: a service page's "Read more" toggle
+    /// (English, German, French) under a long menu, with one paragraph per feature below it.
+    /// A list of teaser titles that read as sentences, more words in all than the body, is
+    /// not such prose: "Related Posts" still ends the body there.
+    #[test]
+    fn widget_header_with_more_of_the_body_below_stays() {
+        let menu: String = (1..=60).map(|n| format!("Menu entry {n}\n")).collect();
+        let parts = [
+            (
+                "Read more",
+                "Schedules",
+                "Build the week's rota in minutes and share it with every team member by phone, so nobody misses a change to their shift.",
+            ),
+            (
+                "Weiterlesen",
+                "Dienstpläne",
+                "Erstellen Sie den Wochenplan in wenigen Minuten und teilen Sie ihn mit dem ganzen Team, damit niemand eine Änderung seiner Schicht verpasst.",
+            ),
+            (
+                "Lire la suite",
+                "Plannings",
+                "Préparez le planning de la semaine en quelques minutes et partagez-le avec toute l'équipe, pour que personne ne manque un changement d'horaire.",
+            ),
+        ];
+        for (header, heading, para) in parts {
+            let below: String = (1..=3)
+                .map(|n| format!("{heading}\n{n} of 3\n{para}\n"))
+                .collect();
+            let text =
+                format!("{menu}Title of a page\n{PARA} {PARA}\n{PARA} {PARA}\n{header}\n{below}");
+            let (kept, gone) = run(&text);
+            assert!(!gone.iter().any(|(r, _)| *r == "widget_block"), "{gone:?}");
+            assert_eq!(kept.matches(para).count(), 3, "{kept}");
+        }
+        // Teaser titles: sentences, but short beside the body's paragraphs.
+        let teasers: String = (1..=12)
+            .map(|n| format!("Ten things we learned from the harbour works, part {n} of many.\nMarch {n}, 2024\n"))
+            .collect();
+        let text = format!(
+            "{menu}Title of a page\n{PARA} {PARA}\n{PARA} {PARA}\nRelated Posts\n{teasers}"
+        );
+        let (kept, gone) = run(&text);
+        assert!(gone.iter().any(|(r, _)| *r == "widget_block"), "{gone:?}");
+        assert!(!kept.contains("harbour works"), "{kept}");
     }
 
     /// A widget header does not end the body when a larger block of prose than any before it
