@@ -47,10 +47,8 @@
 //!    against losing content: a sentence of four words or more
 //!    goes only under [`PROSE_MARGIN`]; the model keeps at least [`MODEL_MIN_KEEP`] of the
 //!    words it judged (kept lines marked `min_share`; lines it removed at or under
-//!    [`MIN_SHARE_CONFIDENT`] come back only to [`MODEL_MIN_KEEP_CONFIDENT`]; on a page
-//!    whose words are mostly prose (`prose_page`), only to [`MODEL_MIN_KEEP_PROSE_PAGE`],
-//!    and beyond it only sentences removed near their bar); a headline before a kept paragraph
-//!    stays (`headline`).
+//!    [`MIN_SHARE_CONFIDENT`] come back only to [`MODEL_MIN_KEEP_CONFIDENT`]); a headline
+//!    before a kept paragraph stays (`headline`).
 //! 6. A run of eight lines or more of figures alone in more than one column, between kept
 //!    paragraphs, is the article's table and stays (`data_table`: "1/1/2013", "+13.1%"),
 //!    though the timestamp rule or the model removed its cells one by one. So does a spec
@@ -1108,7 +1106,6 @@ fn content_span_pass(lines: &[Line], verdict: &mut [Verdict]) {
 /// by line; this keeps the model from emptying them (issue 4: no page may lose more than half
 /// of its content).
 fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
-    let prose_page = prose_page(lines);
     let judged: u32 = lines
         .iter()
         .zip(verdict.iter())
@@ -1141,15 +1138,6 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
             break;
         }
         let i = (!key & u64::from(u32::MAX)) as usize;
-        // On a page of prose, past 1/4 only sentences the model removed near their bar.
-        if prose_page
-            && kept * MODEL_MIN_KEEP_PROSE_PAGE.1 >= judged * MODEL_MIN_KEEP_PROSE_PAGE.0
-            && !verdict[i]
-                .score
-                .is_some_and(|s| near_sentence(&lines[i], s))
-        {
-            continue;
-        }
         // Best score first: from here on every line is one the model is sure of.
         if verdict[i].score.is_some_and(|s| s <= MIN_SHARE_CONFIDENT)
             && kept * MODEL_MIN_KEEP_CONFIDENT.1 >= judged * MODEL_MIN_KEEP_CONFIDENT.0
@@ -1160,53 +1148,6 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
         verdict[i].kept_by = Some("min_share");
         kept += lines[i].words;
     }
-}
-
-/// Share of the judged words [`keep_min_share`] gives lines back for on a page of prose
-/// ([`prose_page`]), beyond those sentences the model removed near their bar (1/4).
-pub const MODEL_MIN_KEEP_PROSE_PAGE: (u32, u32) = (1, 4);
-
-/// Share of a page's words in prose lines ([`Line::is_prose`]) from which the page counts as
-/// one made of prose (1/2).
-pub const PROSE_PAGE: (u32, u32) = (1, 2);
-
-/// Fewest words a page needs before [`prose_page`] reads its type: on a shorter page one
-/// paragraph more or less decides, and the guard keeps its usual share (on wcxb-dev no page
-/// under 100 words changes with it).
-const PROSE_PAGE_MIN_WORDS: u64 = 100;
-
-/// How far under its bar ([`PROSE_MARGIN`]) a sentence of four words or more may score and
-/// still be given back by [`keep_min_share`] on a page of prose up to [`MODEL_MIN_KEEP`].
-const PROSE_PAGE_NEAR: f32 = 0.25;
-
-/// Page-type evidence read off the text: a page whose words are mostly prose
-/// ([`PROSE_PAGE`]) and has [`PROSE_PAGE_MIN_WORDS`]. [`keep_min_share`] protects pages of short lines (a shop's tiles, a
-/// listing's links), whose items look like chrome line by line; on a page that is mostly
-/// paragraphs (an article, a service or documentation page) what the model removes is
-/// mostly its menus, sidebars and pitches, so there the guard keeps only
-/// [`MODEL_MIN_KEEP_PROSE_PAGE`] of the judged words, and beyond it gives back only
-/// sentences removed near their bar ([`near_sentence`]). On wcxb-dev (issue 4, session 14,
-/// corpus mode) the lines `min_share` gave back were wrong for 0.062 of the mean kept-word
-/// share against 0.024 right; F1 0.8113 -> 0.8123, P 0.7726 -> 0.7740, pages losing over
-/// half unchanged (11). From a prose share of 2/5, listing and collection pages with an
-/// intro were lost (15).
-fn prose_page(lines: &[Line]) -> bool {
-    let (mut total, mut prose) = (0u64, 0u64);
-    for l in lines {
-        total += u64::from(l.words);
-        if l.is_prose() {
-            prose += u64::from(l.words);
-        }
-    }
-    total >= PROSE_PAGE_MIN_WORDS
-        && prose * u64::from(PROSE_PAGE.1) >= total * u64::from(PROSE_PAGE.0)
-}
-
-/// A sentence of four words or more that the model removed within [`PROSE_PAGE_NEAR`] of its
-/// bar: on a page of prose, still given back (the last paragraph of an article, scored down
-/// for its place).
-fn near_sentence(l: &Line, score: f32) -> bool {
-    l.sentence && l.words >= 4 && score >= PROSE_MARGIN - PROSE_PAGE_NEAR
 }
 
 /// The key of a removed line (index `i`, score `s`) in [`keep_min_share`]'s heap, greater
@@ -2165,49 +2106,6 @@ mod tests {
         // With fewer near misses than half, sure removals come back up to 1/2.
         let kept = kept_after([1.0, -0.5, -3.0, -3.1, -3.2, -3.3, -3.4, -3.5, -3.6, -3.7]);
         assert_eq!(kept, [0, 1, 2, 3, 4]);
-    }
-
-    /// On a page whose words are mostly prose, `keep_min_share` keeps only 1/4 of the judged
-    /// words: a menu the model removed around two kept paragraphs does not come back.
-    #[test]
-    fn a_prose_page_does_not_get_its_menu_back() {
-        let text = "Inicio\nProductos\nContacto\nChi siamo\nNotizie\n\
-                    The river flooded the lower town twice this spring, and the council met again to talk about it.\n\
-                    Die Brücke über den Fluss wird im Sommer für drei Monate gesperrt, sagte die Stadt am Montag.\n\
-                    Les habitants du quartier ont demandé une digue plus haute depuis des années, sans réponse claire.\n\
-                    El ayuntamiento promete un plan nuevo antes del invierno, pero los vecinos no se fían del todo.\n\
-                    Il sindaco ha detto che i lavori cominceranno ad aprile, se il bilancio verrà approvato in tempo.\n\
-                    De bewoners willen vooral weten wie de schade betaalt, en wanneer het geld eindelijk komt.\n\
-                    Over ons\nVacatures\nZoeken\nAccedi\nIscriviti";
-        let m = measure(text);
-        assert_eq!(m.lines.len(), 16);
-        let kept_after = |scores: &[f32]| min_share_kept(&m.lines, scores);
-        // The model keeps three paragraphs of six and removes every menu entry near its bar.
-        let mut scores = vec![-0.3; 16];
-        scores[5..8].fill(1.0);
-        scores[8..11].fill(-0.9);
-        assert_eq!(kept_after(&scores), [5, 6, 7]);
-        // A paragraph removed near its bar still comes back, the menu does not.
-        scores[8] = -0.4;
-        assert_eq!(kept_after(&scores), [5, 6, 7, 8]);
-        // The same menu around short lines only: a page of short lines gets 3/5 back.
-        let text = "Inicio\nProductos\nContacto\nChi siamo\nNotizie\nRiver town\nBrücke gesperrt\n\
-                    Over ons\nVacatures\nZoeken";
-        let m = measure(text);
-        let mut v: Vec<Verdict> = (0..m.lines.len())
-            .map(|i| Verdict {
-                rule: (i != 5 && i != 6).then_some(MODEL),
-                score: Some(if i == 5 || i == 6 { 1.0 } else { -0.3 }),
-                kept_by: None,
-            })
-            .collect();
-        keep_min_share(&m.lines, &mut v);
-        let kept: u32 = (0..v.len())
-            .filter(|&i| v[i].rule.is_none())
-            .map(|i| m.lines[i].words)
-            .sum();
-        let total: u32 = m.lines.iter().map(|l| l.words).sum();
-        assert!(kept * 5 >= total * 3, "kept {kept} of {total}");
     }
 
     #[test]
