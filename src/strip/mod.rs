@@ -2031,6 +2031,29 @@ mod tests {
         assert!(run(&before).0.contains(comment));
     }
 
+    /// Issue 4, session 14 (strip-forum17): a scored thread under a short story ("Re: (Score:3)",
+    /// "by user ( 1234 ) writes:", "Parent Share" rows; on wcxb-dev one such page is an
+    /// article whose truth drops the thread, another of the same template a forum page whose
+    /// truth keeps its first part) still goes, however much it outweighs the story: nothing in
+    /// the text tells the two apart, and the articles weigh more.
+    #[test]
+    fn comment_thread_under_a_short_story() {
+        let threads = [
+            ("says", "The compiler will generate a block of code for every type that you use in the template."),
+            ("schreibt", "Der Compiler erzeugt für jeden Typ, den man in der Vorlage benutzt, einen eigenen Block Code."),
+            ("pisze", "Kompilator wygeneruje osobny blok kodu dla każdego typu, którego używasz w tym szablonie."),
+        ];
+        for (verb, post) in threads {
+            let mut text = format!("A story\n{PARA}\n");
+            for (k, user) in ["gl4ss", "caseih", "The Cat", "F.Ultra"].iter().enumerate() {
+                text += &format!("Re: (Score:{k})\nby {user} ( 98{k}7 ) {verb}:\n{post}\n{post}\n{post}\nParent Share\n");
+            }
+            let (kept, gone) = run(&text);
+            assert!(!kept.contains(post), "{verb}: {kept}");
+            assert!(gone.iter().any(|(r, _)| *r == "comment_thread"), "{gone:?}");
+        }
+    }
+
     #[test]
     fn widget_header_before_body_is_kept() {
         let text = format!("Related Articles\n{PARA}\n{PARA}");
