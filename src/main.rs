@@ -270,6 +270,14 @@ struct FixArgs {
 }
 
 fn main() -> ExitCode {
+    if let Some(missing) = missing_cpu_feature() {
+        eprintln!(
+            "thresh: this build targets x86-64-v3 (see .cargo/config.toml) but this CPU lacks \
+             {missing}; rebuild with RUSTFLAGS=\"-C target-cpu=x86-64 -C target-feature=+popcnt\" \
+             cargo build --release"
+        );
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Clean(a) => clean(a),
@@ -289,6 +297,23 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// The first CPU feature this build was compiled to use that the running CPU lacks, so a
+/// binary copied to an older machine stops with a message instead of an illegal instruction.
+fn missing_cpu_feature() -> Option<&'static str> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        macro_rules! check {
+            ($($f:tt),*) => {$(
+                if cfg!(target_feature = $f) && !std::arch::is_x86_feature_detected!($f) {
+                    return Some($f);
+                }
+            )*};
+        }
+        check!("avx2", "bmi1", "bmi2", "fma", "lzcnt", "popcnt", "sse4.2", "ssse3");
+    }
+    None
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
