@@ -1139,6 +1139,11 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
     let mut bins = SketchBins::new();
     let mut hashes5 = Vec::new();
     let mut set = Vec::with_capacity(words.len());
+    // The exact hash folds every word in order (`exact_step`); folded here sixteen words a
+    // step beside the shingle hashes, its chain of multiplies (five cycles a word) overlaps
+    // their work instead of running alone after it.
+    let mut exact = SEED;
+    let mut folded = 0;
     if words.len() >= SKETCH_SHINGLE {
         // One pass for both shingle widths: the 3-shingle and the 5-shingle that start at a
         // word share their first three products (the same values as `for_each_shingle_hash`,
@@ -1163,6 +1168,9 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
                     .wrapping_add(w[j + 4].wrapping_mul(POS[4]));
                 f5[j] = mix(b5.wrapping_add(p5));
             }
+            for &x in &w[..16] {
+                exact = exact_step(exact, x);
+            }
             counts.add_block(&f3);
             for &h in &f5 {
                 bins.add(h);
@@ -1173,6 +1181,7 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
             }
             at += 16;
         }
+        folded = at;
         for w in words[at..].windows(SKETCH_SHINGLE) {
             let p3 = w[0]
                 .wrapping_mul(POS[0])
@@ -1206,9 +1215,12 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
             }
         });
     }
+    for &x in &words[folded..] {
+        exact = exact_step(exact, x);
+    }
     Fingerprint {
         simhash: counts.finish(),
-        exact: exact_hash(words),
+        exact: mix(exact ^ words.len() as u64),
         sketch: bins.finish(),
         bands: minhash.map_or_else(Vec::new, |p| band_hashes(&hashes5, p)),
         shingles: set,
@@ -1340,13 +1352,21 @@ pub fn jaccard_at_least(a: &[u32], b: &[u32], t: f64) -> bool {
     jaccard(a, b) >= t
 }
 
-/// Hash of the whole word sequence: equal for texts with the same normalized words.
+/// Hash of the whole word sequence: equal for texts with the same normalized words. The
+/// reference for [`fingerprint_words`], which folds the words as it goes.
+#[cfg(test)]
 fn exact_hash(words: &[u64]) -> u64 {
     let mut h = SEED;
     for &w in words {
-        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h = exact_step(h, w);
     }
     mix(h ^ words.len() as u64)
+}
+
+/// One word of [`exact_hash`].
+#[inline(always)]
+fn exact_step(h: u64, w: u64) -> u64 {
+    (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// Hamming distance between two fingerprints.
@@ -1590,6 +1610,12 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(fast, slow);
+        }
+
+        /// The exact hash folded beside the shingles is the fold of the whole sequence.
+        #[test]
+        fn folded_exact_hash_equals_fold(ws in proptest::collection::vec(any::<u64>(), 0..90)) {
+            prop_assert_eq!(fingerprint_words(&ws, 0, None).exact, exact_hash(&ws));
         }
 
         #[test]
