@@ -149,25 +149,6 @@ fn bytes_at_least(y: u64, lo: u8) -> u64 {
     ((y | HI).wrapping_sub(LO * u64::from(lo))) & HI
 }
 
-/// The first `n` bytes of a word (`n` ≤ 8; all of it for 8).
-#[inline(always)]
-fn low_bytes(v: u64, n: usize) -> u64 {
-    // A load and an `and` (a shift and a compare-and-select cost more on this hot path:
-    // called for nearly every word).
-    v & LOW_BYTES[n & 15]
-}
-
-/// `LOW_BYTES[n]`: the mask of the low `n` bytes (all of them from 8 on).
-const LOW_BYTES: [u64; 16] = {
-    let mut t = [u64::MAX; 16];
-    let mut n = 0;
-    while n < 8 {
-        t[n] = (1u64 << (8 * n)) - 1;
-        n += 1;
-    }
-    t
-};
-
 /// Hashes normalized words as their bytes stream by. Version 2 of the word hash (signature
 /// format 3): the word's bytes are packed eight at a time, little-endian, into 64-bit chunks
 /// (the last one zero-padded; normalized bytes are never zero, so the chunk sequence names
@@ -346,19 +327,57 @@ pub fn short_ascii_word(bytes: &[u8], at: usize) -> Option<(usize, u32, u64)> {
 
 /// Appends the hash of every normalized word of `text` to `out`, in order (the words of
 /// [`normalize`]).
-///
-/// The text is read 64 bytes a block. A block is classified (`block_masks`: SSE2 sixteen
-/// bytes a step on x86-64, byte-parallel range tests eight bytes a step elsewhere) into a
-/// 64-bit mask of its ASCII letters and digits and a normalized copy; each run of set bits
-/// (found with `trailing_zeros`) is a piece of a word: a word of up to eight bytes is read
-/// from the normalized copy and hashed at once, a longer one normalized and fed to the
-/// [`WordHasher`] eight bytes a step, and a clear bit after a run ends the word. A word that
-/// runs past the block stays open into the next one. A block whose other bytes are all
-/// common separator characters (no-break space, curly quotes, dashes: [`separator_chars`])
-/// stays on this path; any other block goes character by character ([`word_hashes_scalar`]). Both paths feed the same hasher, so the
-/// hashes do not depend on where blocks fall (a property test compares them on random text).
 pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
+    let at = out.len();
+    out.resize(at + max_words(text.len()), 0);
+    let end = at + word_hashes_into(text, &mut out[at..]);
+    out.truncate(end);
+}
+
+/// The most words a text of `len` bytes can hold (a word is a byte or more, and words are
+/// apart), which is the room [`word_hashes_into`] needs.
+#[inline]
+pub fn max_words(len: usize) -> usize {
+    len / 2 + 1
+}
+
+/// Where [`word_hashes_into`] writes: a slice with room for every word, and how many are in.
+/// The index is checked on every write, a compare that never fails (`max_words`): cheaper
+/// than `Vec::push`, which also keeps the length in memory.
+struct Sink<'a> {
+    buf: &'a mut [u64],
+    n: usize,
+}
+
+impl Sink<'_> {
+    #[inline(always)]
+    fn push(&mut self, h: u64) {
+        if let Some(slot) = self.buf.get_mut(self.n) {
+            *slot = h;
+        }
+        self.n += 1;
+    }
+}
+
+/// Writes the hash of every normalized word of `text` to `out` from its start, in order, and
+/// returns how many there are; `out` must have room for [`max_words`]`(text.len())` (a
+/// shorter one gets the words that fit, and the count of all).
+///
+/// The text is read 64 bytes a block. A block is classified (`block_masks`: AVX2 32 bytes a
+/// step on x86-64-v3, SSE2 16 on other x86-64, byte-parallel range tests eight bytes a step
+/// elsewhere) into a 64-bit mask of its ASCII letters and digits and a normalized copy. The
+/// words inside the block are read off two masks, the first and the last byte of each run
+/// (`trailing_zeros` and clearing the lowest bit on each, two chains the CPU runs side by
+/// side): a word's normalized bytes are read from the copy, eight a chunk, and hashed at once
+/// ([`hash_norm`]). A word that runs past the block's end is fed to the [`WordHasher`] and
+/// stays open into the next block. A block whose other bytes are all common separator
+/// characters (no-break space, curly quotes, dashes: [`separator_chars`]) stays on this
+/// path; any other block goes character by character ([`word_hashes_scalar`]). Every path
+/// gives a word the hash of its bytes fed to the hasher one by one, so the hashes do not
+/// depend on where blocks fall (property tests compare them on random text).
+pub fn word_hashes_into(text: &str, out: &mut [u64]) -> usize {
     let bytes = text.as_bytes();
+    let mut out = Sink { buf: out, n: 0 };
     let mut w = WordHasher::new();
     let mut i = 0;
     // Bytes at the start of the block that belong to a separator character checked in the
@@ -375,7 +394,7 @@ pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
                 None => {
                     // Letters outside ASCII (or other characters): character by character to
                     // the first character boundary past the block.
-                    i = word_hashes_scalar(text, i + skip, i + 64, &mut w, out);
+                    i = word_hashes_scalar(text, i + skip, i + 64, &mut w, &mut out);
                     skip = 0;
                     continue;
                 }
@@ -383,44 +402,105 @@ pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
         } else {
             skip = 0;
         }
-        if alnum & 1 == 0 {
-            if let Some(h) = w.end() {
-                out.push(h);
-            }
-        }
-        let mut m = alnum;
-        while m != 0 {
-            let s = m.trailing_zeros() as usize;
-            let run = (!(m >> s)).trailing_zeros() as usize;
-            let e = s + run;
-            if e >= 64 {
-                feed_alnum(&mut w, bytes, i + s, run);
-                break;
-            }
-            // A separator follows the run: the word ends here.
-            if run <= 8 && !w.open {
-                // A whole word of one chunk (most words): its hash at once, from the
-                // normalized block.
-                let x = norm
-                    .get(s..s + 8)
-                    .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
-                out.push(WordHasher::one_chunk(low_bytes(x, run)));
-            } else {
-                feed_alnum(&mut w, bytes, i + s, run);
+        // The first and the last byte of each run of letters and digits.
+        let mut starts = alnum & !(alnum << 1);
+        let mut ends = alnum & !(alnum >> 1);
+        if w.open {
+            if alnum & 1 == 0 {
                 if let Some(h) = w.end() {
                     out.push(h);
                 }
+            } else {
+                // The block's first run goes on with the open word.
+                let e = ends.trailing_zeros() as usize;
+                feed_norm(&mut w, &norm, 0, e + 1);
+                if e == 63 {
+                    i += 64;
+                    continue;
+                }
+                if let Some(h) = w.end() {
+                    out.push(h);
+                }
+                starts &= starts - 1;
+                ends &= ends - 1;
             }
-            m &= !0u64 << e;
+        }
+        if ends >> 63 != 0 {
+            // The last run reaches the block's end: it may go on in the next block.
+            let s = 63 - starts.leading_zeros() as usize;
+            feed_norm(&mut w, &norm, s, 64 - s);
+            starts &= !(1u64 << s);
+            ends &= !(1u64 << 63);
+        }
+        // Every other run is a whole word.
+        while starts != 0 {
+            let s = starts.trailing_zeros() as usize;
+            let e = ends.trailing_zeros() as usize;
+            out.push(hash_norm(&norm, s, e + 1 - s));
+            starts &= starts - 1;
+            ends &= ends - 1;
         }
         i += 64;
     }
-    word_hashes_scalar(text, i + skip, bytes.len(), &mut w, out);
+    word_hashes_scalar(text, i + skip, bytes.len(), &mut w, &mut out);
     if let Some(h) = w.end() {
         out.push(h);
     }
+    out.n
 }
 
+/// Eight bytes of a block's normalized copy from `at` (below 64), little-endian.
+#[inline(always)]
+fn norm8(norm: &[u8; NORM_BUF], at: usize) -> u64 {
+    let at = at & 63;
+    let b: [u8; 8] = norm[at..at + 8].try_into().unwrap_or([0; 8]);
+    u64::from_le_bytes(b)
+}
+
+/// The low `n` bytes of `x` (`n` from 1 to 8).
+#[inline(always)]
+fn keep_bytes(x: u64, n: usize) -> u64 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "bmi2"))]
+    {
+        // `bzhi`: one instruction, and 64 keeps all.
+        safe_arch::bit_zero_high_index_u64(x, 8 * n as u32)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "bmi2")))]
+    {
+        x & low_mask(n)
+    }
+}
+
+/// The hash of the whole word of `len` bytes (1 to 64) at `s` in a block's normalized copy
+/// (`s + len` ≤ 64): what feeding its bytes to a fresh [`WordHasher`] and ending gives.
+#[inline(always)]
+fn hash_norm(norm: &[u8; NORM_BUF], s: usize, len: usize) -> u64 {
+    let x = norm8(norm, s);
+    if len <= 8 {
+        return WordHasher::one_chunk(keep_bytes(x, len));
+    }
+    let mut h = (SEED ^ x).wrapping_mul(CHUNK_MUL);
+    let mut at = s + 8;
+    let mut rest = len - 8;
+    while rest > 8 {
+        h = (h ^ norm8(norm, at)).wrapping_mul(CHUNK_MUL);
+        at += 8;
+        rest -= 8;
+    }
+    h = (h ^ keep_bytes(norm8(norm, at), rest)).wrapping_mul(CHUNK_MUL);
+    mix(h ^ SEED)
+}
+
+/// Feeds the `len` normalized bytes at `s` of a block's copy (`s + len` ≤ 64) to `w`.
+#[inline(always)]
+fn feed_norm(w: &mut WordHasher, norm: &[u8; NORM_BUF], mut s: usize, mut len: usize) {
+    while len > 0 {
+        let n = len.min(8);
+        w.push(keep_bytes(norm8(norm, s), n), n as u32);
+        s += n;
+        len -= n;
+    }
+}
 /// Whether the bytes at `high` (a mask of the non-ASCII bytes of the 64-byte block at
 /// `start`) are all characters that separate words and are common in running text: the
 /// Latin-1 punctuation, symbols and no-break space (U+0080–U+00BF but for ª, º, µ and the
@@ -461,7 +541,7 @@ fn word_hashes_scalar(
     start: usize,
     end: usize,
     w: &mut WordHasher,
-    out: &mut Vec<u64>,
+    out: &mut Sink,
 ) -> usize {
     let bytes = text.as_bytes();
     let end = end.min(bytes.len());
@@ -513,13 +593,60 @@ const NORM_BUF: usize = 72;
 
 /// Two masks of a 64-byte block: bit k set when byte k is an ASCII letter or digit, and bit
 /// k set when byte k is not ASCII. Also writes the block's normalized bytes (letters
-/// lowercased, digits `0`; other bytes undefined) to `norm[..64]`, for the words of one
-/// chunk to be read from there already normalized. On x86-64, SSE2 sixteen bytes a step (about a third of the
-/// instructions of the eight-byte steps of [`block_masks_swar`], the same masks:
-/// `block_masks_equal_swar`).
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+/// lowercased, digits `0`; other bytes undefined) to `norm[..64]`, for the words to be read
+/// from there already normalized. On x86-64-v3, AVX2 32 bytes a step: a byte-range test is
+/// one add and one signed compare (the range moved to the bottom of the signed bytes); the
+/// same masks as the eight-byte steps of [`block_masks_swar`] (`block_masks_equal_swar`).
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
 #[inline(always)]
 fn block_masks(block: &[u8; 64], norm: &mut [u8; NORM_BUF]) -> (u64, u64) {
+    use safe_arch::{
+        add_i8_m256i, bitand_m256i, bitandnot_m256i, bitor_m256i, cmp_gt_mask_i8_m256i, m256i,
+        move_mask_i8_m256i, set_splat_i8_m256i,
+    };
+    let splat = |b: u8| set_splat_i8_m256i(b as i8);
+    // `lower + 31` is -128..=-103 (signed) exactly for `a`..=`z`; `x + 80` is -128..=-119
+    // exactly for `0`..=`9`.
+    let (case, low4) = (splat(0x20), splat(0x0F));
+    let (to_a, past_z) = (splat(0x80 - b'a'), splat(0x80 + 26));
+    let (to_0, past_9) = (splat(0x80 - b'0'), splat(0x80 + 10));
+    let mut alnum = 0u64;
+    let mut high = 0u64;
+    for (c, chunk) in block.chunks_exact(32).enumerate() {
+        let x = m256i::from(<[u8; 32]>::try_from(chunk).unwrap_or([0; 32]));
+        let lower = bitor_m256i(x, case);
+        let letter = cmp_gt_mask_i8_m256i(past_z, add_i8_m256i(lower, to_a));
+        let digit = cmp_gt_mask_i8_m256i(past_9, add_i8_m256i(x, to_0));
+        // Letters lowercased (`lower`); a digit (0x30–0x39, 0x20 already set) loses its low
+        // four bits: `0`.
+        let n = bitandnot_m256i(bitand_m256i(digit, low4), lower);
+        norm[32 * c..32 * c + 32].copy_from_slice(&<[u8; 32]>::from(n));
+        let m = move_mask_i8_m256i(bitor_m256i(letter, digit)) as u32 as u64;
+        alnum |= m << (32 * c);
+        high |= (move_mask_i8_m256i(x) as u32 as u64) << (32 * c);
+    }
+    (alnum, high)
+}
+
+/// [`block_masks`] on x86-64 without AVX2: SSE2 sixteen bytes a step (about a third of the
+/// instructions of the eight-byte steps of [`block_masks_swar`], the same masks).
+#[cfg(all(
+    target_arch = "x86_64",
+    target_feature = "sse2",
+    not(target_feature = "avx2")
+))]
+#[inline(always)]
+fn block_masks(block: &[u8; 64], norm: &mut [u8; NORM_BUF]) -> (u64, u64) {
+    block_masks_sse2(block, norm)
+}
+
+#[cfg(all(
+    target_arch = "x86_64",
+    target_feature = "sse2",
+    any(test, not(target_feature = "avx2"))
+))]
+#[inline(always)]
+fn block_masks_sse2(block: &[u8; 64], norm: &mut [u8; NORM_BUF]) -> (u64, u64) {
     use safe_arch::{
         bitand_m128i, bitandnot_m128i, bitor_m128i, cmp_gt_mask_i8_m128i, cmp_lt_mask_i8_m128i,
         m128i, move_mask_i8_m128i, set_splat_i8_m128i,
@@ -544,8 +671,6 @@ fn block_masks(block: &[u8; 64], norm: &mut [u8; NORM_BUF]) -> (u64, u64) {
             cmp_lt_mask_i8_m128i(lower, z),
         );
         let digit = bitand_m128i(cmp_gt_mask_i8_m128i(x, d0), cmp_lt_mask_i8_m128i(x, d9));
-        // Letters lowercased (`lower`); a digit (0x30–0x39, 0x20 already set) loses its low
-        // four bits: `0`.
         let n = bitandnot_m128i(bitand_m128i(digit, low4), lower);
         norm[16 * c..16 * c + 16].copy_from_slice(&<[u8; 16]>::from(n));
         let m = move_mask_i8_m128i(bitor_m128i(letter, digit)) as u32 as u64;
@@ -580,7 +705,7 @@ fn block_masks_swar(block: &[u8; 64], norm: &mut [u8; NORM_BUF]) -> (u64, u64) {
     (alnum, high)
 }
 
-/// The mask of the low `n` bytes, `n` from 1 to 8: [`low_bytes`]'s without a branch (the
+/// The mask of the low `n` bytes, `n` from 1 to 8, without a branch or a table (the
 /// line reader's whole-word path and [`WordHasher::scan_ascii_run`] took three such branches
 /// a word; issue 4, session strip-speed16).
 #[inline(always)]
@@ -601,19 +726,6 @@ fn normalize_alnum(x: u64) -> u64 {
     // carries into no other byte.
     let d = (!x >> 6) & LO;
     (x | ((x >> 1) & (LO * 0x20))) & !(d * 0x0F)
-}
-
-/// Feeds `len` ASCII letters and digits from `bytes[at..]`, normalized (letters lowercased,
-/// digits to `0`), eight a step.
-#[inline(always)]
-fn feed_alnum(w: &mut WordHasher, bytes: &[u8], mut at: usize, mut len: usize) {
-    while len > 0 {
-        let n = len.min(8);
-        let x = low_bytes(load8(bytes, at), n);
-        w.push(normalize_alnum(x), n as u32);
-        at += n;
-        len -= n;
-    }
 }
 
 /// Odd multipliers, one per position in a shingle.
@@ -1003,12 +1115,15 @@ pub fn fingerprint_with(text: &str, minhash: Option<MinHashParams>) -> Fingerpri
     }
     WORDS.with(|w| {
         let words = &mut *w.borrow_mut();
-        words.clear();
-        // About one word per 6.5 bytes of text: this rarely grows.
-        words.reserve(text.len() / 5 + 8);
-        word_hashes(text, words);
-        let f = fingerprint_words(words, text.len() as u64, minhash);
-        if words.capacity() > 1 << 20 {
+        // Room for the most words the text can hold. The buffer keeps its length between
+        // documents, so only its growth is zeroed, not every document's room.
+        let room = max_words(text.len());
+        if words.len() < room {
+            words.resize(room, 0);
+        }
+        let n = word_hashes_into(text, words);
+        let f = fingerprint_words(&words[..n.min(room)], text.len() as u64, minhash);
+        if words.len() > 1 << 20 {
             // A huge document: do not hold its buffer for the rest of the run.
             *words = Vec::new();
         }
@@ -1024,6 +1139,11 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
     let mut bins = SketchBins::new();
     let mut hashes5 = Vec::new();
     let mut set = Vec::with_capacity(words.len());
+    // The exact hash folds every word in order (`exact_step`); folded here sixteen words a
+    // step beside the shingle hashes, its chain of multiplies (five cycles a word) overlaps
+    // their work instead of running alone after it.
+    let mut exact = SEED;
+    let mut folded = 0;
     if words.len() >= SKETCH_SHINGLE {
         // One pass for both shingle widths: the 3-shingle and the 5-shingle that start at a
         // word share their first three products (the same values as `for_each_shingle_hash`,
@@ -1048,6 +1168,9 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
                     .wrapping_add(w[j + 4].wrapping_mul(POS[4]));
                 f5[j] = mix(b5.wrapping_add(p5));
             }
+            for &x in &w[..16] {
+                exact = exact_step(exact, x);
+            }
             counts.add_block(&f3);
             for &h in &f5 {
                 bins.add(h);
@@ -1058,6 +1181,7 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
             }
             at += 16;
         }
+        folded = at;
         for w in words[at..].windows(SKETCH_SHINGLE) {
             let p3 = w[0]
                 .wrapping_mul(POS[0])
@@ -1091,9 +1215,12 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
             }
         });
     }
+    for &x in &words[folded..] {
+        exact = exact_step(exact, x);
+    }
     Fingerprint {
         simhash: counts.finish(),
-        exact: exact_hash(words),
+        exact: mix(exact ^ words.len() as u64),
         sketch: bins.finish(),
         bands: minhash.map_or_else(Vec::new, |p| band_hashes(&hashes5, p)),
         shingles: set,
@@ -1225,13 +1352,21 @@ pub fn jaccard_at_least(a: &[u32], b: &[u32], t: f64) -> bool {
     jaccard(a, b) >= t
 }
 
-/// Hash of the whole word sequence: equal for texts with the same normalized words.
+/// Hash of the whole word sequence: equal for texts with the same normalized words. The
+/// reference for [`fingerprint_words`], which folds the words as it goes.
+#[cfg(test)]
 fn exact_hash(words: &[u64]) -> u64 {
     let mut h = SEED;
     for &w in words {
-        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h = exact_step(h, w);
     }
     mix(h ^ words.len() as u64)
+}
+
+/// One word of [`exact_hash`].
+#[inline(always)]
+fn exact_step(h: u64, w: u64) -> u64 {
+    (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// Hamming distance between two fingerprints.
@@ -1321,9 +1456,19 @@ mod tests {
     }
 
     #[test]
-    fn low_mask_equals_low_bytes() {
+    fn low_mask_and_keep_bytes_keep_n_bytes() {
         for n in 1..=8 {
-            assert_eq!(low_mask(n), low_bytes(!0, n), "{n}");
+            let want = if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            };
+            assert_eq!(low_mask(n), want, "{n}");
+            assert_eq!(keep_bytes(u64::MAX, n), want, "{n}");
+            assert_eq!(
+                keep_bytes(0x0123_4567_89AB_CDEF, n),
+                0x0123_4567_89AB_CDEF & want
+            );
         }
     }
 
@@ -1372,13 +1517,14 @@ mod tests {
                 }
             }
         }
-        for n in 0..=8 {
-            assert_eq!(low_bytes(u64::MAX, n).count_ones(), 8 * n as u32);
+        for n in 1..=8 {
+            assert_eq!(low_mask(n).count_ones(), 8 * n as u32);
         }
     }
 
     proptest! {
-        /// The block classifier in use (SSE2 on x86-64) gives the masks of the eight-byte one,
+        /// The block classifier in use (AVX2 on x86-64-v3) and the SSE2 one give the masks of the
+        /// eight-byte one,
         /// on blocks of any bytes and of text-like ones.
         #[test]
         fn block_masks_equal_swar(
@@ -1391,6 +1537,14 @@ mod tests {
                 let (mut n1, mut n2) = ([0u8; NORM_BUF], [0u8; NORM_BUF]);
                 let (alnum, high) = block_masks(&block, &mut n1);
                 prop_assert_eq!((alnum, high), block_masks_swar(&block, &mut n2));
+                #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+                {
+                    let mut n3 = [0u8; NORM_BUF];
+                    prop_assert_eq!((alnum, high), block_masks_sse2(&block, &mut n3));
+                    for k in (0..64).filter(|k| alnum >> k & 1 == 1) {
+                        prop_assert_eq!(n3[k], ASCII_CLASS[block[k] as usize]);
+                    }
+                }
                 // The normalized bytes where the words are: ASCII_CLASS's.
                 for k in (0..64).filter(|k| alnum >> k & 1 == 1) {
                     prop_assert_eq!(n1[k], ASCII_CLASS[block[k] as usize]);
@@ -1436,6 +1590,7 @@ mod tests {
                 prop_oneof![
                     30 => "[a-zA-Z0-9 .,:'\n-]{1,12}",
                     4 => "[a-z]{9,20}|[0-9]{8,17}",
+                    1 => "[a-zA-Z0-9]{21,70}",
                     1 => "é|İ|ß|中|ª|µ|²|½|\u{2071}",
                     3 => "\u{a0}|’|“|…|—|©|»|\u{200b}",
                 ],
@@ -1455,6 +1610,12 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(fast, slow);
+        }
+
+        /// The exact hash folded beside the shingles is the fold of the whole sequence.
+        #[test]
+        fn folded_exact_hash_equals_fold(ws in proptest::collection::vec(any::<u64>(), 0..90)) {
+            prop_assert_eq!(fingerprint_words(&ws, 0, None).exact, exact_hash(&ws));
         }
 
         #[test]

@@ -482,31 +482,25 @@ impl JsonCursor<'_> {
         (self.s.as_bytes().get(self.i) == Some(&c)).then(|| self.i += 1)
     }
 
-    /// A string literal starting here, unescaped. Runs between escapes are copied whole;
-    /// they start and end at ASCII bytes, so they are slices of the (valid) line.
+    /// A string literal starting here, unescaped. A string without escapes (keys, ids) is
+    /// found by one search and copied at once. In an escaped one (texts: a `\n` about every
+    /// 40 bytes) the runs between escapes are copied by [`copy_run`], 32 bytes a step.
     fn string(&mut self) -> Option<String> {
         self.eat(b'"')?;
-        let bytes = self.s.as_bytes();
-        let mut out = String::new();
-        let mut run = self.i;
-        // Each search starts past the escape just taken.
-        while let Some(pos) = quote_or_backslash(bytes, run) {
-            if bytes[pos] == b'"' {
-                if out.capacity() == 0 {
-                    // No escape: one allocation of the right size.
-                    out = self.s[run..pos].to_string();
-                } else {
-                    out.push_str(&self.s[run..pos]);
-                }
-                self.i = pos + 1;
-                return Some(out);
-            }
-            if out.capacity() == 0 {
-                // An escaped string: room for the rest of the line at most.
-                out.reserve(bytes.len() - run);
-            }
-            out.push_str(&self.s[run..pos]);
-            let mut e = pos + 1;
+        let s = self.s;
+        let bytes = s.as_bytes();
+        let start = self.i;
+        let pos = quote_or_backslash(bytes, start)?;
+        if bytes[pos] == b'"' {
+            self.i = pos + 1;
+            return Some(s[start..pos].to_string());
+        }
+        // Room for the rest of the line and one block more: the block copies never grow it.
+        let mut out = String::with_capacity(bytes.len() - start + RUN_BLOCK);
+        out.push_str(&s[start..pos]);
+        let mut esc = pos;
+        loop {
+            let mut e = esc + 1;
             let c = match *bytes.get(e)? {
                 b'"' => '"',
                 b'\\' => '\\',
@@ -539,38 +533,121 @@ impl JsonCursor<'_> {
                 _ => return None,
             };
             out.push(c);
-            run = e + 1;
+            // Each search starts past the escape just taken.
+            let next = copy_run(s, e + 1, &mut out)?;
+            if bytes[next] == b'"' {
+                self.i = next + 1;
+                return Some(out);
+            }
+            esc = next;
         }
-        None
     }
 }
 
-/// The first `"` or `\\` at or after `from`. Strings are searched from one escape to the next
-/// (about every 40 bytes in web text: mostly `\\n`), so the search must be cheap to start:
-/// on x86-64 an inline SSE2 loop, sixteen bytes a step (`memchr2`'s iterator cost about 90
-/// instructions a call here); `memchr2` for the last bytes and elsewhere.
+/// Bytes a step of [`copy_run`] and [`quote_or_backslash`].
+const RUN_BLOCK: usize = 32;
+
+/// Appends `s[from..q]` to `out`, where `q` is the first `"` or `\\` at or after `from`
+/// (`from` on a character boundary), and returns `q`. 32 bytes a step: the block is appended
+/// whole (a fixed-size copy, no call) and cut back to the quote or backslash if it holds one
+/// (`out` must have room for one block more than the run; `JsonCursor::string` reserves it).
+/// A block whose end splits a character is appended up to the character (rare: it ends
+/// inside a multi-byte character only when the text has them). The copies were
+/// `push_str` calls of each run (a `memcpy` call, ≈ 40 bytes, after a search of its own).
 #[inline(always)]
-fn quote_or_backslash(bytes: &[u8], mut from: usize) -> Option<usize> {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn copy_run(s: &str, mut from: usize, out: &mut String) -> Option<usize> {
+    let bytes = s.as_bytes();
+    while let Some(chunk) = bytes.get(from..from + RUN_BLOCK) {
+        let m = quote_or_backslash_mask(chunk.try_into().unwrap_or(&[0; RUN_BLOCK]));
+        let end = from + RUN_BLOCK;
+        if let Some(block) = s.get(from..end) {
+            out.push_str(block);
+            if m != 0 {
+                let p = m.trailing_zeros() as usize;
+                // The cut is at an ASCII byte: a character boundary.
+                out.truncate(out.len() - RUN_BLOCK + p);
+                return Some(from + p);
+            }
+            from = end;
+        } else if m != 0 {
+            let p = m.trailing_zeros() as usize;
+            out.push_str(s.get(from..from + p)?);
+            return Some(from + p);
+        } else {
+            // A character starts in the block's last three bytes and ends past it.
+            let mut b = end - 1;
+            while !s.is_char_boundary(b) {
+                b -= 1;
+            }
+            out.push_str(s.get(from..b)?);
+            from = b;
+        }
+    }
+    let p = memchr::memchr2(b'"', b'\\', bytes.get(from..)?)?;
+    out.push_str(s.get(from..from + p)?);
+    Some(from + p)
+}
+
+/// Bit k set when byte k of the block is `"` or `\\`. AVX2 on x86-64-v3 (two compares and a
+/// `movemask` for the 32 bytes), SSE2 halves on other x86-64, a loop the compiler vectorizes
+/// elsewhere; the same masks (`quote_or_backslash_is_memchr2`).
+#[inline(always)]
+fn quote_or_backslash_mask(chunk: &[u8; RUN_BLOCK]) -> u32 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    {
+        use safe_arch::{
+            bitor_m256i, cmp_eq_mask_i8_m256i, m256i, move_mask_i8_m256i, set_splat_i8_m256i,
+        };
+        let x = m256i::from(*chunk);
+        move_mask_i8_m256i(bitor_m256i(
+            cmp_eq_mask_i8_m256i(x, set_splat_i8_m256i(b'"' as i8)),
+            cmp_eq_mask_i8_m256i(x, set_splat_i8_m256i(b'\\' as i8)),
+        )) as u32
+    }
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_feature = "sse2",
+        not(target_feature = "avx2")
+    ))]
     {
         use safe_arch::{
             bitor_m128i, cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i,
         };
-        let (q, b) = (
-            set_splat_i8_m128i(b'"' as i8),
-            set_splat_i8_m128i(b'\\' as i8),
-        );
-        while let Some(chunk) = bytes.get(from..from + 16) {
-            let x = m128i::from(<[u8; 16]>::try_from(chunk).unwrap_or([0; 16]));
-            let m = move_mask_i8_m128i(bitor_m128i(
-                cmp_eq_mask_i8_m128i(x, q),
-                cmp_eq_mask_i8_m128i(x, b),
-            ));
-            if m != 0 {
-                return Some(from + m.trailing_zeros() as usize);
-            }
-            from += 16;
+        let half = |h: &[u8]| {
+            let x = m128i::from(<[u8; 16]>::try_from(h).unwrap_or([0; 16]));
+            move_mask_i8_m128i(bitor_m128i(
+                cmp_eq_mask_i8_m128i(x, set_splat_i8_m128i(b'"' as i8)),
+                cmp_eq_mask_i8_m128i(x, set_splat_i8_m128i(b'\\' as i8)),
+            )) as u32
+                & 0xFFFF
+        };
+        half(&chunk[..16]) | half(&chunk[16..]) << 16
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        quote_or_backslash_mask_scalar(chunk)
+    }
+}
+
+/// [`quote_or_backslash_mask`] a byte at a time: the reference.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn quote_or_backslash_mask_scalar(chunk: &[u8; RUN_BLOCK]) -> u32 {
+    chunk
+        .iter()
+        .enumerate()
+        .fold(0, |m, (k, &c)| m | u32::from(c == b'"' || c == b'\\') << k)
+}
+
+/// The first `"` or `\\` at or after `from`: 32 bytes a step ([`quote_or_backslash_mask`]),
+/// `memchr2` for the last bytes (`memchr2`'s iterator cost about 90 instructions a call).
+#[inline(always)]
+fn quote_or_backslash(bytes: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(chunk) = bytes.get(from..from + RUN_BLOCK) {
+        let m = quote_or_backslash_mask(chunk.try_into().unwrap_or(&[0; RUN_BLOCK]));
+        if m != 0 {
+            return Some(from + m.trailing_zeros() as usize);
         }
+        from += RUN_BLOCK;
     }
     memchr::memchr2(b'"', b'\\', bytes.get(from..)?).map(|k| from + k)
 }
@@ -666,6 +743,50 @@ mod tests {
         fn hex64_is_sixteen_hex_digits(x in proptest::prelude::any::<u64>()) {
             proptest::prop_assert_eq!(crate::doc::hex64(x), format!("{x:016x}"));
             proptest::prop_assert_eq!(crate::doc::hex64(x >> 40), format!("{:016x}", x >> 40));
+        }
+
+        /// The 32-byte mask in use (AVX2 on x86-64-v3) is the byte-at-a-time one.
+        #[test]
+        fn quote_or_backslash_mask_is_the_byte_rule(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 32),
+            texty in "[a\"\\\\\u{e9}\u{1f600} ]{32}",
+        ) {
+            let a: [u8; 32] = bytes.try_into().unwrap_or([0; 32]);
+            let t: [u8; 32] = texty.as_bytes()[..32].try_into().unwrap_or([0; 32]);
+            for c in [a, t] {
+                proptest::prop_assert_eq!(
+                    quote_or_backslash_mask(&c),
+                    quote_or_backslash_mask_scalar(&c)
+                );
+            }
+        }
+
+        /// Long strings with escapes anywhere and multi-byte characters across the 32-byte
+        /// blocks of the run copies: the fast path unescapes them as serde_json does.
+        #[test]
+        fn long_escaped_strings_as_serde(
+            text in "([a-z ]{0,40}|[\"\\\\/\n\t\r\u{8}\u{c}\u{1}]|é|€|\u{1f600}|\u{d7ff}){0,40}",
+            pad in 0usize..40,
+        ) {
+            let line = serde_json::to_string(&serde_json::json!({
+                "id": "x".repeat(pad),
+                "text": text,
+            }))
+            .unwrap_or_default();
+            let fields = string_fields(line.as_bytes());
+            proptest::prop_assert!(fields.is_some(), "{}", line);
+            let fields = fields.unwrap_or_default();
+            proptest::prop_assert_eq!(&fields[1].1, &text);
+            // The same text with `\uXXXX` escapes (ASCII-only JSON).
+            let ascii: String = line
+                .chars()
+                .map(|c| if c.is_ascii() { c.to_string() } else {
+                    let mut b = [0u16; 2];
+                    c.encode_utf16(&mut b).iter().map(|u| format!("\\u{u:04x}")).collect()
+                })
+                .collect();
+            let fields = string_fields(ascii.as_bytes()).unwrap_or_default();
+            proptest::prop_assert_eq!(fields.get(1).map(|f| f.1.as_str()), Some(text.as_str()));
         }
 
         /// The search for quotes and backslashes finds what `memchr2` finds, from any start.

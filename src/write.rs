@@ -155,14 +155,89 @@ fn escapes16(c: &[u8; 16]) -> u32 {
     escapes16_bytes(c)
 }
 
+/// Bit k set when byte k of the block must be escaped in JSON (a control character, `"` or
+/// `\`). AVX2 on x86-64-v3: the 32 bytes in a few instructions; [`escapes16`] halves
+/// elsewhere (the same mask: `escapes32_is_the_byte_rule`).
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+#[inline(always)]
+fn escapes32(c: &[u8; 32]) -> u32 {
+    use safe_arch::{
+        bitor_m256i, cmp_eq_mask_i8_m256i, m256i, max_u8_m256i, move_mask_i8_m256i,
+        set_splat_i8_m256i,
+    };
+    let x = m256i::from(*c);
+    let splat = |b: u8| set_splat_i8_m256i(b as i8);
+    // Below 0x20 (unsigned): the byte is its maximum with 0x1F.
+    let ctl = cmp_eq_mask_i8_m256i(max_u8_m256i(x, splat(0x1F)), splat(0x1F));
+    let q = cmp_eq_mask_i8_m256i(x, splat(b'"'));
+    let b = cmp_eq_mask_i8_m256i(x, splat(b'\\'));
+    move_mask_i8_m256i(bitor_m256i(ctl, bitor_m256i(q, b))) as u32
+}
+
+/// [`escapes32`] without AVX2: two sixteen-byte halves.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "avx2"))))]
+#[inline(always)]
+fn escapes32_halves(c: &[u8; 32]) -> u32 {
+    let (lo, hi) = c.split_at(16);
+    escapes16(lo.try_into().unwrap_or(&[0; 16]))
+        | escapes16(hi.try_into().unwrap_or(&[0; 16])) << 16
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+#[inline(always)]
+fn escapes32(c: &[u8; 32]) -> u32 {
+    escapes32_halves(c)
+}
+
+/// Appends the escape of byte `c` (one [`escapes32`] flags).
+#[inline(always)]
+fn escape_byte(out: &mut Vec<u8>, c: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match c {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(c >> 4)],
+            HEX[usize::from(c & 0xF)],
+        ]),
+    }
+}
+
 /// Appends `s` as a JSON string, escaped as serde_json does: `\"`, `\\`, `\b`, `\f`, `\n`,
 /// `\r`, `\t`, other control characters as `\u00xx` (lowercase hex); nothing else.
+///
+/// 32 bytes a step: the block is appended whole (a fixed-size copy, no call) and cut back to
+/// its first byte to escape, if any, which is then escaped; the next block starts past it.
+/// The last bytes (fewer than 32) are searched sixteen, eight, then one at a time and copied
+/// as a run. (The runs between escapes, ≈ 40 bytes in text with a `\n` per line, were each a
+/// `memcpy` call after a search of their own.)
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = s.as_bytes();
     out.push(b'"');
-    let mut done = 0;
     let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 32) {
+        let chunk: &[u8; 32] = chunk.try_into().unwrap_or(&[0; 32]);
+        out.extend_from_slice(chunk);
+        let m = escapes32(chunk);
+        if m == 0 {
+            i += 32;
+            continue;
+        }
+        let p = m.trailing_zeros() as usize;
+        out.truncate(out.len() - 32 + p);
+        escape_byte(out, chunk[p]);
+        i += p + 1;
+    }
+    let mut done = i;
     loop {
         // Find the next byte to escape: sixteen bytes a step, then eight, then one.
         while let Some(chunk) = b.get(i..i + 16) {
@@ -189,23 +264,7 @@ pub fn json_str(out: &mut Vec<u8>, s: &str) {
         }
         let Some(&c) = b.get(i) else { break };
         out.extend_from_slice(&b[done..i]);
-        match c {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0C => out.extend_from_slice(b"\\f"),
-            _ => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(c >> 4)],
-                HEX[usize::from(c & 0xF)],
-            ]),
-        }
+        escape_byte(out, c);
         i += 1;
         done = i;
     }
@@ -446,6 +505,24 @@ mod tests {
         fn escapes16_is_the_byte_rule(bytes in proptest::collection::vec(any::<u8>(), 16)) {
             let c: [u8; 16] = bytes.try_into().unwrap_or([0; 16]);
             prop_assert_eq!(escapes16(&c), escapes16_bytes(&c));
+        }
+
+        /// The 32-byte mask in use (AVX2 on x86-64-v3) and the one of two halves are the
+        /// byte rule's, on any bytes and on text-like ones.
+        #[test]
+        fn escapes32_is_the_byte_rule(
+            bytes in proptest::collection::vec(any::<u8>(), 32),
+            texty in "[a-z \"\\\\\n\t\u{1}\u{1f}\u{7f}é]{32}",
+        ) {
+            let a: [u8; 32] = bytes.try_into().unwrap_or([0; 32]);
+            let t: [u8; 32] = texty.as_bytes()[..32].try_into().unwrap_or([0; 32]);
+            for c in [a, t] {
+                let want = c.iter().enumerate().fold(0u32, |m, (k, &x)| {
+                    m | (u32::from(matches!(x, 0..=0x1F | b'"' | b'\\')) << k)
+                });
+                prop_assert_eq!(escapes32(&c), want);
+                prop_assert_eq!(escapes32_halves(&c), want);
+            }
         }
 
         #[test]
