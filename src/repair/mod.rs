@@ -238,6 +238,11 @@ fn has_removable_or_c1(s: &str) -> bool {
         move_mask_i8_m256i(any) != 0
     };
     let b = s.as_bytes();
+    // A short line as the scalar fold reads it (a padded copy of it, read 32 bytes at a time
+    // right after it was written byte by byte, stalls the loads).
+    let Some(end) = b.len().checked_sub(34) else {
+        return has_removable_or_c1_scalar(s);
+    };
     let mut i = 0;
     while let Some(w) = b.get(i..i + 34) {
         if hit(w) {
@@ -245,14 +250,15 @@ fn has_removable_or_c1(s: &str) -> bool {
         }
         i += 32;
     }
-    // The last positions (fewer than 34), padded with spaces, which start nothing and continue
-    // nothing, as the end of the string does.
-    let rest = b.get(i..).unwrap_or_default();
-    let mut last = [b' '; 66];
-    if let Some(to) = last.get_mut(..rest.len()) {
-        to.copy_from_slice(rest);
-    }
-    hit(&last[..34]) || rest.len() > 32 && hit(&last[32..])
+    // The positions left: the last 34 bytes again (positions read twice change nothing), and
+    // the last two positions, where in well-formed UTF-8 only a control byte or a C1 control
+    // (C2 and its one continuation byte) can start: a sequence of three bytes would not fit.
+    let control = |x: u8| (x < 0x20 && x != b'\t' && x != b'\n') || x == 0x7F;
+    hit(&b[end..])
+        || match b[end..] {
+            [.., y, z] => control(y) || control(z) || y == 0xC2 && (0x80..=0x9F).contains(&z),
+            _ => false,
+        }
 }
 
 /// [`has_removable_or_c1_scalar`], without AVX2.
