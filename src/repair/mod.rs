@@ -187,11 +187,92 @@ fn is_removable_or_c1(c: char) -> bool {
     is_removable(c) || ('\u{80}'..='\u{9f}').contains(&c)
 }
 
-/// True when `s` holds a character of [`is_removable_or_c1`], read from the bytes (issue 3:
+/// True when `s` holds a character of [`is_removable_or_c1`] (the test after the mojibake pass,
+/// on every line that reached it). With AVX2, one pass over the bytes, 32 positions a step,
+/// each with the two bytes after it: a control byte or DEL, or the whole UTF-8 sequence of a
+/// C1 control (C2 80..9F), of U+206A..U+206F (E2 81 AA..AF), of U+FEFF (EF BB BF) or of
+/// U+FFF9..U+FFFC (EF BF B9..BC). (Issue 3, session 18: the scalar fold found only the first
+/// bytes, so repaired text, full of E2 and C2, needed a `memchr3` search after it.)
+/// [`has_removable_or_c1_scalar`] elsewhere; proptest `removable_simd_equals_scalar`.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+fn has_removable_or_c1(s: &str) -> bool {
+    use safe_arch::{
+        bitand_m256i, bitandnot_m256i, bitor_m256i, cmp_eq_mask_i8_m256i, cmp_gt_mask_i8_m256i,
+        m256i, min_u8_m256i, move_mask_i8_m256i, set_splat_i8_m256i,
+    };
+    let splat = |x: u8| set_splat_i8_m256i(x as i8);
+    let load = |w: &[u8]| m256i::from(<[u8; 32]>::try_from(w).unwrap_or([b' '; 32]));
+    // Bytes as `i8`: 0x80..=0xBF are -128..=-65, so a range of continuation bytes is two
+    // signed comparisons.
+    let within = |x: m256i, lo: u8, hi: u8| {
+        let below = cmp_gt_mask_i8_m256i(splat(hi + 1), x);
+        match lo {
+            // Every byte from 0x80 up is -128 or more.
+            0x80 => below,
+            _ => bitand_m256i(cmp_gt_mask_i8_m256i(x, splat(lo - 1)), below),
+        }
+    };
+    let eq = |x: m256i, b: u8| cmp_eq_mask_i8_m256i(x, splat(b));
+    // 34 bytes: the 32 positions `w[..32]` and the two bytes after the last.
+    let hit = |w: &[u8]| {
+        let (x0, x1, x2) = (load(&w[..32]), load(&w[1..33]), load(&w[2..34]));
+        // Unsigned `x0 < 0x20`.
+        let below_space = cmp_eq_mask_i8_m256i(min_u8_m256i(x0, splat(0x1F)), x0);
+        let control = bitor_m256i(
+            bitandnot_m256i(bitor_m256i(eq(x0, b'\t'), eq(x0, b'\n')), below_space),
+            eq(x0, 0x7F),
+        );
+        let c1 = bitand_m256i(eq(x0, 0xC2), within(x1, 0x80, 0x9F));
+        let e2 = bitand_m256i(
+            bitand_m256i(eq(x0, 0xE2), eq(x1, 0x81)),
+            within(x2, 0xAA, 0xAF),
+        );
+        let ef = bitand_m256i(
+            eq(x0, 0xEF),
+            bitor_m256i(
+                bitand_m256i(eq(x1, 0xBB), eq(x2, 0xBF)),
+                bitand_m256i(eq(x1, 0xBF), within(x2, 0xB9, 0xBC)),
+            ),
+        );
+        let any = bitor_m256i(bitor_m256i(control, c1), bitor_m256i(e2, ef));
+        move_mask_i8_m256i(any) != 0
+    };
+    let b = s.as_bytes();
+    // A short line as the scalar fold reads it (a padded copy of it, read 32 bytes at a time
+    // right after it was written byte by byte, stalls the loads).
+    let Some(end) = b.len().checked_sub(34) else {
+        return has_removable_or_c1_scalar(s);
+    };
+    let mut i = 0;
+    while let Some(w) = b.get(i..i + 34) {
+        if hit(w) {
+            return true;
+        }
+        i += 32;
+    }
+    // The positions left: the last 34 bytes again (positions read twice change nothing), and
+    // the last two positions, where in well-formed UTF-8 only a control byte or a C1 control
+    // (C2 and its one continuation byte) can start: a sequence of three bytes would not fit.
+    let control = |x: u8| (x < 0x20 && x != b'\t' && x != b'\n') || x == 0x7F;
+    hit(&b[end..])
+        || match b[end..] {
+            [.., y, z] => control(y) || control(z) || y == 0xC2 && (0x80..=0x9F).contains(&z),
+            _ => false,
+        }
+}
+
+/// [`has_removable_or_c1_scalar`], without AVX2.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+fn has_removable_or_c1(s: &str) -> bool {
+    has_removable_or_c1_scalar(s)
+}
+
+/// [`has_removable_or_c1`] without AVX2 (and the tests' reference): read from the bytes (issue 3:
 /// a walk over the characters of every repaired line cost ~4% of the garbled-line time).
 /// Only a control byte, DEL, or the first byte of a C1 control (0xC2), of U+206A..U+206F
 /// (0xE2) or of U+FEFF and U+FFF9..U+FFFC (0xEF) can start one.
-fn has_removable_or_c1(s: &str) -> bool {
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "avx2"), allow(dead_code))]
+fn has_removable_or_c1_scalar(s: &str) -> bool {
     let b = s.as_bytes();
     // One pass without a short cut, so that it runs many bytes at a time: bit 0 for a control
     // byte or DEL, bit 1 for a byte that may start one of the others. Most repaired lines
@@ -617,6 +698,36 @@ mod tests {
     }
 
     use proptest::prelude::Strategy as _;
+
+    /// Characters around what [`has_removable_or_c1`] looks for: each removable or C1
+    /// character, its neighbours by code point, and others that share its first bytes.
+    fn near_removable() -> impl proptest::prelude::Strategy<Value = char> {
+        proptest::prop_oneof![
+            proptest::char::range('\u{0}', '\u{ff}'),
+            proptest::char::range('\u{2060}', '\u{2075}'),
+            proptest::char::range('\u{feee}', '\u{ff02}'),
+            proptest::char::range('\u{fff0}', '\u{ffff}'),
+            proptest::sample::select(vec!['é', '€', '’', 'Ã', 'Â', 'ï', '»', '¿', ' ', 'x']),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// The AVX2 test (on x86-64-v3 builds) says what the scalar one says, wherever the
+        /// characters sit relative to its 32-byte steps and the padded end.
+        #[test]
+        fn removable_simd_equals_scalar(
+            chars in proptest::collection::vec(near_removable(), 0..90),
+            pad in 0usize..40,
+        ) {
+            let s: String = "a".repeat(pad) + &chars.into_iter().collect::<String>();
+            proptest::prop_assert_eq!(has_removable_or_c1(&s), has_removable_or_c1_scalar(&s));
+            proptest::prop_assert_eq!(
+                has_removable_or_c1(&s),
+                s.chars().any(is_removable_or_c1)
+            );
+        }
+    }
 
     proptest::proptest! {
         /// The blockwise plain-ASCII check equals the byte-by-byte one, wherever the one
