@@ -715,8 +715,13 @@ impl NearIndex {
                 runner(plan.tables.len(), &job)
             }
             NearIndex::Mih(m) => {
-                let tables: Vec<MihTable> =
-                    (0..m.tables()).map(|t| m.table(t, simhashes)).collect();
+                // Each table is built by the first job that needs it (the others wait for it),
+                // so that the tables are built in parallel, not one after the other before
+                // the jobs start (a counting sort of every fingerprint each: on one core
+                // while the other idled).
+                let tables: Vec<std::sync::OnceLock<MihTable>> = (0..m.tables())
+                    .map(|_| std::sync::OnceLock::new())
+                    .collect();
                 // Queries in slices, so that the jobs are many more than the threads.
                 const SLICE: usize = 2048;
                 let slices = simhashes.len().div_ceil(SLICE).max(1);
@@ -724,7 +729,8 @@ impl NearIndex {
                     let (t, s) = (x % m.tables(), x / m.tables());
                     let queries = s * SLICE..((s + 1) * SLICE).min(simhashes.len());
                     let mut out = Vec::new();
-                    m.pairs(t, &tables[t], simhashes, ids, queries, |i, j, d| {
+                    let table = tables[t].get_or_init(|| m.table(t, simhashes));
+                    m.pairs(t, table, simhashes, ids, queries, |i, j, d| {
                         if accept(i, j, d) {
                             out.push((i, j));
                         }
