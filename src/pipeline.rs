@@ -323,8 +323,11 @@ fn duplicates(
         }
         return Ok(dups);
     }
+    // In parallel, as the other serial steps around dedup: each of these takes about 0.3–1 ms
+    // on 20,000 documents (each document's record read from memory), on one core while the
+    // other idles.
     let entries: Vec<Option<Entry>> = done
-        .iter()
+        .par_iter()
         .map(|d| d.as_ref().ok().and_then(entry))
         .collect();
     let per_doc = cfg.minhash().map_or(0, |p| p.bands);
@@ -343,7 +346,7 @@ fn duplicates(
         warn_slow_index(entries.iter().flatten().count(), cfg.max_distance, msgs);
     }
     let sets: Vec<&[u32]> = done
-        .iter()
+        .par_iter()
         .map(|d| d.as_ref().map_or(&[][..], |d| &d.fingerprint.shingles[..]))
         .collect();
     let dups = dedup::cluster(
@@ -355,7 +358,7 @@ fn duplicates(
         &par_tables,
     );
     Ok(dups
-        .into_iter()
+        .into_par_iter()
         .map(|x| {
             let x = x?;
             let kept = done[x.of].as_ref().ok()?;
@@ -511,18 +514,12 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         ..Report::default()
     };
     let fates: Vec<Option<Fate>> = done
-        .iter()
-        .zip(&dups)
+        .par_iter()
+        .zip(dups)
         .map(|(d, dup)| match (d, dup) {
             (Err(_), _) => None,
             (Ok(doc), _) if doc.text.is_empty() => Some(Fate::Empty),
-            (Ok(_), Some(x)) => Some(Fate::Duplicate(Dup {
-                exact: x.exact,
-                of_id: x.of_id.clone(),
-                of_source: x.of_source.clone(),
-                distance: x.distance,
-                similarity: x.similarity,
-            })),
+            (Ok(_), Some(x)) => Some(Fate::Duplicate(x)),
             (Ok(_), None) => Some(Fate::Kept),
         })
         .collect();
@@ -683,7 +680,7 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     clean.commit()?;
     dropped.commit()?;
     phases.lap("commit");
-    free_in_background((done, fates, dups));
+    free_in_background((done, fates));
     Ok(Summary {
         report,
         out_dir: cfg.out.clone(),
