@@ -1837,6 +1837,104 @@ pub fn measure_cell(line: &Line) -> bool {
     unit.chars().count() <= 4 && unit.chars().all(char::is_alphabetic)
 }
 
+/// Currency signs a price may carry ("€88", "$230", "£15.99", "¥1,200", "₹499").
+const CURRENCY_SIGNS: &[char] = &[
+    '$', '€', '£', '¥', '￥', '₹', '₽', '₩', '₺', '₴', '₪', '₱', '₫', '฿', '₦', '₡', '₲', '₵', '₸',
+    '₼', '₾', '¢',
+];
+
+/// Currency codes written as words beside a figure ("EUR 355.58", "299 kr", "49,99 zł"): ISO
+/// codes in capitals only (so "try" or "sea" stay words), and the short local names in any
+/// case. No "Ft" (forint or feet), no "PHP" or "TRY" (a language, a word).
+fn currency_word(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| matches!(c, '.' | ',' | '(' | ')'));
+    matches!(
+        w,
+        "EUR"
+            | "USD"
+            | "GBP"
+            | "CHF"
+            | "JPY"
+            | "CNY"
+            | "RMB"
+            | "INR"
+            | "AUD"
+            | "CAD"
+            | "NZD"
+            | "SEK"
+            | "NOK"
+            | "DKK"
+            | "PLN"
+            | "CZK"
+            | "HUF"
+            | "RON"
+            | "BGN"
+            | "BRL"
+            | "MXN"
+            | "ZAR"
+            | "RUB"
+            | "UAH"
+            | "ILS"
+            | "AED"
+            | "SAR"
+            | "SGD"
+            | "HKD"
+            | "KRW"
+            | "THB"
+            | "IDR"
+            | "MYR"
+    ) || matches!(
+        w.to_lowercase().as_str(),
+        "kr" | "zł" | "zl" | "kč" | "lei" | "руб" | "грн" | "lv" | "din"
+    )
+}
+
+/// A figure token of a price, its currency sign attached or not ("€88", "$1,299.00",
+/// "US$30", "20.-", "49,99€"); `Some(has a sign)` when it is one.
+fn price_figure(tok: &str) -> Option<bool> {
+    let sign = tok.contains(CURRENCY_SIGNS);
+    let mut t = tok.trim_matches(CURRENCY_SIGNS);
+    if sign {
+        // A country's letters before its dollar: "US$", "CA$", "NZ$", "R$".
+        let caps = t.bytes().take_while(u8::is_ascii_uppercase).count();
+        if caps <= 3 {
+            t = t[caps..].trim_start_matches(CURRENCY_SIGNS);
+        }
+    }
+    let ok = t.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '\'' | '’' | '-' | '–'));
+    ok.then_some(sign)
+}
+
+/// A price on a line of its own, as a shop's tile shows it under the item's name: one or two
+/// figures (a range, a sale price) with a currency sign or code, and at most one short word
+/// ("€88", "$167.93 - $240.00", "EUR 355.58", "ab 29,90 €", "From $20", "1 299 kr"). "13
+/// Colors", "Save 25%", "3.2 cm" carry no currency.
+pub fn price_cell(line: &Line) -> bool {
+    if line.digits == 0 || line.chars > 24 || line.words == 0 || line.words > 5 {
+        return false;
+    }
+    let (mut figures, mut currency, mut word) = (0, false, false);
+    for tok in line.text.split_whitespace() {
+        if let Some(sign) = price_figure(tok) {
+            figures += 1;
+            currency |= sign;
+        } else if tok.chars().all(|c| CURRENCY_SIGNS.contains(&c)) || currency_word(tok) {
+            currency = true;
+        } else if matches!(tok, "-" | "–" | "—" | "/") {
+            // A range: "$167.93 - $240.00".
+            continue;
+        } else if !word && tok.chars().count() <= 6 && tok.chars().all(char::is_alphabetic) {
+            // One word of the price's own: "From", "ab", "desde", "od", "Now".
+            word = true;
+        } else {
+            return false;
+        }
+    }
+    currency && (1..=2).contains(&figures)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1888,6 +1986,50 @@ mod tests {
         }
         for t in ["Yes, please", "Nothing", "Sale", "Menu", "1", "No more"] {
             assert!(!yes_no_cell(&l(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn price_cells_in_several_currencies_and_languages() {
+        fn l(t: &str) -> Line<'_> {
+            Line::new(1, t, 0)
+        }
+        for t in [
+            "€88",
+            "$230",
+            "$1,299.00",
+            "£15.99",
+            "¥1,200",
+            "₹499",
+            "EUR 355.58",
+            "49,99 €",
+            "ab 29,90 €",
+            "From $20",
+            "desde 19,99 €",
+            "$167.93 - $240.00",
+            "US$30",
+            "CHF 20.-",
+            "1 299 kr",
+            "49,99 zł",
+            "1 490 руб",
+        ] {
+            assert!(price_cell(&l(t)), "{t}");
+        }
+        for t in [
+            "13 Colors",
+            "Save 25%",
+            "3.2 cm",
+            "2026",
+            "Version 2.1",
+            "USB 3.0",
+            "5 ft",
+            "compared to $180.00",
+            "Only $5 shipping on orders",
+            "$",
+            "Glossier You Duo",
+            "Free shipping over €50 today",
+        ] {
+            assert!(!price_cell(&l(t)), "{t}");
         }
     }
 
