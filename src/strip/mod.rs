@@ -57,7 +57,9 @@
 //!    (`spec_grid`), though the model removed its cells as a menu's items. On a page of
 //!    little prose, the largest grid of shop tiles, each a name and then a price on a line of
 //!    its own ("Hand Cream" / "€20"), is the page's content and stays (`price_tiles`), though
-//!    the model removed its lines as a menu's and the site's other pages repeat them.
+//!    the model removed its lines as a menu's and the site's other pages repeat them; so
+//!    does the largest grid of a listing's teasers, each closed by a line of a date and more
+//!    ("Mar 07, 2026 | 4 min read"; `dated_teasers`).
 //! 7. Short non-sentences after the last kept paragraph are `trailing_chrome`.
 //!
 //! Headlines, datelines and quotations are content: no rule removes a line for being short
@@ -229,7 +231,8 @@ pub struct Verdict {
     /// `content_span` (a near miss inside the run of lines the model kept), `data_table`
     /// (a cell of a table of figures between paragraphs, `data_tables`), `spec_grid` (a
     /// field or value of a spec sheet read one cell per line, `spec_grids`) or `price_tiles`
-    /// (a name or price of a shop's tile on a page that is a grid of them, `price_tiles`).
+    /// (a name or price of a shop's tile on a page that is a grid of them, `price_tiles`) or
+    /// `dated_teasers` (a line of a listing's teaser on a page that is that listing).
     pub kept_by: Option<&'static str>,
 }
 
@@ -692,7 +695,10 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
 
     data_tables(lines, &mut verdict);
     spec_grids(lines, &mut verdict);
-    price_tiles(lines, &mut verdict);
+    if little_prose(lines) {
+        price_tiles(lines, &mut verdict);
+        dated_teasers(lines, &mut verdict);
+    }
 
     // Trailing chrome: short non-sentences after the last kept paragraph.
     if let Some(last) = (0..lines.len())
@@ -972,42 +978,7 @@ const PRICE_TILES: &str = "price_tiles";
 /// Lines removed for other reasons (badges repeated on every tile, "Add to cart") stay
 /// removed.
 fn price_tiles(lines: &[Line], verdict: &mut [Verdict]) {
-    let (mut total, mut prose) = (0u64, 0u64);
-    for l in lines {
-        total += u64::from(l.words);
-        if l.is_prose() {
-            prose += u64::from(l.words);
-        }
-    }
-    if prose * u64::from(SPAN_MIN_PROSE.1) >= total * u64::from(SPAN_MIN_PROSE.0) {
-        return;
-    }
-    // Tiles: the first and last line of each run of price lines (a sale price, then the
-    // former price), after a line that is no price.
-    let mut tiles: Vec<(usize, usize)> = Vec::new();
-    let mut i = 1;
-    while i < lines.len() {
-        if !rules::price_cell(&lines[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i + 1 < lines.len() && rules::price_cell(&lines[i + 1]) {
-            i += 1;
-        }
-        if !rules::price_cell(&lines[start - 1]) {
-            tiles.push((start, i));
-        }
-        i += 1;
-    }
-    let Some(grid) = tiles
-        .chunk_by(|a, b| b.0 - a.0 <= TILE_MAX_LINES)
-        .filter(|g| g.len() >= TILES_MIN)
-        .reduce(|best, g| if g.len() > best.len() { g } else { best })
-    else {
-        return;
-    };
-    for &(first, last) in grid {
+    for &(first, last) in &largest_grid(lines, rules::price_cell) {
         let name = &lines[first - 1];
         let from = if name.letters > 0 && name.words <= TILE_NAME_WORDS && !name.is_prose() {
             first - 1
@@ -1019,6 +990,74 @@ fn price_tiles(lines: &[Line], verdict: &mut [Verdict]) {
                 v.rule = None;
                 v.kept_by = Some(PRICE_TILES);
             }
+        }
+    }
+}
+
+/// Whether under [`SPAN_MIN_PROSE`] of a page's words stand in prose lines: a page of
+/// tiles, teasers or links rather than of paragraphs.
+fn little_prose(lines: &[Line]) -> bool {
+    let (mut total, mut prose) = (0u64, 0u64);
+    for l in lines {
+        total += u64::from(l.words);
+        if l.is_prose() {
+            prose += u64::from(l.words);
+        }
+    }
+    prose * u64::from(SPAN_MIN_PROSE.1) < total * u64::from(SPAN_MIN_PROSE.0)
+}
+
+/// The page's largest grid of items that each show one `anchor` line (a price, a dated
+/// line): the first and last line of each item's run of anchors (a sale price, then the
+/// former one), after a line that is no anchor, items at most [`TILE_MAX_LINES`] lines
+/// apart, [`TILES_MIN`] of them or more; the first such grid on a tie. Empty when there is
+/// none.
+fn largest_grid(lines: &[Line], anchor: fn(&Line) -> bool) -> Vec<(usize, usize)> {
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut i = 1;
+    while i < lines.len() {
+        if !anchor(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i + 1 < lines.len() && anchor(&lines[i + 1]) {
+            i += 1;
+        }
+        if !anchor(&lines[start - 1]) {
+            items.push((start, i));
+        }
+        i += 1;
+    }
+    items
+        .chunk_by(|a, b| b.0 - a.0 <= TILE_MAX_LINES)
+        .filter(|g| g.len() >= TILES_MIN)
+        .reduce(|best, g| if g.len() > best.len() { g } else { best })
+        .map(<[_]>::to_vec)
+        .unwrap_or_default()
+}
+
+const DATED_TEASERS: &str = "dated_teasers";
+
+/// A listing's teasers on a page that is that listing: each a tag, a title, an author, then
+/// a line with the date and more ([`rules::dated_meta`]: "Mar 07, 2026 | 4 min read", "12.
+/// März 2026 · 5 Min. Lesezeit"). The model removes the titles as a headline list's and the
+/// rules the "by Jane Doe" lines as bylines; on a page of little prose ([`little_prose`])
+/// the page's largest such grid is its content, and every line of it that the model,
+/// `repeated` or `byline` removed stays (`dated_teasers`), from as many lines before its
+/// first dated line as its items are apart. A bare date ("3/1/17" under a shop's tile, "Jun
+/// 29, 2016" in a forum member's box) is a `timestamp` and anchors nothing.
+fn dated_teasers(lines: &[Line], verdict: &mut [Verdict]) {
+    let grid = largest_grid(lines, rules::dated_meta);
+    let (Some(first), Some(last)) = (grid.first(), grid.last()) else {
+        return;
+    };
+    let apart = grid.windows(2).map(|w| w[1].0 - w[0].0).min().unwrap_or(1);
+    let from = (first.0 + 1).saturating_sub(apart);
+    for v in &mut verdict[from..=last.1] {
+        if matches!(v.rule, Some(MODEL | "repeated" | "byline")) {
+            v.rule = None;
+            v.kept_by = Some(DATED_TEASERS);
         }
     }
 }
@@ -1806,6 +1845,119 @@ mod tests {
         page.extend(tiles.iter().cloned());
         page.push("View more".into());
         (page, tiles)
+    }
+
+    /// A blog's front page: a menu, then teasers of a tag, a title, an author and a line of
+    /// the date and the reading time, then a footer.
+    fn teaser_page(lang: &str) -> (Vec<String>, Vec<String>) {
+        let (menu, titles, by, date): (&[&str], &[&str], &str, Price) = match lang {
+            "en" => (
+                &["Home", "Write", "Top Blogs", "Courses", "About", "Sign in"],
+                &[
+                    "Why Small Teams Ship Faster Than Large Ones",
+                    "A Gentle Introduction to Vector Databases",
+                    "How We Cut Our Cloud Bill in Half",
+                    "The Hidden Cost of Meetings",
+                    "Lessons From Ten Years of Open Source",
+                    "What Nobody Tells You About Code Review",
+                ],
+                "by",
+                |k| format!("Mar {:02}, 2026 | {} min read", 1 + k, 3 + k),
+            ),
+            "de" => (
+                &[
+                    "Start",
+                    "Schreiben",
+                    "Kurse",
+                    "Über uns",
+                    "Anmelden",
+                    "Suche",
+                ],
+                &[
+                    "Warum kleine Teams schneller liefern",
+                    "Eine Einführung in Vektordatenbanken",
+                    "Wie wir unsere Cloud-Kosten halbiert haben",
+                    "Die versteckten Kosten von Besprechungen",
+                    "Zehn Jahre Open Source: eine Bilanz",
+                    "Was niemand über Code-Reviews sagt",
+                ],
+                "von",
+                |k| format!("{}. März 2026 · {} Min. Lesezeit", 1 + k, 3 + k),
+            ),
+            _ => (
+                &[
+                    "Accueil",
+                    "Écrire",
+                    "Cours",
+                    "À propos",
+                    "Connexion",
+                    "Recherche",
+                ],
+                &[
+                    "Pourquoi les petites équipes livrent plus vite",
+                    "Une introduction aux bases vectorielles",
+                    "Comment nous avons divisé notre facture cloud par deux",
+                    "Le coût caché des réunions",
+                    "Dix ans de logiciel libre : un bilan",
+                    "Ce que personne ne dit sur la relecture de code",
+                ],
+                "par",
+                |k| format!("{} mars 2026 · {} min de lecture", 1 + k, 3 + k),
+            ),
+        };
+        let authors = [
+            "Jane Doe",
+            "Tom Berg",
+            "Ana Ruiz",
+            "Li Wei",
+            "Sam Okafor",
+            "Eva Nowak",
+        ];
+        let tags = [
+            "#STARTUPS",
+            "#DATA",
+            "#CLOUD",
+            "#WORK",
+            "#OPEN-SOURCE",
+            "#CODING",
+        ];
+        let mut teasers = Vec::new();
+        for k in 0..titles.len() {
+            teasers.push(tags[k].to_string());
+            teasers.push(titles[k].to_string());
+            teasers.push(format!("{by} {}", authors[k]));
+            teasers.push(date(k as u32));
+        }
+        let mut page: Vec<String> = menu.iter().map(|m| m.to_string()).collect();
+        page.extend(teasers.iter().cloned());
+        page.extend(["Privacy", "Terms", "Contact"].map(String::from));
+        (page, titles.iter().map(|t| t.to_string()).collect())
+    }
+
+    #[test]
+    fn a_page_of_dated_teasers_keeps_its_titles() {
+        for lang in ["en", "de", "fr"] {
+            let (page, titles) = teaser_page(lang);
+            let (kept, gone) = run(&page.join("\n"));
+            for t in &titles {
+                assert!(kept.lines().any(|l| l == t), "{lang}: {t} gone ({gone:?})");
+            }
+        }
+    }
+
+    #[test]
+    fn teasers_under_an_article_are_no_dated_teasers() {
+        let (page, _) = teaser_page("en");
+        let article = [
+            "The city council approved the new cycling plan on Tuesday after a debate that lasted most of the evening.",
+            "Under the plan, twelve kilometres of protected lanes will be built along the main roads by the end of next year.",
+            "Shop owners had asked for more parking, and the council agreed to review the loading zones in the spring.",
+            "The first works are expected to start in April, once the contracts have been signed with the builders.",
+            "Residents can follow the progress of the works on a map that the city will update every week.",
+        ];
+        let text = format!("{}\n{}", article.join("\n"), page.join("\n"));
+        let a = analyze(&text, None);
+        assert!(a.verdicts.iter().all(|v| v.kept_by != Some(DATED_TEASERS)));
     }
 
     #[test]

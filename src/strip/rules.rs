@@ -1837,6 +1837,27 @@ pub fn measure_cell(line: &Line) -> bool {
     unit.chars().count() <= 4 && unit.chars().all(char::is_alphabetic)
 }
 
+/// A teaser's line of a date and more, as a listing prints it under each title: a full date
+/// (a month name and a year, or a numeric date such as 2026-03-07) with a reading time, an
+/// author or a count beside it, in at most eight words; not a bare date ([`timestamp`]), not
+/// a sentence ("Mar 07, 2026 | 4 min read", "7 mars 2026 · 4 min de lecture", "2026-03-07 ·
+/// Jane Doe").
+pub fn dated_meta(line: &Line) -> bool {
+    if line.words < 3 || line.words > 8 || line.digits == 0 || ends_sentence(line.text) {
+        return false;
+    }
+    let month = line.any_flags & MONTH != 0;
+    let (mut year, mut numeric) = (false, false);
+    for tok in date_tokens(line.text, |c| matches!(c, ',' | '|' | '·' | '•')) {
+        if is_number_like(tok) {
+            let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
+            year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
+            numeric |= date_separators(tok) >= 2;
+        }
+    }
+    (month && year || numeric) && !timestamp(line)
+}
+
 /// Currency signs a price may carry ("€88", "$230", "£15.99", "¥1,200", "₹499").
 const CURRENCY_SIGNS: &[char] = &[
     '$', '€', '£', '¥', '￥', '₹', '₽', '₩', '₺', '₴', '₪', '₱', '₫', '฿', '₦', '₡', '₲', '₵', '₸',
@@ -1986,6 +2007,33 @@ mod tests {
         }
         for t in ["Yes, please", "Nothing", "Sale", "Menu", "1", "No more"] {
             assert!(!yes_no_cell(&l(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn dated_meta_lines_are_a_date_and_more() {
+        fn l(t: &str) -> Line<'_> {
+            Line::new(1, t, 0)
+        }
+        for t in [
+            "Mar 07, 2026 | 4 min read",
+            "7 mars 2026 · 4 min de lecture",
+            "12. März 2026 · 5 Min. Lesezeit",
+            "2026-03-07 · Jane Doe",
+            "15 de marzo de 2026 · Ana Ruiz",
+        ] {
+            assert!(dated_meta(&l(t)), "{t}");
+        }
+        for t in [
+            "Mar 07, 2026",
+            "3/1/17",
+            "12. März 2026",
+            "Regular Price:$59.99",
+            "4 min read",
+            "The meeting was moved to Mar 07, 2026.",
+            "Version 2.1.3",
+        ] {
+            assert!(!dated_meta(&l(t)), "{t}");
         }
     }
 
