@@ -1852,10 +1852,26 @@ pub fn dated_meta(line: &Line) -> bool {
         if is_number_like(tok) {
             let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
             year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
-            numeric |= date_separators(tok) >= 2;
+            numeric |= numeric_date(tok);
         }
     }
     (month && year || numeric) && !timestamp(line)
+}
+
+/// A date written in figures: three groups of digits, one of them a year of four digits
+/// ("2026-03-07", "07.03.2026") or separated by slashes ("3/7/26"); not a section number
+/// ("3.1.") or a version ("4.1.4-3").
+fn numeric_date(tok: &str) -> bool {
+    let groups = tok.split(['/', '-', '.']).filter(|g| !g.is_empty());
+    let (mut n, mut year) = (0, false);
+    for g in groups {
+        if !g.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        n += 1;
+        year |= g.len() == 4 && (g.starts_with("19") || g.starts_with("20"));
+    }
+    n == 3 && (year || tok.bytes().filter(|&b| b == b'/').count() == 2)
 }
 
 /// Currency signs a price may carry ("€88", "$230", "£15.99", "¥1,200", "₹499").
@@ -2032,6 +2048,8 @@ mod tests {
             "4 min read",
             "The meeting was moved to Mar 07, 2026.",
             "Version 2.1.3",
+            "3.1. Variables and Mutability",
+            "gmp (4.1.4-3) unstable; urgency=low",
         ] {
             assert!(!dated_meta(&l(t)), "{t}");
         }
