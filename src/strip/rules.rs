@@ -1839,7 +1839,8 @@ pub fn measure_cell(line: &Line) -> bool {
 
 /// A teaser's line of a date and more, as a listing prints it under each title: a full date
 /// (a month name and a year, or a numeric date such as 2026-03-07) with a reading time, an
-/// author or a count beside it, in at most eight words; not a bare date ([`timestamp`]), not
+/// author or a count beside it, in at most eight words and at most [`MAX_META_WORDS`] words
+/// besides the date's; not a bare date ([`timestamp`]), not
 /// a sentence ("Mar 07, 2026 | 4 min read", "7 mars 2026 · 4 min de lecture", "2026-03-07 ·
 /// Jane Doe").
 pub fn dated_meta(line: &Line) -> bool {
@@ -1847,16 +1848,30 @@ pub fn dated_meta(line: &Line) -> bool {
         return false;
     }
     let month = line.any_flags & MONTH != 0;
-    let (mut year, mut numeric) = (false, false);
+    let (mut year, mut numeric, mut others) = (false, false, 0);
     for tok in date_tokens(line.text, |c| matches!(c, ',' | '|' | '·' | '•')) {
         if is_number_like(tok) {
             let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
             year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
             numeric |= numeric_date(tok);
+        } else if !has(
+            lower_word(tok).trim_end_matches('.'),
+            MONTH | WEEKDAY | FILLER,
+        ) {
+            // A reading time or a name beside the date, not a headline ("Q&A with Jane
+            // Doe - 1 June 2021" in an archive's list of posts).
+            others += 1;
+            if others > MAX_META_WORDS {
+                return false;
+            }
         }
     }
     (month && year || numeric) && !timestamp(line)
 }
+
+/// Words besides the date (and its figures) that a teaser's date line ([`dated_meta`]) may
+/// hold: "min read", "Jane Doe", "Min. Lesezeit".
+const MAX_META_WORDS: usize = 3;
 
 /// A date written in figures: three groups of digits, one of them a year of four digits
 /// ("2026-03-07", "07.03.2026") or separated by slashes ("3/7/26"); not a section number
@@ -2050,6 +2065,7 @@ mod tests {
             "Version 2.1.3",
             "3.1. Variables and Mutability",
             "gmp (4.1.4-3) unstable; urgency=low",
+            "Q&A with Jane Doe - 1 June 2021",
         ] {
             assert!(!dated_meta(&l(t)), "{t}");
         }
