@@ -54,7 +54,12 @@
 //!    though the timestamp rule or the model removed its cells one by one. So does a spec
 //!    grid read one cell per line, fields and their values ("Fabric:" / "Faux leather",
 //!    "Weight" / "653 g", "Wireless" / "Yes"), with a kept line before and after it
-//!    (`spec_grid`), though the model removed its cells as a menu's items.
+//!    (`spec_grid`), though the model removed its cells as a menu's items. On a page of
+//!    little prose, the largest grid of shop tiles, each a name and then a price on a line of
+//!    its own ("Hand Cream" / "€20"), is the page's content and stays (`price_tiles`), though
+//!    the model removed its lines as a menu's and the site's other pages repeat them; so
+//!    does the largest grid of a listing's teasers, each closed by a line of a date and more
+//!    ("Mar 07, 2026 | 4 min read"; `dated_teasers`).
 //! 7. Short non-sentences after the last kept paragraph are `trailing_chrome`.
 //!
 //! Headlines, datelines and quotations are content: no rule removes a line for being short
@@ -224,8 +229,10 @@ pub struct Verdict {
     /// The context rule that kept a line the model would have removed: `headline` (a
     /// headline before a paragraph), `min_share` (the model may not empty a page),
     /// `content_span` (a near miss inside the run of lines the model kept), `data_table`
-    /// (a cell of a table of figures between paragraphs, `data_tables`) or `spec_grid` (a
-    /// field or value of a spec sheet read one cell per line, `spec_grids`).
+    /// (a cell of a table of figures between paragraphs, `data_tables`), `spec_grid` (a
+    /// field or value of a spec sheet read one cell per line, `spec_grids`) or `price_tiles`
+    /// (a name or price of a shop's tile on a page that is a grid of them, `price_tiles`) or
+    /// `dated_teasers` (a line of a listing's teaser on a page that is that listing).
     pub kept_by: Option<&'static str>,
 }
 
@@ -688,6 +695,10 @@ fn decide(m: &Measured, repeats: &[u32]) -> Vec<Verdict> {
 
     data_tables(lines, &mut verdict);
     spec_grids(lines, &mut verdict);
+    if little_prose(lines) {
+        price_tiles(lines, &mut verdict);
+        dated_teasers(lines, &mut verdict);
+    }
 
     // Trailing chrome: short non-sentences after the last kept paragraph.
     if let Some(last) = (0..lines.len())
@@ -943,6 +954,113 @@ fn spec_grids(lines: &[Line], verdict: &mut [Verdict]) {
 }
 
 const SPEC_GRID: &str = "spec_grid";
+
+/// Fewest tiles ([`price_tiles`]) a shop's grid holds.
+const TILES_MIN: usize = 4;
+/// Most lines from one tile's price to the next tile's: the name, a subtitle, a colour count,
+/// a badge.
+const TILE_MAX_LINES: usize = 6;
+/// Longest name line (in words) of a tile.
+const TILE_NAME_WORDS: u32 = 12;
+
+const PRICE_TILES: &str = "price_tiles";
+
+/// A shop's grid of items on a page that is that grid: each tile's name, then its price on a
+/// line of its own ([`rules::price_cell`]: "Hand Cream" / "€20", "Nike Vomero 18" / "Men's
+/// Road Running Shoes" / "$155"). The model judges the names and prices one at a time and
+/// removes them as a menu's entries, and the same items recur on the site's other pages as
+/// carousels (corpus repetition); on a collection page of tiles and little else they are the
+/// content, and they stay (`price_tiles`): the price lines and the line before each price.
+/// Only on a page with under [`SPAN_MIN_PROSE`] of its words in prose (a product page's
+/// "You may also like" carousel stands beside the description), only the page's largest
+/// grid (the mini-cart's or the header's suggestions above the category's grid), of
+/// [`TILES_MIN`] tiles or more, at most [`TILE_MAX_LINES`] lines from one price to the next.
+/// Lines removed for other reasons (badges repeated on every tile, "Add to cart") stay
+/// removed.
+fn price_tiles(lines: &[Line], verdict: &mut [Verdict]) {
+    for &(first, last) in &largest_grid(lines, rules::price_cell) {
+        let name = &lines[first - 1];
+        let from = if name.letters > 0 && name.words <= TILE_NAME_WORDS && !name.is_prose() {
+            first - 1
+        } else {
+            first
+        };
+        for v in &mut verdict[from..=last] {
+            if matches!(v.rule, Some(MODEL | "repeated")) {
+                v.rule = None;
+                v.kept_by = Some(PRICE_TILES);
+            }
+        }
+    }
+}
+
+/// Whether under [`SPAN_MIN_PROSE`] of a page's words stand in prose lines: a page of
+/// tiles, teasers or links rather than of paragraphs.
+fn little_prose(lines: &[Line]) -> bool {
+    let (mut total, mut prose) = (0u64, 0u64);
+    for l in lines {
+        total += u64::from(l.words);
+        if l.is_prose() {
+            prose += u64::from(l.words);
+        }
+    }
+    prose * u64::from(SPAN_MIN_PROSE.1) < total * u64::from(SPAN_MIN_PROSE.0)
+}
+
+/// The page's largest grid of items that each show one `anchor` line (a price, a dated
+/// line): the first and last line of each item's run of anchors (a sale price, then the
+/// former one), after a line that is no anchor, items at most [`TILE_MAX_LINES`] lines
+/// apart, [`TILES_MIN`] of them or more; the first such grid on a tie. Empty when there is
+/// none.
+fn largest_grid(lines: &[Line], anchor: fn(&Line) -> bool) -> Vec<(usize, usize)> {
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut i = 1;
+    while i < lines.len() {
+        if !anchor(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i + 1 < lines.len() && anchor(&lines[i + 1]) {
+            i += 1;
+        }
+        if !anchor(&lines[start - 1]) {
+            items.push((start, i));
+        }
+        i += 1;
+    }
+    items
+        .chunk_by(|a, b| b.0 - a.0 <= TILE_MAX_LINES)
+        .filter(|g| g.len() >= TILES_MIN)
+        .reduce(|best, g| if g.len() > best.len() { g } else { best })
+        .map(<[_]>::to_vec)
+        .unwrap_or_default()
+}
+
+const DATED_TEASERS: &str = "dated_teasers";
+
+/// A listing's teasers on a page that is that listing: each a tag, a title, an author, then
+/// a line with the date and more ([`rules::dated_meta`]: "Mar 07, 2026 | 4 min read", "12.
+/// März 2026 · 5 Min. Lesezeit"). The model removes the titles as a headline list's and the
+/// rules the "by Jane Doe" lines as bylines; on a page of little prose ([`little_prose`])
+/// the page's largest such grid is its content, and every line of it that the model,
+/// `repeated` or `byline` removed stays (`dated_teasers`), from as many lines before its
+/// first dated line as its items are apart. A bare date ("3/1/17" under a shop's tile, "Jun
+/// 29, 2016" in a forum member's box) is a `timestamp` and anchors nothing.
+fn dated_teasers(lines: &[Line], verdict: &mut [Verdict]) {
+    let grid = largest_grid(lines, rules::dated_meta);
+    let (Some(first), Some(last)) = (grid.first(), grid.last()) else {
+        return;
+    };
+    let apart = grid.windows(2).map(|w| w[1].0 - w[0].0).min().unwrap_or(1);
+    let from = (first.0 + 1).saturating_sub(apart);
+    for v in &mut verdict[from..=last.1] {
+        if matches!(v.rule, Some(MODEL | "repeated" | "byline")) {
+            v.rule = None;
+            v.kept_by = Some(DATED_TEASERS);
+        }
+    }
+}
 
 /// Whether every cell opens with a figure and the figures run in order, up or down ("876
 /// MHz", "902 MHz", "915 MHz"; "32GB", "24GB", "16GB"): a filter's options. A comma counts as
@@ -1652,6 +1770,253 @@ mod tests {
 
     const PARA: &str =
         "The committee met on Thursday to discuss the new budget proposal for the coming year.";
+
+    /// A tile's price, written from a figure.
+    type Price = fn(u32) -> String;
+
+    /// A collection page: a few header lines, then tiles of a name and a price (a sale price
+    /// and the former one on some), and a footer link.
+    fn tile_page(lang: &str) -> (Vec<String>, Vec<String>) {
+        let (head, names, price): (&[&str], &[&str], Price) = match lang {
+            "en" => (
+                &[
+                    "Free shipping on orders over $50",
+                    "Search products",
+                    "Gift Sets",
+                ],
+                &[
+                    "Hand Cream",
+                    "Lip Balm Trio",
+                    "Body Wash",
+                    "Travel Candle",
+                    "Face Mist",
+                    "Cleansing Gel",
+                    "Night Serum",
+                    "Eye Cream",
+                ],
+                |k| format!("${}", 12 + 3 * k),
+            ),
+            "de" => (
+                &[
+                    "Kostenloser Versand ab 50 €",
+                    "Produkte suchen",
+                    "Geschenksets",
+                ],
+                &[
+                    "Handcreme",
+                    "Lippenbalsam Trio",
+                    "Duschgel",
+                    "Reisekerze",
+                    "Gesichtsspray",
+                    "Reinigungsgel",
+                    "Nachtserum",
+                    "Augencreme",
+                ],
+                |k| format!("ab {},90 €", 12 + 3 * k),
+            ),
+            _ => (
+                &[
+                    "Livraison offerte dès 50 €",
+                    "Rechercher",
+                    "Coffrets cadeaux",
+                ],
+                &[
+                    "Crème mains",
+                    "Trio baumes",
+                    "Gel douche",
+                    "Bougie de voyage",
+                    "Brume visage",
+                    "Gel nettoyant",
+                    "Sérum de nuit",
+                    "Crème yeux",
+                ],
+                |k| format!("{},00 €", 12 + 3 * k),
+            ),
+        };
+        let mut tiles = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            tiles.push(name.to_string());
+            tiles.push(price(k as u32));
+            if k % 3 == 0 {
+                tiles.push(price(k as u32 + 5));
+            }
+        }
+        let mut page: Vec<String> = head.iter().map(|h| h.to_string()).collect();
+        page.extend(tiles.iter().cloned());
+        page.push("View more".into());
+        (page, tiles)
+    }
+
+    /// A blog's front page: a menu, then teasers of a tag, a title, an author and a line of
+    /// the date and the reading time, then a footer.
+    fn teaser_page(lang: &str) -> (Vec<String>, Vec<String>) {
+        let (menu, titles, by, date): (&[&str], &[&str], &str, Price) = match lang {
+            "en" => (
+                &["Home", "Write", "Top Blogs", "Courses", "About", "Sign in"],
+                &[
+                    "Why Small Teams Ship Faster Than Large Ones",
+                    "A Gentle Introduction to Vector Databases",
+                    "How We Cut Our Cloud Bill in Half",
+                    "The Hidden Cost of Meetings",
+                    "Lessons From Ten Years of Open Source",
+                    "What Nobody Tells You About Code Review",
+                ],
+                "by",
+                |k| format!("Mar {:02}, 2026 | {} min read", 1 + k, 3 + k),
+            ),
+            "de" => (
+                &[
+                    "Start",
+                    "Schreiben",
+                    "Kurse",
+                    "Über uns",
+                    "Anmelden",
+                    "Suche",
+                ],
+                &[
+                    "Warum kleine Teams schneller liefern",
+                    "Eine Einführung in Vektordatenbanken",
+                    "Wie wir unsere Cloud-Kosten halbiert haben",
+                    "Die versteckten Kosten von Besprechungen",
+                    "Zehn Jahre Open Source: eine Bilanz",
+                    "Was niemand über Code-Reviews sagt",
+                ],
+                "von",
+                |k| format!("{}. März 2026 · {} Min. Lesezeit", 1 + k, 3 + k),
+            ),
+            _ => (
+                &[
+                    "Accueil",
+                    "Écrire",
+                    "Cours",
+                    "À propos",
+                    "Connexion",
+                    "Recherche",
+                ],
+                &[
+                    "Pourquoi les petites équipes livrent plus vite",
+                    "Une introduction aux bases vectorielles",
+                    "Comment nous avons divisé notre facture cloud par deux",
+                    "Le coût caché des réunions",
+                    "Dix ans de logiciel libre : un bilan",
+                    "Ce que personne ne dit sur la relecture de code",
+                ],
+                "par",
+                |k| format!("{} mars 2026 · {} min de lecture", 1 + k, 3 + k),
+            ),
+        };
+        let authors = [
+            "Jane Doe",
+            "Tom Berg",
+            "Ana Ruiz",
+            "Li Wei",
+            "Sam Okafor",
+            "Eva Nowak",
+        ];
+        let tags = [
+            "#STARTUPS",
+            "#DATA",
+            "#CLOUD",
+            "#WORK",
+            "#OPEN-SOURCE",
+            "#CODING",
+        ];
+        let mut teasers = Vec::new();
+        for k in 0..titles.len() {
+            teasers.push(tags[k].to_string());
+            teasers.push(titles[k].to_string());
+            teasers.push(format!("{by} {}", authors[k]));
+            teasers.push(date(k as u32));
+        }
+        let mut page: Vec<String> = menu.iter().map(|m| m.to_string()).collect();
+        page.extend(teasers.iter().cloned());
+        page.extend(["Privacy", "Terms", "Contact"].map(String::from));
+        (page, titles.iter().map(|t| t.to_string()).collect())
+    }
+
+    #[test]
+    fn a_page_of_dated_teasers_keeps_its_titles() {
+        for lang in ["en", "de", "fr"] {
+            let (page, titles) = teaser_page(lang);
+            let (kept, gone) = run(&page.join("\n"));
+            for t in &titles {
+                assert!(kept.lines().any(|l| l == t), "{lang}: {t} gone ({gone:?})");
+            }
+        }
+    }
+
+    #[test]
+    fn teasers_under_an_article_are_no_dated_teasers() {
+        let (page, _) = teaser_page("en");
+        let article = [
+            "The city council approved the new cycling plan on Tuesday after a debate that lasted most of the evening.",
+            "Under the plan, twelve kilometres of protected lanes will be built along the main roads by the end of next year.",
+            "Shop owners had asked for more parking, and the council agreed to review the loading zones in the spring.",
+            "The first works are expected to start in April, once the contracts have been signed with the builders.",
+            "Residents can follow the progress of the works on a map that the city will update every week.",
+        ];
+        let text = format!("{}\n{}", article.join("\n"), page.join("\n"));
+        let a = analyze(&text, None);
+        assert!(a.verdicts.iter().all(|v| v.kept_by != Some(DATED_TEASERS)));
+    }
+
+    #[test]
+    fn a_page_of_price_tiles_keeps_its_tiles() {
+        for lang in ["en", "de", "fr"] {
+            let (page, tiles) = tile_page(lang);
+            let (kept, gone) = run(&page.join("\n"));
+            for t in &tiles {
+                assert!(kept.lines().any(|l| l == t), "{lang}: {t} gone ({gone:?})");
+            }
+        }
+    }
+
+    #[test]
+    fn carousels_beside_prose_and_smaller_grids_are_no_price_tiles() {
+        let tiles = |text: String| {
+            let a = analyze(&text, None);
+            a.lines
+                .iter()
+                .zip(&a.verdicts)
+                .filter(|(_, v)| v.kept_by == Some(PRICE_TILES))
+                .map(|(l, _)| l.text.to_string())
+                .collect::<Vec<_>>()
+        };
+        let (page, grid) = tile_page("en");
+        // A product page: its description in prose, then a carousel of the shop's items
+        // (under a header that is no widget header, so only the prose share keeps it out).
+        let description = [
+            "This hand cream is made with shea butter and glycerin, and it leaves no greasy film on the skin.",
+            "Apply a small amount to clean hands as often as needed, and keep the tube away from direct sunlight.",
+            "The formula was tested by dermatologists on sensitive skin and contains no added fragrance or colour.",
+            "Each tube holds fifty millilitres, which lasts about two months when it is used twice a day.",
+        ];
+        let text = format!(
+            "{}\nMore from the shop\n{}",
+            description.join("\n"),
+            grid.join("\n")
+        );
+        assert!(tiles(text).is_empty());
+        // A mini-cart's suggestions above the category's larger grid: only the larger stays.
+        let small = [
+            "Gift Card",
+            "$25.50",
+            "Tote Bag",
+            "$19.50",
+            "Keyring",
+            "$9.95",
+            "Socks",
+            "$11.40",
+        ];
+        let menu = "Your bag is empty\nShop\nSkincare\nMakeup\nBody\nFragrance";
+        let text = format!("{}\n{menu}\n{}", small.join("\n"), page.join("\n"));
+        let kept = tiles(text);
+        assert!(
+            small.iter().all(|s| !kept.iter().any(|k| k == s)),
+            "{kept:?}"
+        );
+        assert!(kept.iter().any(|k| k == "Night Serum"), "{kept:?}");
+    }
 
     #[test]
     fn fingerprint_words_are_kept_lines_and_doubtful_model_removals() {

@@ -1837,6 +1837,156 @@ pub fn measure_cell(line: &Line) -> bool {
     unit.chars().count() <= 4 && unit.chars().all(char::is_alphabetic)
 }
 
+/// A teaser's line of a date and more, as a listing prints it under each title: a full date
+/// (a month name and a year, or a numeric date such as 2026-03-07) with a reading time, an
+/// author or a count beside it, in at most eight words and at most [`MAX_META_WORDS`] words
+/// besides the date's; not a bare date ([`timestamp`]), not
+/// a sentence ("Mar 07, 2026 | 4 min read", "7 mars 2026 · 4 min de lecture", "2026-03-07 ·
+/// Jane Doe").
+pub fn dated_meta(line: &Line) -> bool {
+    if line.words < 3 || line.words > 8 || line.digits == 0 || ends_sentence(line.text) {
+        return false;
+    }
+    let month = line.any_flags & MONTH != 0;
+    let (mut year, mut numeric, mut others) = (false, false, 0);
+    for tok in date_tokens(line.text, |c| matches!(c, ',' | '|' | '·' | '•')) {
+        if is_number_like(tok) {
+            let digits = tok.trim_matches(|c: char| !c.is_ascii_digit());
+            year |= digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
+            numeric |= numeric_date(tok);
+        } else if !has(
+            lower_word(tok).trim_end_matches('.'),
+            MONTH | WEEKDAY | FILLER,
+        ) {
+            // A reading time or a name beside the date, not a headline ("Q&A with Jane
+            // Doe - 1 June 2021" in an archive's list of posts).
+            others += 1;
+            if others > MAX_META_WORDS {
+                return false;
+            }
+        }
+    }
+    (month && year || numeric) && !timestamp(line)
+}
+
+/// Words besides the date (and its figures) that a teaser's date line ([`dated_meta`]) may
+/// hold: "min read", "Jane Doe", "Min. Lesezeit".
+const MAX_META_WORDS: usize = 3;
+
+/// A date written in figures: three groups of digits, one of them a year of four digits
+/// ("2026-03-07", "07.03.2026") or separated by slashes ("3/7/26"); not a section number
+/// ("3.1.") or a version ("4.1.4-3").
+fn numeric_date(tok: &str) -> bool {
+    let groups = tok.split(['/', '-', '.']).filter(|g| !g.is_empty());
+    let (mut n, mut year) = (0, false);
+    for g in groups {
+        if !g.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        n += 1;
+        year |= g.len() == 4 && (g.starts_with("19") || g.starts_with("20"));
+    }
+    n == 3 && (year || tok.bytes().filter(|&b| b == b'/').count() == 2)
+}
+
+/// Currency signs a price may carry ("€88", "$230", "£15.99", "¥1,200", "₹499").
+const CURRENCY_SIGNS: &[char] = &[
+    '$', '€', '£', '¥', '￥', '₹', '₽', '₩', '₺', '₴', '₪', '₱', '₫', '฿', '₦', '₡', '₲', '₵', '₸',
+    '₼', '₾', '¢',
+];
+
+/// Currency codes written as words beside a figure ("EUR 355.58", "299 kr", "49,99 zł"): ISO
+/// codes in capitals only (so "try" or "sea" stay words), and the short local names in any
+/// case. No "Ft" (forint or feet), no "PHP" or "TRY" (a language, a word).
+fn currency_word(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| matches!(c, '.' | ',' | '(' | ')'));
+    matches!(
+        w,
+        "EUR"
+            | "USD"
+            | "GBP"
+            | "CHF"
+            | "JPY"
+            | "CNY"
+            | "RMB"
+            | "INR"
+            | "AUD"
+            | "CAD"
+            | "NZD"
+            | "SEK"
+            | "NOK"
+            | "DKK"
+            | "PLN"
+            | "CZK"
+            | "HUF"
+            | "RON"
+            | "BGN"
+            | "BRL"
+            | "MXN"
+            | "ZAR"
+            | "RUB"
+            | "UAH"
+            | "ILS"
+            | "AED"
+            | "SAR"
+            | "SGD"
+            | "HKD"
+            | "KRW"
+            | "THB"
+            | "IDR"
+            | "MYR"
+    ) || matches!(
+        w.to_lowercase().as_str(),
+        "kr" | "zł" | "zl" | "kč" | "lei" | "руб" | "грн" | "lv" | "din"
+    )
+}
+
+/// A figure token of a price, its currency sign attached or not ("€88", "$1,299.00",
+/// "US$30", "20.-", "49,99€"); `Some(has a sign)` when it is one.
+fn price_figure(tok: &str) -> Option<bool> {
+    let sign = tok.contains(CURRENCY_SIGNS);
+    let mut t = tok.trim_matches(CURRENCY_SIGNS);
+    if sign {
+        // A country's letters before its dollar: "US$", "CA$", "NZ$", "R$".
+        let caps = t.bytes().take_while(u8::is_ascii_uppercase).count();
+        if caps <= 3 {
+            t = t[caps..].trim_start_matches(CURRENCY_SIGNS);
+        }
+    }
+    let ok = t.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '\'' | '’' | '-' | '–'));
+    ok.then_some(sign)
+}
+
+/// A price on a line of its own, as a shop's tile shows it under the item's name: one or two
+/// figures (a range, a sale price) with a currency sign or code, and at most one short word
+/// ("€88", "$167.93 - $240.00", "EUR 355.58", "ab 29,90 €", "From $20", "1 299 kr"). "13
+/// Colors", "Save 25%", "3.2 cm" carry no currency.
+pub fn price_cell(line: &Line) -> bool {
+    if line.digits == 0 || line.chars > 24 || line.words == 0 || line.words > 5 {
+        return false;
+    }
+    let (mut figures, mut currency, mut word) = (0, false, false);
+    for tok in line.text.split_whitespace() {
+        if let Some(sign) = price_figure(tok) {
+            figures += 1;
+            currency |= sign;
+        } else if tok.chars().all(|c| CURRENCY_SIGNS.contains(&c)) || currency_word(tok) {
+            currency = true;
+        } else if matches!(tok, "-" | "–" | "—" | "/") {
+            // A range: "$167.93 - $240.00".
+            continue;
+        } else if !word && tok.chars().count() <= 6 && tok.chars().all(char::is_alphabetic) {
+            // One word of the price's own: "From", "ab", "desde", "od", "Now".
+            word = true;
+        } else {
+            return false;
+        }
+    }
+    currency && (1..=2).contains(&figures)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1888,6 +2038,80 @@ mod tests {
         }
         for t in ["Yes, please", "Nothing", "Sale", "Menu", "1", "No more"] {
             assert!(!yes_no_cell(&l(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn dated_meta_lines_are_a_date_and_more() {
+        fn l(t: &str) -> Line<'_> {
+            Line::new(1, t, 0)
+        }
+        for t in [
+            "Mar 07, 2026 | 4 min read",
+            "7 mars 2026 · 4 min de lecture",
+            "12. März 2026 · 5 Min. Lesezeit",
+            "2026-03-07 · Jane Doe",
+            "15 de marzo de 2026 · Ana Ruiz",
+        ] {
+            assert!(dated_meta(&l(t)), "{t}");
+        }
+        for t in [
+            "Mar 07, 2026",
+            "3/1/17",
+            "12. März 2026",
+            "Regular Price:$59.99",
+            "4 min read",
+            "The meeting was moved to Mar 07, 2026.",
+            "Version 2.1.3",
+            "3.1. Variables and Mutability",
+            "gmp (4.1.4-3) unstable; urgency=low",
+            "Q&A with Jane Doe - 1 June 2021",
+        ] {
+            assert!(!dated_meta(&l(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn price_cells_in_several_currencies_and_languages() {
+        fn l(t: &str) -> Line<'_> {
+            Line::new(1, t, 0)
+        }
+        for t in [
+            "€88",
+            "$230",
+            "$1,299.00",
+            "£15.99",
+            "¥1,200",
+            "₹499",
+            "EUR 355.58",
+            "49,99 €",
+            "ab 29,90 €",
+            "From $20",
+            "desde 19,99 €",
+            "$167.93 - $240.00",
+            "US$30",
+            "CHF 20.-",
+            "1 299 kr",
+            "49,99 zł",
+            "1 490 руб",
+        ] {
+            assert!(price_cell(&l(t)), "{t}");
+        }
+        for t in [
+            "13 Colors",
+            "Save 25%",
+            "3.2 cm",
+            "2026",
+            "Version 2.1",
+            "USB 3.0",
+            "5 ft",
+            "compared to $180.00",
+            "Only $5 shipping on orders",
+            "$",
+            "Glossier You Duo",
+            "Free shipping over €50 today",
+        ] {
+            assert!(!price_cell(&l(t)), "{t}");
         }
     }
 
