@@ -1993,9 +1993,6 @@ mod tests {
 
     #[test]
     fn spec_cells_colon_labels_measures_and_answers() {
-        fn l(t: &str) -> Line<'_> {
-            Line::new(1, t, 0)
-        }
         for t in [
             "Outer fabric material:",
             "Farbe:",
@@ -2043,9 +2040,6 @@ mod tests {
 
     #[test]
     fn dated_meta_lines_are_a_date_and_more() {
-        fn l(t: &str) -> Line<'_> {
-            Line::new(1, t, 0)
-        }
         for t in [
             "Mar 07, 2026 | 4 min read",
             "7 mars 2026 · 4 min de lecture",
@@ -2073,9 +2067,6 @@ mod tests {
 
     #[test]
     fn price_cells_in_several_currencies_and_languages() {
-        fn l(t: &str) -> Line<'_> {
-            Line::new(1, t, 0)
-        }
         for t in [
             "€88",
             "$230",
