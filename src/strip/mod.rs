@@ -1004,6 +1004,11 @@ fn little_prose(lines: &[Line]) -> bool {
             prose += u64::from(l.words);
         }
     }
+    few_prose_words(prose, total)
+}
+
+/// Whether `prose` words of a page's `total` are under [`SPAN_MIN_PROSE`] of them.
+fn few_prose_words(prose: u64, total: u64) -> bool {
     prose * u64::from(SPAN_MIN_PROSE.1) < total * u64::from(SPAN_MIN_PROSE.0)
 }
 
@@ -1200,8 +1205,7 @@ fn content_span_pass(lines: &[Line], verdict: &mut [Verdict]) {
     }
     let gated = u64::from(scan.kept_in) * u64::from(SPAN_MIN_SHARE.1)
         >= u64::from(scan.kept) * u64::from(SPAN_MIN_SHARE.0)
-        && u64::from(scan.prose) * u64::from(SPAN_MIN_PROSE.1)
-            >= u64::from(scan.total) * u64::from(SPAN_MIN_PROSE.0);
+        && !few_prose_words(u64::from(scan.prose), u64::from(scan.total));
     if !gated {
         return;
     }
