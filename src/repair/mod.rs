@@ -19,7 +19,7 @@ mod scan;
 use crate::doc::{Doc, Repairs};
 use scan::Scan;
 use std::borrow::Cow;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::UnicodeNormalization;
 
 pub use entities::has_markup;
 
@@ -151,7 +151,7 @@ fn fix_suspect<'a>(
     // "ι££", Windows-1253 for "飣"): after a change, the mojibake pass runs again, a few
     // times at most, so that fixing a fixed line changes nothing.
     for _ in 0..3 {
-        if !(opts.nfc && !cur.is_ascii() && is_nfc_quick(cur.chars()) != IsNormalized::Yes) {
+        if !(opts.nfc && !cur.is_ascii() && !scan::nfc_quick_yes(&cur)) {
             break;
         }
         let s: String = cur.nfc().collect();

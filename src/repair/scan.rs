@@ -365,6 +365,27 @@ fn decode(b: &[u8], i: usize) -> Option<(u32, usize)> {
     }
 }
 
+/// Whether `unicode_normalization::is_nfc_quick(s.chars())` answers `Yes`: every character's
+/// NFC quick check is Yes and no non-zero combining class follows a higher one (an ASCII
+/// character resets the order), read from the same per-block tables as the scan instead of
+/// the crate's two hash lookups a character.
+pub(super) fn nfc_quick_yes(s: &str) -> bool {
+    let mut last_cc = 0u8;
+    for c in s.chars() {
+        let cp = c as u32;
+        if cp < 0x80 {
+            last_cc = 0;
+            continue;
+        }
+        let cc = nfc_class(cp);
+        if cc == NOT_YES || (last_cc > cc && cc != 0) {
+            return false;
+        }
+        last_cc = cc;
+    }
+    true
+}
+
 /// [`nfc_class`] of a character whose NFC quick check is not Yes.
 const NOT_YES: u8 = 0xFF;
 
@@ -539,6 +560,16 @@ mod tests {
             proptest::prop_assert_eq!(
                 Scan::new(&opts, true).first_suspect(s.as_bytes()),
                 first_suspect_ref(&opts, &s)
+            );
+        }
+
+        #[test]
+        fn nfc_quick_yes_same_as_crate(
+            s in "[ -~\u{80}-\u{24f}\u{300}-\u{36f}\u{370}-\u{3ff}\u{591}-\u{5c7}\u{900}-\u{97f}\u{e30}-\u{e4f}\u{1e00}-\u{1fff}\u{2000}-\u{2130}\u{3099}\u{309a}\u{ac00}-\u{ac20}\u{f900}-\u{f910}\u{1d15e}-\u{1d164}\u{1f600}]{0,30}",
+        ) {
+            proptest::prop_assert_eq!(
+                nfc_quick_yes(&s),
+                is_nfc_quick(s.chars()) == IsNormalized::Yes
             );
         }
     }
