@@ -898,7 +898,8 @@ fn badness_of(w: &[Ch]) -> u32 {
 
 /// [`badness_of`] and, with `PAIRS`, [`pair_mask`] of a reading, in one walk (issue 3: a
 /// second walk over every reading for its pairs cost ~30M instructions on garbled lines).
-#[inline]
+/// Not inlined (see [`split`]).
+#[inline(never)]
 fn score<const PAIRS: bool>(w: &[Ch]) -> (u32, u16) {
     let mut score = 0;
     let mut caps = Caps::default();
@@ -1183,6 +1184,7 @@ fn pair_mask(w: &[Ch]) -> u16 {
 /// Windows-1252 reads as a lost byte. A character that leads or continues a sequence in no
 /// encoding (ASCII among them) has no byte in any, so only the others are looked up; the
 /// walk stops once no encoding is left.
+#[inline(never)]
 fn same_as_windows_1252(t: &Tables, word: &[Ch], want: u16) -> u16 {
     let mut m = want;
     for ch in word {
@@ -1423,6 +1425,11 @@ struct Span {
 /// of [`Tables`], instead of looking every character up into a [`Ch`] (issue 3: most
 /// characters of a garbled line are not in a piece worth decoding). `pieces` in the tests is
 /// the straightforward version.
+///
+/// Not inlined, nor are [`score`] and [`same_as_windows_1252`]: in [`fix_once`] their loop
+/// state competed for registers with the pass's own (issue 3, session 20: −0.9% task-clock
+/// on garbled lines, 8 of 8 interleaved rounds, for −0.1% of the instructions).
+#[inline(never)]
 fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
     const NONE: Masks = Masks {
         lead: 0,
