@@ -965,33 +965,25 @@ fn rules(pf: u32, f: u32, nf: impl FnOnce() -> u32, caps: &mut Caps) -> u32 {
             }
         }
     }
-    // A letter after a letter; two ASCII letters score nothing.
+    // A letter after a letter; two ASCII letters score nothing. The four tests are summed
+    // without a branch each (`&` on `bool`s, not `&&`): they hold for few characters but in
+    // no pattern a predictor learns (issue 3, session 20).
     if pf & f & LETTER != 0 && (pf & f & ASCII) == 0 {
         // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
-        let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
-        if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
-            score += 1;
-        }
+        let cjk_after_ascii = |a: u32, b: u32| (a & ASCII != 0) & (b & CJK != 0);
         let pk = pf & CLASS;
-        if pk == LOWER && k == UPPER && f & ASCII == 0 {
-            score += 1;
-        }
-        // An accented capital glued to a letter that single-byte encodings keep among
-        // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
-        if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
-            score += 1;
-        }
-        if k == LOWER && f & ASCII == 0 && caps.run >= 2 && caps.non_ascii {
-            score += 1;
-        }
+        let non_ascii = f & ASCII == 0;
+        score += u32::from(
+            (pf >> 16 != f >> 16) & !cjk_after_ascii(pf, f) & !cjk_after_ascii(f, pf),
+        ) + u32::from((pk == LOWER) & (k == UPPER) & non_ascii)
+            // An accented capital glued to a letter that single-byte encodings keep among
+            // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
+            + u32::from((pk == UPPER) & (pf & ASCII == 0) & (f & CONT_LETTER != 0))
+            + u32::from((k == LOWER) & non_ascii & (caps.run >= 2) & caps.non_ascii);
     }
-    if k == UPPER {
-        caps.run += 1;
-        caps.non_ascii |= f & ASCII == 0;
-    } else {
-        caps.run = 0;
-        caps.non_ascii = false;
-    }
+    let upper = k == UPPER;
+    caps.run = if upper { caps.run + 1 } else { 0 };
+    caps.non_ascii = upper & (caps.non_ascii | (f & ASCII == 0));
     score
 }
 
