@@ -898,7 +898,8 @@ fn badness_of(w: &[Ch]) -> u32 {
 
 /// [`badness_of`] and, with `PAIRS`, [`pair_mask`] of a reading, in one walk (issue 3: a
 /// second walk over every reading for its pairs cost ~30M instructions on garbled lines).
-#[inline]
+/// Not inlined (see [`split`]).
+#[inline(never)]
 fn score<const PAIRS: bool>(w: &[Ch]) -> (u32, u16) {
     let mut score = 0;
     let mut caps = Caps::default();
@@ -964,33 +965,25 @@ fn rules(pf: u32, f: u32, nf: impl FnOnce() -> u32, caps: &mut Caps) -> u32 {
             }
         }
     }
-    // A letter after a letter; two ASCII letters score nothing.
+    // A letter after a letter; two ASCII letters score nothing. The four tests are summed
+    // without a branch each (`&` on `bool`s, not `&&`): they hold for few characters but in
+    // no pattern a predictor learns (issue 3, session 20).
     if pf & f & LETTER != 0 && (pf & f & ASCII) == 0 {
         // Latin acronyms glued to CJK or Hangul (`XML을`, `PDFファイル`) are normal.
-        let cjk_after_ascii = |a: u32, b: u32| a & ASCII != 0 && b & CJK != 0;
-        if pf >> 16 != f >> 16 && !cjk_after_ascii(pf, f) && !cjk_after_ascii(f, pf) {
-            score += 1;
-        }
+        let cjk_after_ascii = |a: u32, b: u32| (a & ASCII != 0) & (b & CJK != 0);
         let pk = pf & CLASS;
-        if pk == LOWER && k == UPPER && f & ASCII == 0 {
-            score += 1;
-        }
-        // An accented capital glued to a letter that single-byte encodings keep among
-        // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
-        if pk == UPPER && pf & ASCII == 0 && f & CONT_LETTER != 0 {
-            score += 1;
-        }
-        if k == LOWER && f & ASCII == 0 && caps.run >= 2 && caps.non_ascii {
-            score += 1;
-        }
+        let non_ascii = f & ASCII == 0;
+        score += u32::from(
+            (pf >> 16 != f >> 16) & !cjk_after_ascii(pf, f) & !cjk_after_ascii(f, pf),
+        ) + u32::from((pk == LOWER) & (k == UPPER) & non_ascii)
+            // An accented capital glued to a letter that single-byte encodings keep among
+            // their UTF-8 continuation bytes: `Ãº`, `ÃŠ`, `Åœ`, `ĂĽ`, `Ĺź`.
+            + u32::from((pk == UPPER) & (pf & ASCII == 0) & (f & CONT_LETTER != 0))
+            + u32::from((k == LOWER) & non_ascii & (caps.run >= 2) & caps.non_ascii);
     }
-    if k == UPPER {
-        caps.run += 1;
-        caps.non_ascii |= f & ASCII == 0;
-    } else {
-        caps.run = 0;
-        caps.non_ascii = false;
-    }
+    let upper = k == UPPER;
+    caps.run = if upper { caps.run + 1 } else { 0 };
+    caps.non_ascii = upper & (caps.non_ascii | (f & ASCII == 0));
     score
 }
 
@@ -1183,6 +1176,7 @@ fn pair_mask(w: &[Ch]) -> u16 {
 /// Windows-1252 reads as a lost byte. A character that leads or continues a sequence in no
 /// encoding (ASCII among them) has no byte in any, so only the others are looked up; the
 /// walk stops once no encoding is left.
+#[inline(never)]
 fn same_as_windows_1252(t: &Tables, word: &[Ch], want: u16) -> u16 {
     let mut m = want;
     for ch in word {
@@ -1423,6 +1417,11 @@ struct Span {
 /// of [`Tables`], instead of looking every character up into a [`Ch`] (issue 3: most
 /// characters of a garbled line are not in a piece worth decoding). `pieces` in the tests is
 /// the straightforward version.
+///
+/// Not inlined, nor are [`score`] and [`same_as_windows_1252`]: in [`fix_once`] their loop
+/// state competed for registers with the pass's own (issue 3, session 20: −0.9% task-clock
+/// on garbled lines, 8 of 8 interleaved rounds, for −0.1% of the instructions).
+#[inline(never)]
 fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
     const NONE: Masks = Masks {
         lead: 0,
