@@ -10,19 +10,31 @@
 //! further than the character it decodes), so a text passes it whole exactly when every
 //! ASCII byte is plain and every non-ASCII run passes it alone (`same_as_the_scan`).
 
+use super::entities::has_markup;
 use super::scan::Scan;
-use super::Options;
+use super::{Entities, Options};
 
 /// Bytes a step.
 const BLOCK: usize = 32;
 
-/// True only when [`super::apply`] with `opts` would change nothing and record nothing:
-/// no `&` (whether references are unescaped then does not matter), every ASCII byte plain
-/// (printable, tab or newline), and the scan passes every run of other characters. `false`
-/// says nothing: the caller repairs as usual.
+/// True only when [`super::apply`] with `opts` would change nothing and record nothing: no
+/// `&` where references may be unescaped (decided for the document as `apply` decides it),
+/// every other ASCII byte plain (printable, tab or newline), and the scan passes every run
+/// of other characters. `false` says nothing: the caller repairs as usual.
 pub fn untouched(text: &str, opts: &Options) -> bool {
-    let scan = Scan::new(opts, true);
     let b = text.as_bytes();
+    // Whether `&` may start a reference to unescape: decided per document as `apply` does.
+    let has_amp = memchr::memchr(b'&', b).is_some();
+    let entities_ok = match opts.entities {
+        Entities::On => true,
+        Entities::Off => false,
+        Entities::Auto => !has_amp || !has_markup(text),
+    };
+    let amp = entities_ok && opts.entities != Entities::Off;
+    if has_amp && amp {
+        return false;
+    }
+    let scan = Scan::new(opts, entities_ok);
     let mut at = 0;
     // The last short runs that passed the scan (0: none; no key is 0).
     let mut passed = [0u64; 4];
@@ -37,8 +49,13 @@ pub fn untouched(text: &str, opts: &Options) -> bool {
             continue;
         };
         let start = at + k;
+        if b[start] == b'&' {
+            // Plain here (`amp` is off): go on from the next byte.
+            at = start + 1;
+            continue;
+        }
         if b[start] < 0x80 {
-            // A control character, DEL or `&`.
+            // A control character or DEL.
             return false;
         }
         // The run of non-ASCII bytes from `start`: to the first ASCII byte after it.
@@ -141,22 +158,42 @@ mod tests {
         let mut v = Vec::new();
         for nfc in [false, true] {
             for quotes in [false, true] {
-                v.push(Options {
-                    nfc,
-                    uncurl_quotes: quotes,
-                    ..Options::default()
-                });
+                for entities in [Entities::Auto, Entities::On, Entities::Off] {
+                    v.push(Options {
+                        nfc,
+                        uncurl_quotes: quotes,
+                        entities,
+                        ..Options::default()
+                    });
+                }
             }
         }
         v
     }
 
-    /// `untouched` is the gate's answer on the whole text (no `&` assumed away).
+    /// `untouched` is the gate's answer on the whole text, with `&` decided as `apply`
+    /// decides it; and when it says so, `apply` indeed changes and records nothing.
     fn check(s: &str) {
         for opts in all_options() {
-            let whole =
-                !s.contains('&') && Scan::new(&opts, true).first_suspect(s.as_bytes()).is_none();
-            assert_eq!(untouched(s, &opts), whole, "{s:?} nfc {}", opts.nfc);
+            let entities_ok = match opts.entities {
+                Entities::On => true,
+                Entities::Off => false,
+                Entities::Auto => !s.contains('&') || !has_markup(s),
+            };
+            let whole = Scan::new(&opts, entities_ok)
+                .first_suspect(s.as_bytes())
+                .is_none();
+            let got = untouched(s, &opts);
+            assert_eq!(got, whole, "{s:?} nfc {} {:?}", opts.nfc, opts.entities);
+            if got {
+                let mut doc = crate::doc::Doc {
+                    text: s.to_string(),
+                    ..crate::doc::Doc::default()
+                };
+                super::super::apply(&mut doc, &opts);
+                assert_eq!(doc.text, s);
+                assert_eq!(doc.changes.repairs, crate::doc::Repairs::default());
+            }
         }
     }
 
@@ -181,6 +218,12 @@ mod tests {
             // A run that passed, then another of the same length that does not.
             "\u{a0} \u{85}",
             "\u{a0} \u{c3}\u{a9} \u{a0}",
+            // `&` with and without markup around it, and a reference.
+            "a & b",
+            "a &amp; b",
+            "<p>a &amp; b</p>",
+            "<b>x</b> & y \u{a0}",
+            "x&",
         ] {
             check(s);
             // Across block edges.
@@ -199,7 +242,7 @@ mod tests {
 
         #[test]
         fn same_as_the_scan(
-            s in "([ -~\t\n]{1,40}|[\u{80}-\u{24f}]|[\u{300}-\u{36f}]|[\u{400}-\u{45f}]|\u{a0}|\u{ab}|\u{bb}|\u{c3}|\u{2019}|\u{201c}|\u{feff}|[\u{3040}-\u{30ff}]|\u{1f600}|[\u{0}-\u{1f}]){0,40}"
+            s in "([ -~\t\n]{1,40}|&amp;|&#233;|<p>|[\u{80}-\u{24f}]|[\u{300}-\u{36f}]|[\u{400}-\u{45f}]|\u{a0}|\u{ab}|\u{bb}|\u{c3}|\u{2019}|\u{201c}|\u{feff}|[\u{3040}-\u{30ff}]|\u{1f600}|[\u{0}-\u{1f}]){0,40}"
         ) {
             check(&s);
         }
