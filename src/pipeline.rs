@@ -202,8 +202,10 @@ pub fn prepare(raw: RawDoc, cfg: &Config) -> std::result::Result<Doc, Rejection>
         },
         fingerprint: Default::default(),
     };
-    if cfg.repair {
-        repair::apply(&mut doc, &repair::Options::default());
+    let opts = repair::Options::default();
+    // Most texts need no repair: a quick proof of that skips the gate's slower walk.
+    if cfg.repair && !repair::untouched(&doc.text, &opts) {
+        repair::apply(&mut doc, &opts);
     }
     Ok(doc)
 }

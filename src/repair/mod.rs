@@ -14,6 +14,7 @@
 
 mod entities;
 pub mod mojibake;
+mod quiet;
 mod scan;
 
 use crate::doc::{Doc, Repairs};
@@ -22,6 +23,7 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 pub use entities::has_markup;
+pub use quiet::untouched;
 
 /// When HTML character references are unescaped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

@@ -71,6 +71,8 @@
 
 pub mod explain;
 pub mod features;
+mod layout;
+use layout::layout_normalized;
 pub mod lexicon;
 pub mod model;
 pub mod reflow;
@@ -1420,44 +1422,6 @@ pub fn normalize_only(doc: &mut Doc) {
             *out = String::new();
         }
     });
-}
-
-/// Writes into `out` the text with every line trimmed and blank lines dropped; `false` when
-/// that is the text as it is (most texts with no blank lines: checked in one pass, `out` left
-/// untouched). One pass over the lines: the copy starts at the first line that changes, with
-/// the lines before it at once.
-fn layout_normalized(text: &str, out: &mut String) -> bool {
-    let bytes = text.as_bytes();
-    let mut copying = false;
-    let mut start = 0;
-    loop {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
-        let line = &text[start..end];
-        let t = features::trim(line);
-        if copying {
-            if !t.is_empty() {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(t);
-            }
-        } else if t.is_empty() || t.len() != line.len() {
-            // The lines before this one are kept as they are, newlines included.
-            out.clear();
-            out.push_str(&text[..start.saturating_sub(1)]);
-            if !t.is_empty() {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(t);
-            }
-            copying = true;
-        }
-        if end == bytes.len() {
-            return copying;
-        }
-        start = end + 1;
-    }
 }
 
 #[cfg(test)]
