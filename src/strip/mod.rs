@@ -403,7 +403,10 @@ pub fn measure(text: &str) -> Measured<'_> {
         None => model::prose_blocks(&lines, &prose),
     };
     let comments = (0..lines.len())
-        .filter(|&i| rules::comment_header(&lines[i]))
+        .filter(|&i| {
+            let l = &lines[i];
+            rules::comment_header_hashed(l, &words[l.first_word as usize..l.end_word as usize])
+        })
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
         .collect();
     Measured {

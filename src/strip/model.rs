@@ -19,7 +19,10 @@
 //! split on the corpus repetition features, so a line's score is its score
 //! judged alone plus the linear repetition terms ([`Model::repeat_terms`]): strip scores a
 //! line once and adds what the corpus counts say (issue 4: the model must stay explainable
-//! per line and cheap; a few dozen tree nodes a line).
+//! per line and cheap; a few dozen tree nodes a line). Strip scores the lines the rules left
+//! eight at a time ([`Model::score_and_blame_block`]: one line a lane with AVX2, the same
+//! float operations in the same order as [`Model::score_and_blame`], so every score and
+//! blame is the same float; issue 4, session strip-speed20).
 
 use super::features::Line;
 use super::lexicon::{BYLINE, FORM, META, RELATIVE_TIME};
