@@ -580,40 +580,33 @@ pub struct Model {
     /// The sum of the trees' root values (credited to the bias).
     roots: f32,
     /// The trees as [`Model::score_and_blame_block`] reads them.
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     lanes: Vec<TreeLanes>,
 }
 
 /// A tree of depth 3 laid out for [`Model::score_and_blame_block`]: its splits' features
 /// and thresholds, the deltas of its depth-1 nodes, and the deltas and values of its
 /// depth-2 nodes and of its leaves, eight to a register, in node order.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(
-    not(all(target_arch = "x86_64", target_feature = "avx2")),
-    allow(dead_code)
-)]
 struct TreeLanes {
     feature: [usize; SPLITS],
     threshold: [f32; SPLITS],
     delta: [f32; 3],
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     delta_mid: safe_arch::m256,
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     delta_leaf: safe_arch::m256,
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     value_leaf: safe_arch::m256,
 }
 
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
 impl TreeLanes {
     fn of(t: &Tree) -> Self {
         TreeLanes {
             feature: std::array::from_fn(|j| usize::from(t.feature[j]) % N),
             threshold: std::array::from_fn(|j| t.threshold[j]),
             delta: [0.0, t.delta[1], t.delta[2]],
-            #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
             delta_mid: safe_arch::m256::from_array(std::array::from_fn(|j| t.delta[3 + j % 4])),
-            #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
             delta_leaf: safe_arch::m256::from_array(std::array::from_fn(|j| t.delta[SPLITS + j])),
-            #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
             value_leaf: safe_arch::m256::from_array(std::array::from_fn(|j| t.value[SPLITS + j])),
         }
     }
@@ -704,6 +697,7 @@ pub fn parse(text: &str) -> Option<Model> {
         weights,
         threshold: threshold?,
         roots: trees.iter().map(|t| t.value[0]).sum(),
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
         lanes: trees.iter().map(TreeLanes::of).collect(),
         trees,
     })
