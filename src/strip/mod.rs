@@ -378,19 +378,37 @@ pub fn measure(text: &str) -> Measured<'_> {
         Some(m) => {
             let ones = vec![1; lines.len()];
             let mut ctx = model::DocContext::new(&lines, &ones, &prose, lang != 0);
-            for i in 0..lines.len() {
-                if rules[i].is_none() {
-                    let (score, (k, c)) = m.score_and_blame(&model::features(&ctx, i));
+            // The lines the rules left, scored a block at a time.
+            let mut x: model::Block = [[0.0; model::PADDED]; model::BLOCK];
+            let mut at = [0usize; model::BLOCK];
+            let mut n = 0;
+            let mut flush = |x: &model::Block, at: &[usize]| {
+                for (&i, (score, (k, c))) in at.iter().zip(m.score_and_blame_block(x)) {
                     base[i] = score;
                     blame[i] = (u8::try_from(k).unwrap_or(0), c);
                 }
+            };
+            for i in (0..lines.len()).filter(|&i| rules[i].is_none()) {
+                x[n][..model::N].copy_from_slice(&model::features(&ctx, i));
+                at[n] = i;
+                n += 1;
+                if n == model::BLOCK {
+                    flush(&x, &at);
+                    n = 0;
+                }
+            }
+            if n > 0 {
+                flush(&x, &at[..n]);
             }
             std::mem::take(&mut ctx.block)
         }
         None => model::prose_blocks(&lines, &prose),
     };
     let comments = (0..lines.len())
-        .filter(|&i| rules::comment_header(&lines[i]))
+        .filter(|&i| {
+            let l = &lines[i];
+            rules::comment_header_hashed(l, &words[l.first_word as usize..l.end_word as usize])
+        })
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
         .collect();
     Measured {

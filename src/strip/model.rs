@@ -19,7 +19,10 @@
 //! split on the corpus repetition features, so a line's score is its score
 //! judged alone plus the linear repetition terms ([`Model::repeat_terms`]): strip scores a
 //! line once and adds what the corpus counts say (issue 4: the model must stay explainable
-//! per line and cheap; a few dozen tree nodes a line).
+//! per line and cheap; a few dozen tree nodes a line). Strip scores the lines the rules left
+//! eight at a time ([`Model::score_and_blame_block`]: one line a lane with AVX2, the same
+//! float operations in the same order as [`Model::score_and_blame`], so every score and
+//! blame is the same float; issue 4, session strip-speed20).
 
 use super::features::Line;
 use super::lexicon::{BYLINE, FORM, META, RELATIVE_TIME};
@@ -576,7 +579,48 @@ pub struct Model {
     pub trees: Vec<Tree>,
     /// The sum of the trees' root values (credited to the bias).
     roots: f32,
+    /// The trees as [`Model::score_and_blame_block`] reads them.
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    lanes: Vec<TreeLanes>,
 }
+
+/// A tree of depth 3 laid out for [`Model::score_and_blame_block`]: its splits' features
+/// and thresholds, the deltas of its depth-1 nodes, and the deltas and values of its
+/// depth-2 nodes and of its leaves, eight to a register, in node order.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+#[derive(Debug, Clone)]
+struct TreeLanes {
+    feature: [usize; SPLITS],
+    threshold: [f32; SPLITS],
+    delta: [f32; 3],
+    delta_mid: safe_arch::m256,
+    delta_leaf: safe_arch::m256,
+    value_leaf: safe_arch::m256,
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+impl TreeLanes {
+    fn of(t: &Tree) -> Self {
+        TreeLanes {
+            feature: std::array::from_fn(|j| usize::from(t.feature[j]) % N),
+            threshold: std::array::from_fn(|j| t.threshold[j]),
+            delta: [0.0, t.delta[1], t.delta[2]],
+            delta_mid: safe_arch::m256::from_array(std::array::from_fn(|j| t.delta[3 + j % 4])),
+            delta_leaf: safe_arch::m256::from_array(std::array::from_fn(|j| t.delta[SPLITS + j])),
+            value_leaf: safe_arch::m256::from_array(std::array::from_fn(|j| t.value[SPLITS + j])),
+        }
+    }
+}
+
+/// Lines [`Model::score_and_blame_block`] scores at once (one per lane of an AVX register).
+pub const BLOCK: usize = 8;
+
+/// Features a line of a [`Block`] holds: [`N`] padded to a multiple of eight.
+pub const PADDED: usize = N.div_ceil(8) * 8;
+
+/// The feature vectors of up to [`BLOCK`] lines, `x[j][..N]` that of the block's line `j`
+/// (the padding is not read).
+pub type Block = [[f32; PADDED]; BLOCK];
 
 const MODEL_TXT: &str = include_str!("model.txt");
 
@@ -653,6 +697,8 @@ pub fn parse(text: &str) -> Option<Model> {
         weights,
         threshold: threshold?,
         roots: trees.iter().map(|t| t.value[0]).sum(),
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+        lanes: trees.iter().map(TreeLanes::of).collect(),
         trees,
     })
 }
@@ -668,6 +714,124 @@ impl Model {
         let mut c = [0f32; N];
         let score = self.scored(x, &mut c);
         (score, most_negative_of(&c))
+    }
+
+    /// [`Model::score_and_blame`] of each line of a block (lanes past the block's lines
+    /// give results to ignore). With AVX2 the eight lines are scored side by side, one per
+    /// lane, the same float operations in the same order as the line-by-line walk, so that
+    /// every score and blame is the same float (`block_equals_line_by_line`): the linear
+    /// part as eight products a feature and the same four-lane sum; each tree's seven
+    /// splits compared for all eight lines at once (a split's feature is the same in every
+    /// lane), the path picked with blends, its leaf value and deltas looked up with one
+    /// permute each, and a split's delta added to its feature's contributions in the lanes
+    /// whose path goes through it; the blame as a running minimum and its first position.
+    /// Line by line, the tree walk's loads chain one on the other and its contributions are
+    /// stored one float at a time (≈ 700 instructions a line; issue 4, session
+    /// strip-speed20).
+    pub fn score_and_blame_block(&self, x: &Block) -> [(f32, (usize, f32)); BLOCK] {
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+        {
+            self.score_and_blame_block_avx2(x)
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+        {
+            self.score_and_blame_block_scalar(x)
+        }
+    }
+
+    /// [`Model::score_and_blame_block`] line by line: the fallback and the reference.
+    #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "avx2"))))]
+    fn score_and_blame_block_scalar(&self, x: &Block) -> [(f32, (usize, f32)); BLOCK] {
+        std::array::from_fn(|j| self.score_and_blame(&std::array::from_fn(|k| x[j][k])))
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    fn score_and_blame_block_avx2(&self, x: &Block) -> [(f32, (usize, f32)); BLOCK] {
+        use safe_arch::{
+            add_m256, bitand_m256, bitandnot_m256, blend_varying_m256, cast_to_m256_from_m256i,
+            cast_to_m256i_from_m256, cmp_op_mask_m256, m256, m256i, mul_m256, set_splat_m256,
+            shuffle_av_f32_all_m256, sub_m256, zeroed_m256,
+        };
+        // `_CMP_GT_OQ`: false when either side is NaN, as `>`.
+        const GT: i32 = 0x1E;
+        let x = transpose(x);
+        let row = |k: usize| x[k];
+        let splat = set_splat_m256;
+        let mut c = [zeroed_m256(); N];
+        for (k, c) in c.iter_mut().enumerate() {
+            *c = mul_m256(splat(self.weights[k]), row(k));
+        }
+        // `sum`: four lanes over the chunks of four, then the remainder.
+        let mut lanes = [zeroed_m256(); 4];
+        let mut chunks = c.chunks_exact(4);
+        for ch in &mut chunks {
+            for (l, &v) in lanes.iter_mut().zip(ch) {
+                *l = add_m256(*l, v);
+            }
+        }
+        let mut score = add_m256(add_m256(lanes[0], lanes[2]), add_m256(lanes[1], lanes[3]));
+        for &v in chunks.remainder() {
+            score = add_m256(score, v);
+        }
+        score = sub_m256(score, splat(self.threshold));
+        // `trees_judge`, lane by lane.
+        let long_sentence = bitand_m256(
+            cmp_op_mask_m256::<GT>(row(SENTENCE), splat(0.5)),
+            cmp_op_mask_m256::<GT>(row(LOG_WORDS), splat(1.5)),
+        );
+        let judged = bitandnot_m256(
+            long_sentence,
+            cast_to_m256_from_m256i(m256i::from([-1i32; 8])),
+        );
+        if safe_arch::move_mask_m256(judged) != 0 {
+            c[0] = blend_varying_m256(c[0], add_m256(c[0], splat(self.roots)), judged);
+            let bits = |m: m256, b: i32| {
+                safe_arch::bitand_m256i(cast_to_m256i_from_m256(m), m256i::from([b; 8]))
+            };
+            for t in &self.lanes {
+                let split =
+                    |j: usize| cmp_op_mask_m256::<GT>(row(t.feature[j]), splat(t.threshold[j]));
+                // The decision at each depth: right (all ones) or left.
+                let r0 = split(0);
+                let r1 = blend_varying_m256(split(1), split(2), r0);
+                let r2 = blend_varying_m256(
+                    blend_varying_m256(split(3), split(4), r1),
+                    blend_varying_m256(split(5), split(6), r1),
+                    r0,
+                );
+                // Depth 1: node 1 or 2, reached from the root's split.
+                let add = |c: &mut m256, d: m256, through: m256| {
+                    *c = blend_varying_m256(*c, add_m256(*c, d), bitand_m256(through, judged));
+                };
+                let all = cast_to_m256_from_m256i(m256i::from([-1i32; 8]));
+                add(
+                    &mut c[t.feature[0]],
+                    blend_varying_m256(splat(t.delta[1]), splat(t.delta[2]), r0),
+                    all,
+                );
+                // Depth 2: nodes 3 to 6, reached from node 1 (left) or 2 (right).
+                let mid = safe_arch::bitor_m256i(bits(r0, 2), bits(r1, 1));
+                let d2 = shuffle_av_f32_all_m256(t.delta_mid, mid);
+                add(&mut c[t.feature[1]], d2, bitandnot_m256(r0, all));
+                add(&mut c[t.feature[2]], d2, r0);
+                // Depth 3: the leaves (nodes 7 to 14), reached from nodes 3 to 6.
+                let leaf = safe_arch::bitor_m256i(
+                    safe_arch::bitor_m256i(bits(r0, 4), bits(r1, 2)),
+                    bits(r2, 1),
+                );
+                let d3 = shuffle_av_f32_all_m256(t.delta_leaf, leaf);
+                let (l0, r0n) = (bitandnot_m256(r0, all), r0);
+                let (l1, r1n) = (bitandnot_m256(r1, all), r1);
+                add(&mut c[t.feature[3]], d3, bitand_m256(l0, l1));
+                add(&mut c[t.feature[4]], d3, bitand_m256(l0, r1n));
+                add(&mut c[t.feature[5]], d3, bitand_m256(r0n, l1));
+                add(&mut c[t.feature[6]], d3, bitand_m256(r0n, r1n));
+                let v = shuffle_av_f32_all_m256(t.value_leaf, leaf);
+                score = blend_varying_m256(score, add_m256(score, v), judged);
+            }
+        }
+        let (score, blame) = (score.to_array(), most_negative_block(&c));
+        std::array::from_fn(|j| (score[j], blame[j]))
     }
 
     /// The score, and each feature's contribution to it: weight × value, plus, for every
@@ -878,6 +1042,71 @@ fn most_negative_of(c: &[f32; N]) -> (usize, f32) {
     (0, 0.0)
 }
 
+/// A block's feature vectors feature-major, `t[k]` feature `k` of its eight lines: 8 × 8
+/// transposes with `vunpcklps`/`vunpckhps`, `vshufps` and `vperm2f128`.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+fn transpose(x: &Block) -> [safe_arch::m256; PADDED] {
+    use safe_arch::{m256, permute2z_m256, shuffle_m256, unpack_hi_m256, unpack_lo_m256};
+    let mut t = [m256::default(); PADDED];
+    for (b, out) in t.chunks_exact_mut(8).enumerate() {
+        let r: [m256; 8] = std::array::from_fn(|j| {
+            m256::from_array(x[j][8 * b..8 * b + 8].try_into().unwrap_or_default())
+        });
+        // Pairs of lines interleaved, then quadruples, then the 128-bit halves.
+        let p = [
+            unpack_lo_m256(r[0], r[1]),
+            unpack_hi_m256(r[0], r[1]),
+            unpack_lo_m256(r[2], r[3]),
+            unpack_hi_m256(r[2], r[3]),
+            unpack_lo_m256(r[4], r[5]),
+            unpack_hi_m256(r[4], r[5]),
+            unpack_lo_m256(r[6], r[7]),
+            unpack_hi_m256(r[6], r[7]),
+        ];
+        let q = [
+            shuffle_m256::<0x44>(p[0], p[2]),
+            shuffle_m256::<0xEE>(p[0], p[2]),
+            shuffle_m256::<0x44>(p[1], p[3]),
+            shuffle_m256::<0xEE>(p[1], p[3]),
+            shuffle_m256::<0x44>(p[4], p[6]),
+            shuffle_m256::<0xEE>(p[4], p[6]),
+            shuffle_m256::<0x44>(p[5], p[7]),
+            shuffle_m256::<0xEE>(p[5], p[7]),
+        ];
+        for k in 0..4 {
+            out[k] = permute2z_m256::<0x20>(q[k], q[k + 4]);
+            out[k + 4] = permute2z_m256::<0x31>(q[k], q[k + 4]);
+        }
+    }
+    t
+}
+
+/// [`most_negative_of`] of each lane of a block's contributions (`c[k]` holds feature `k`'s
+/// of the block's eight lines): the running minimum of the contributions but the bias's,
+/// from 0, and the first feature that lowered it to its last value, which is the first
+/// position of the minimum (`most_negative_block_equals_scalar`).
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+fn most_negative_block(c: &[safe_arch::m256; N]) -> [(usize, f32); BLOCK] {
+    use safe_arch::{blend_varying_m256, cmp_op_mask_m256, set_splat_m256, zeroed_m256};
+    // `_CMP_LT_OQ`: false when either side is NaN, as `<`.
+    const LT: i32 = 0x11;
+    let mut min = zeroed_m256();
+    let mut at = zeroed_m256();
+    for (k, &v) in c.iter().enumerate().skip(1) {
+        let lower = cmp_op_mask_m256::<LT>(v, min);
+        min = blend_varying_m256(min, v, lower);
+        at = blend_varying_m256(at, set_splat_m256(k as f32), lower);
+    }
+    let (min, at) = (min.to_array(), at.to_array());
+    std::array::from_fn(|j| {
+        if min[j] < 0.0 {
+            (at[j] as usize, min[j])
+        } else {
+            (0, 0.0)
+        }
+    })
+}
+
 /// [`most_negative_of`] elsewhere.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "avx")))]
 #[inline(always)]
@@ -945,6 +1174,71 @@ mod tests {
             let s2 = m.scored_tree_by_tree(&x, &mut c2);
             proptest::prop_assert_eq!(s1.to_bits(), s2.to_bits());
             proptest::prop_assert_eq!(c1.map(f32::to_bits), c2.map(f32::to_bits));
+        }
+    }
+
+    proptest::proptest! {
+        /// A block of eight lines scored side by side gives every line the score and the
+        /// blame, bit for bit, that scoring it alone gives: on feature vectors drawn on and
+        /// around the shipped trees' thresholds (either side), anywhere, with ties and
+        /// zeros of both signs among the contributions, and lines the trees judge or not.
+        #[test]
+        fn block_equals_line_by_line(
+            picks in proptest::collection::vec((0usize..64, 0u8..7, -3.0f32..3.0), N * BLOCK),
+            long_sentence in proptest::collection::vec(proptest::prelude::any::<bool>(), BLOCK),
+        ) {
+            let Some(m) = model() else { return Ok(()); };
+            let thresholds: Vec<f32> = m.trees.iter().flat_map(|t| t.threshold[..SPLITS].to_vec()).collect();
+            let mut x: Block = [[0.0; PADDED]; BLOCK];
+            for (p, &(i, how, r)) in picks.iter().enumerate() {
+                let t = thresholds[i % thresholds.len()];
+                x[p / N][p % N] = match how {
+                    0 => t,
+                    1 => t + 1e-3,
+                    2 => t - 1e-3,
+                    3 => 0.0,
+                    4 => -0.0,
+                    _ => r,
+                };
+            }
+            for (j, &long) in long_sentence.iter().enumerate() {
+                if !long {
+                    x[j][SENTENCE] = 0.0;
+                }
+            }
+            let block = m.score_and_blame_block(&x);
+            let alone = m.score_and_blame_block_scalar(&x);
+            for (b, a) in block.iter().zip(&alone) {
+                proptest::prop_assert_eq!(b.0.to_bits(), a.0.to_bits());
+                proptest::prop_assert_eq!((b.1 .0, b.1 .1.to_bits()), (a.1 .0, a.1 .1.to_bits()));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The blame of each lane of a block equals the scalar one: ties (the first wins),
+        /// the bias left out, zeros of both signs, NaN, and values anywhere.
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+        #[test]
+        fn most_negative_block_equals_scalar(
+            picks in proptest::collection::vec((0u8..8, -3f32..3.0), N * BLOCK),
+        ) {
+            let mut c = [[0f32; BLOCK]; N];
+            for (p, &(how, r)) in picks.iter().enumerate() {
+                c[p % N][p / N] = match how {
+                    0 => 0.0,
+                    1 => -0.0,
+                    2 => -1.5,
+                    3 => f32::NAN,
+                    4 | 5 => -2.5,
+                    _ => r,
+                };
+            }
+            let block = most_negative_block(&c.map(safe_arch::m256::from_array));
+            for (j, b) in block.iter().enumerate() {
+                let a = most_negative_of_scalar(&std::array::from_fn(|k| c[k][j]));
+                proptest::prop_assert_eq!((b.0, b.1.to_bits()), (a.0, a.1.to_bits()));
+            }
         }
     }
 

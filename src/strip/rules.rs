@@ -1169,8 +1169,40 @@ const COMMENT_VERBS: &[&str] = &[
 /// of its own. One is not enough to call a thread (see `decide`).
 #[inline]
 pub fn comment_header(line: &Line) -> bool {
-    // Most lines fail on their length or on their last byte (before a colon): every verb
-    // ends in s, e, t, z or 'т' (whose second byte is 0x82).
+    comment_header_shape(line) && comment_header_named(line)
+}
+
+/// [`comment_header`] of a line whose normalized word hashes are `hashes`: the verb is the
+/// line's last normalized word (only colons and spaces may follow it), so a line whose last
+/// word's hash is no verb's is answered without reading its text again; that is nearly
+/// every line that passes the byte checks ("… sites", "… More", "… Contact"; issue 4,
+/// session strip-speed20).
+#[inline]
+pub fn comment_header_hashed(line: &Line, hashes: &[u64]) -> bool {
+    comment_header_shape(line)
+        && hashes
+            .last()
+            .is_some_and(|h| comment_verb_hashes().contains(h))
+        && comment_header_named(line)
+}
+
+/// The normalized word hashes of [`COMMENT_VERBS`].
+fn comment_verb_hashes() -> &'static [u64] {
+    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| {
+        let mut out = Vec::new();
+        for v in COMMENT_VERBS {
+            crate::fingerprint::word_hashes(v, &mut out);
+        }
+        out
+    })
+}
+
+/// [`comment_header`]'s checks of the line's shape: most lines fail on their length or on
+/// their last byte (before a colon): every verb ends in s, e, t, z or 'т' (whose second
+/// byte is 0x82).
+#[inline]
+fn comment_header_shape(line: &Line) -> bool {
     let last = match line.text.as_bytes() {
         [.., b, b':'] => *b,
         [.., b] => *b,
@@ -1181,7 +1213,6 @@ pub fn comment_header(line: &Line) -> bool {
         && line.chars <= 70
         && !line.sentence
         && (matches!(last | 0x20, b's' | b'e' | b't' | b'z' | b' ') || last == 0x82 || last == 0x9A)
-        && comment_header_named(line)
 }
 
 /// [`comment_header`] past its byte checks.
@@ -2485,6 +2516,24 @@ mod tests {
             "$14",
         ] {
             assert!(!item_action(&l(t)), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The hashed comment header test answers what the text alone answers: names,
+        /// verbs in any case, user numbers, colons, and lines that end in other words.
+        #[test]
+        fn comment_header_hashed_equals_text(
+            name in "(Cindy|by jdoe|By Maria|Jan de Vries|She|Ana dos Santos|x1|Everyone|)",
+            gap in "( |  |\t|-)",
+            verb in "(says|Says|SAYS|writes|dice|sagt|schreibt|zegt|schrijft|diz|pisze|пишет|говорит|Пишет|sites|More|sayss|2024)",
+            tail in r"(|:|：| :|\( 12 \)|#3| says)",
+        ) {
+            let s = format!("{name}{gap}{verb}{tail}");
+            let (mut words, mut masks) = (Vec::new(), Vec::new());
+            let l = Line::measure(1, &s, Some(0), &mut words, &mut masks);
+            let hashes = &words[l.first_word as usize..l.end_word as usize];
+            proptest::prop_assert_eq!(comment_header_hashed(&l, hashes), comment_header(&l), "{}", s);
         }
     }
 
