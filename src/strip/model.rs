@@ -1215,6 +1215,19 @@ mod tests {
         }
     }
 
+    /// A contribution for the blame proptests: zeros of both signs, NaN, repeated values
+    /// (ties) more often than chance would give them, else `r`.
+    fn tricky_value(how: u8, r: f32) -> f32 {
+        match how {
+            0 => 0.0,
+            1 => -0.0,
+            2 => -1.5,
+            3 => f32::NAN,
+            4 | 5 => -2.5,
+            _ => r,
+        }
+    }
+
     proptest::proptest! {
         /// The blame of each lane of a block equals the scalar one: ties (the first wins),
         /// the bias left out, zeros of both signs, NaN, and values anywhere.
@@ -1225,14 +1238,7 @@ mod tests {
         ) {
             let mut c = [[0f32; BLOCK]; N];
             for (p, &(how, r)) in picks.iter().enumerate() {
-                c[p % N][p / N] = match how {
-                    0 => 0.0,
-                    1 => -0.0,
-                    2 => -1.5,
-                    3 => f32::NAN,
-                    4 | 5 => -2.5,
-                    _ => r,
-                };
+                c[p % N][p / N] = tricky_value(how, r);
             }
             let block = most_negative_block(&c.map(safe_arch::m256::from_array));
             for (j, b) in block.iter().enumerate() {
@@ -1251,14 +1257,7 @@ mod tests {
         ) {
             let mut c = [0f32; N];
             for (v, &(how, r)) in c.iter_mut().zip(&picks) {
-                *v = match how {
-                    0 => 0.0,
-                    1 => -0.0,
-                    2 => -1.5,
-                    3 => f32::NAN,
-                    4 | 5 => -2.5,
-                    _ => r,
-                };
+                *v = tricky_value(how, r);
             }
             let (a, b) = (most_negative_of(&c), most_negative_of_scalar(&c));
             proptest::prop_assert_eq!((a.0, a.1.to_bits()), (b.0, b.1.to_bits()));
