@@ -1435,6 +1435,9 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
     };
     let b = line.as_bytes();
     let masks = &t.masks[..];
+    let Ok(two) = <&[Masks; 0x800]>::try_from(t.two.as_slice()) else {
+        return (0, false);
+    };
     let mut line_mask = u16::MAX;
     let mut any_pair = false;
     // The piece being read: its start (`usize::MAX` between pieces), `encs` and pair mask so
@@ -1482,11 +1485,10 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
             }
             // `line` is a `str`: every sequence is well formed and complete.
             0xC0..=0xDF => {
-                let cp = u32::from(c & 0x1F) << 6 | u32::from(b.get(i + 1).map_or(0, |x| x & 0x3F));
-                let m = masks
-                    .get((cp as usize).wrapping_sub(0x80))
-                    .copied()
-                    .unwrap_or(NONE);
+                // By code point in [`Tables::two`], without a subtraction or a bounds check.
+                let cp =
+                    usize::from(c & 0x1F) << 6 | usize::from(b.get(i + 1).map_or(0, |x| x & 0x3F));
+                let m = two[cp];
                 line_mask &= m.any();
                 (m, 2)
             }
