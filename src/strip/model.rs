@@ -965,8 +965,15 @@ impl Model {
                     r0,
                 );
                 // Depth 1: node 1 or 2, reached from the root's split.
+                // The delta is added in every lane, as +0.0 in the lanes whose path does not
+                // go through the split: a contribution keeps its value, but for a -0.0 that
+                // becomes +0.0, which the blame reads alike (it takes negative values only).
+                // As a blend of the old and the new value, the compiler stored it with a
+                // masked store (`vmaskmovps`), which the next tree's load of the same
+                // contribution cannot take its value from: it waited for the store to reach
+                // the cache (issue 4, session strip-speed21).
                 let add = |c: &mut m256, d: m256, through: m256| {
-                    *c = blend_varying_m256(*c, add_m256(*c, d), bitand_m256(through, judged));
+                    *c = add_m256(*c, bitand_m256(d, bitand_m256(through, judged)));
                 };
                 let all = cast_to_m256_from_m256i(m256i::from([-1i32; 8]));
                 add(
