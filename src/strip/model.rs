@@ -23,6 +23,8 @@
 //! eight at a time ([`Model::score_and_blame_block`]: one line a lane with AVX2, the same
 //! float operations in the same order as [`Model::score_and_blame`], so every score and
 //! blame is the same float; issue 4, session strip-speed20).
+//! The features of such a block are computed feature-major, straight into the rows the
+//! scorer reads ([`features_block`]; session strip-speed21).
 
 use super::features::Line;
 use super::lexicon::{BYLINE, FORM, META, RELATIVE_TIME};
