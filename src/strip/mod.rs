@@ -378,27 +378,27 @@ pub fn measure(text: &str) -> Measured<'_> {
         Some(m) => {
             let ones = vec![1; lines.len()];
             let mut ctx = model::DocContext::new(&lines, &ones, &prose, lang != 0);
-            // The lines the rules left, scored a block at a time.
-            let mut x: model::Block = [[0.0; model::PADDED]; model::BLOCK];
+            // The lines the rules left, their features computed and scored a block at a time.
+            let mut x: model::Rows = [[0.0; model::BLOCK]; model::N];
             let mut at = [0usize; model::BLOCK];
             let mut n = 0;
-            let mut flush = |x: &model::Block, at: &[usize]| {
-                for (&i, (score, (k, c))) in at.iter().zip(m.score_and_blame_block(x)) {
+            let mut flush = |at: &[usize]| {
+                model::features_block(&ctx, at, &mut x);
+                for (&i, (score, (k, c))) in at.iter().zip(m.score_and_blame_rows(&x)) {
                     base[i] = score;
                     blame[i] = (u8::try_from(k).unwrap_or(0), c);
                 }
             };
             for i in (0..lines.len()).filter(|&i| rules[i].is_none()) {
-                x[n][..model::N].copy_from_slice(&model::features(&ctx, i));
                 at[n] = i;
                 n += 1;
                 if n == model::BLOCK {
-                    flush(&x, &at);
+                    flush(&at);
                     n = 0;
                 }
             }
             if n > 0 {
-                flush(&x, &at[..n]);
+                flush(&at[..n]);
             }
             std::mem::take(&mut ctx.block)
         }

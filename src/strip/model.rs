@@ -23,6 +23,8 @@
 //! eight at a time ([`Model::score_and_blame_block`]: one line a lane with AVX2, the same
 //! float operations in the same order as [`Model::score_and_blame`], so every score and
 //! blame is the same float; issue 4, session strip-speed20).
+//! The features of such a block are computed feature-major, straight into the rows the
+//! scorer reads ([`features_block`]; session strip-speed21).
 
 use super::features::Line;
 use super::lexicon::{BYLINE, FORM, META, RELATIVE_TIME};
@@ -518,6 +520,143 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     ]
 }
 
+/// Feature-major feature vectors of a block of up to [`BLOCK`] lines: `rows[k][j]` is
+/// feature `k` of the block's line `j` (the layout the block scorer reads, one line a lane).
+pub type Rows = [[f32; BLOCK]; N];
+
+/// [`features`] of the lines `at` (at most [`BLOCK`]), written feature-major into `rows`:
+/// what is read from each line (counts, table logarithms, flags) is gathered line by line
+/// straight into its row, and the ratios and products are then computed lane by lane over
+/// the eight lines (vector divisions and multiplications where the target has them), the
+/// same float operations on the same operands as [`features`], so every feature is the same
+/// float (`features_block_equals_features`). Lanes past `at.len()` hold values to ignore.
+/// Line by line, the vector was built one feature at a time, stored, copied into a block and
+/// transposed (≈ 440 instructions a line; issue 4, session strip-speed21).
+pub fn features_block(ctx: &DocContext, at: &[usize], rows: &mut Rows) {
+    let t = ln1p_table();
+    let lines = ctx.lines;
+    let n = lines.len();
+    let b = |x: bool| x as u8 as f32;
+    // What the ratios read, per lane.
+    let mut words = [1f32; BLOCK];
+    let mut caps = [0f32; BLOCK];
+    let mut digits = [0f32; BLOCK];
+    let mut letters = [1f32; BLOCK];
+    let mut symbols = [0f32; BLOCK];
+    let mut chars_max1 = [1f32; BLOCK];
+    let mut chars = [0f32; BLOCK];
+    let mut stop = [0f32; BLOCK];
+    let mut pos = [0f32; BLOCK];
+    let mut block = [0f32; BLOCK];
+    let mut voice = [[0f32; BLOCK]; 4];
+    let (s0, s1) = ctx.span;
+    let (l0, l1) = ctx.largest;
+    for (j, &i) in at.iter().enumerate().take(BLOCK) {
+        let l = &lines[i];
+        words[j] = l.words.max(1) as f32;
+        caps[j] = l.caps as f32;
+        digits[j] = l.digits as f32;
+        letters[j] = l.letters.max(1) as f32;
+        symbols[j] = l.symbols as f32;
+        chars_max1[j] = l.chars.max(1) as f32;
+        chars[j] = l.chars as f32;
+        // `stop_ratio`: 0 for a line of no words (which has no stopwords either).
+        stop[j] = if l.words == 0 { 0.0 } else { l.stop as f32 };
+        pos[j] = i as f32;
+        block[j] = ctx.block[i] as f32;
+        for (v, &c) in voice.iter_mut().zip(&l.voice) {
+            v[j] = f32::from(c);
+        }
+        let prev = i.checked_sub(1).map(|j| &lines[j]);
+        let next = lines.get(i + 1);
+        let rep = ctx.repeats.get(i).copied().unwrap_or(1).max(1);
+        let ln_rep = if rep == 1 { 0.0 } else { (rep as f32).ln() };
+        let short = is_short_nonsentence(l) as u8 as f32;
+        let before = ctx.first_prose.is_none_or(|f| i < f);
+        let after = ctx.last_prose.is_none_or(|e| i > e);
+        let title = l.words >= 2 && !l.sentence && l.caps * 10 >= l.words * 8;
+        let chrome_words =
+            l.words <= 6 && l.any_flags & (META | FORM | BYLINE | RELATIVE_TIME) != 0;
+        let heads = l.words <= 15 && !l.sentence && next.is_some_and(Line::is_prose);
+        let outside = i < s0 || i > s1;
+        let span_dist = if s1 < s0 {
+            0
+        } else if i < s0 {
+            s0 - i
+        } else {
+            i.saturating_sub(s1)
+        };
+        let largest_dist = if l1 < l0 {
+            0
+        } else if i < l0 {
+            l0 - i
+        } else {
+            i.saturating_sub(l1)
+        };
+        rows[1][j] = ln1p(t, l.words);
+        rows[2][j] = b(l.sentence);
+        rows[8][j] = b(l.seps > 0);
+        rows[9][j] = short;
+        rows[10][j] = prev.map_or(0.0, |p| ln1p(t, p.words));
+        rows[11][j] = next.map_or(0.0, |p| ln1p(t, p.words));
+        rows[12][j] = b(i > 0 && ctx.prose[i - 1]);
+        rows[13][j] = b(i + 1 < n && ctx.prose[i + 1]);
+        rows[14][j] = ln1p(t, ctx.prose_dist[i]);
+        rows[15][j] = ln1p(t, ctx.short_run[i]);
+        rows[17][j] = b(before);
+        rows[18][j] = b(after);
+        rows[20][j] = ln_rep;
+        rows[21][j] = b(rep >= 3);
+        rows[22][j] = b(list_marker(l.text));
+        rows[23][j] = b(l.text.ends_with([':', '：']));
+        rows[24][j] = b(chrome_words);
+        rows[26][j] =
+            b(l.letters > 3 && l.caps == l.words && !l.text.chars().any(char::is_lowercase));
+        rows[27][j] = b(l.is_prose());
+        rows[28][j] = b(title);
+        rows[29][j] = b(l.words >= 30);
+        rows[30][j] = b(heads);
+        rows[33][j] = b(!before && !after);
+        rows[34][j] = b(outside);
+        rows[35][j] = ln1p(t, u32::try_from(span_dist).unwrap_or(u32::MAX));
+        rows[36][j] = b(i > s1);
+        rows[37][j] = b(outside && ctx.prose[i]);
+        rows[39][j] = ln1p(t, ctx.block[i]);
+        rows[41][j] = ln1p(t, u32::try_from(largest_dist).unwrap_or(u32::MAX));
+        rows[42][j] = b(l0 <= l1 && i < l0);
+        rows[43][j] = b(l0 <= l1 && i > l1);
+        rows[44][j] = b(l0 <= l1 && i > l1 && ctx.prose[i]);
+        for (c, &v) in ctx.voice[i].iter().enumerate() {
+            rows[49 + c][j] = v;
+        }
+    }
+    // The ratios and products, lane by lane.
+    let last = (n.max(2) - 1) as f32;
+    let largest = ctx.largest_block as f32;
+    for j in 0..BLOCK {
+        rows[0][j] = 1.0;
+        rows[3][j] = if ctx.has_lang {
+            stop[j] / words[j]
+        } else {
+            0.0
+        };
+        rows[4][j] = b(!ctx.has_lang);
+        rows[5][j] = caps[j] / words[j];
+        rows[6][j] = digits[j] / (letters[j] + digits[j]);
+        rows[7][j] = symbols[j] / chars_max1[j];
+        rows[16][j] = if n > 1 { pos[j] / last } else { 0.0 };
+        rows[19][j] = ctx.prose_share;
+        rows[25][j] = (chars[j] / words[j]).min(20.0) / 10.0;
+        rows[31][j] = rows[9][j] * ctx.prose_share;
+        rows[32][j] = rows[20][j] * rows[9][j];
+        rows[38][j] = ctx.span_share;
+        rows[40][j] = block[j] / largest;
+        for (c, v) in voice.iter().enumerate() {
+            rows[45 + c][j] = v[j] / words[j];
+        }
+    }
+}
+
 /// The removal name of feature `k` (its group).
 pub fn group(k: usize) -> &'static str {
     if k == 0 {
@@ -747,6 +886,36 @@ impl Model {
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     fn score_and_blame_block_avx2(&self, x: &Block) -> [(f32, (usize, f32)); BLOCK] {
+        let x = transpose(x);
+        self.score_and_blame_lanes(|k| x[k])
+    }
+
+    /// [`Model::score_and_blame_block`] of a block already feature-major
+    /// ([`features_block`]): no transpose.
+    pub fn score_and_blame_rows(&self, x: &Rows) -> [(f32, (usize, f32)); BLOCK] {
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+        {
+            self.score_and_blame_lanes(|k| safe_arch::m256::from_array(x[k]))
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+        {
+            self.score_and_blame_rows_scalar(x)
+        }
+    }
+
+    /// [`Model::score_and_blame_rows`] line by line: the fallback and the reference.
+    #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "avx2"))))]
+    fn score_and_blame_rows_scalar(&self, x: &Rows) -> [(f32, (usize, f32)); BLOCK] {
+        std::array::from_fn(|j| self.score_and_blame(&std::array::from_fn(|k| x[k][j])))
+    }
+
+    /// The block scorer over feature rows: `row(k)` is feature `k` of the eight lines.
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    #[inline(always)]
+    fn score_and_blame_lanes(
+        &self,
+        row: impl Fn(usize) -> safe_arch::m256,
+    ) -> [(f32, (usize, f32)); BLOCK] {
         use safe_arch::{
             add_m256, bitand_m256, bitandnot_m256, blend_varying_m256, cast_to_m256_from_m256i,
             cast_to_m256i_from_m256, cmp_op_mask_m256, m256, m256i, mul_m256, set_splat_m256,
@@ -754,8 +923,6 @@ impl Model {
         };
         // `_CMP_GT_OQ`: false when either side is NaN, as `>`.
         const GT: i32 = 0x1E;
-        let x = transpose(x);
-        let row = |k: usize| x[k];
         let splat = set_splat_m256;
         let mut c = [zeroed_m256(); N];
         for (k, c) in c.iter_mut().enumerate() {
@@ -800,8 +967,15 @@ impl Model {
                     r0,
                 );
                 // Depth 1: node 1 or 2, reached from the root's split.
+                // The delta is added in every lane, as +0.0 in the lanes whose path does not
+                // go through the split: a contribution keeps its value, but for a -0.0 that
+                // becomes +0.0, which the blame reads alike (it takes negative values only).
+                // As a blend of the old and the new value, the compiler stored it with a
+                // masked store (`vmaskmovps`), which the next tree's load of the same
+                // contribution cannot take its value from: it waited for the store to reach
+                // the cache (issue 4, session strip-speed21).
                 let add = |c: &mut m256, d: m256, through: m256| {
-                    *c = blend_varying_m256(*c, add_m256(*c, d), bitand_m256(through, judged));
+                    *c = add_m256(*c, bitand_m256(d, bitand_m256(through, judged)));
                 };
                 let all = cast_to_m256_from_m256i(m256i::from([-1i32; 8]));
                 add(
@@ -1209,6 +1383,63 @@ mod tests {
             let block = m.score_and_blame_block(&x);
             let alone = m.score_and_blame_block_scalar(&x);
             for (b, a) in block.iter().zip(&alone) {
+                proptest::prop_assert_eq!(b.0.to_bits(), a.0.to_bits());
+                proptest::prop_assert_eq!((b.1 .0, b.1 .1.to_bits()), (a.1 .0, a.1 .1.to_bits()));
+            }
+        }
+    }
+
+    /// Lines of many shapes for the block feature proptests: prose, menus, labels, figures,
+    /// capitals, list items, separators, the site's voice, other scripts, empty of words.
+    const SHAPES: [&str; 16] = [
+        "Home",
+        "News and more",
+        "This is a long sentence that ends the way prose ends, with a period.",
+        "Short one.",
+        "MENU",
+        "Posted: 12 March 2024",
+        "1. First item of the list",
+        "Home | About | Contact",
+        "Subscribe to our newsletter and get your free guide today, we promise no spam.",
+        "• Privacy Policy",
+        "$175,000 +13.1% 3.5",
+        "Die Regierung hat am Montag neue Regeln für den Handel mit Energie beschlossen.",
+        "東京の天気は晴れです。",
+        "--- | ---",
+        "ALL CAPS HEADLINE HERE",
+        "We use cookies to improve your experience on our site. Read our policy.",
+    ];
+
+    proptest::proptest! {
+        /// The features of a block of lines computed feature-major equal, bit for bit, each
+        /// line's [`features`]: documents of lines of many shapes, with and without a
+        /// stopword language, corpus counts or none, any lines of them in a block.
+        #[test]
+        fn features_block_equals_features(
+            doc in proptest::collection::vec((0usize..SHAPES.len(), 1u32..30), 1..40),
+            picks in proptest::collection::vec(0usize..1000, 1..=BLOCK),
+            has_lang in proptest::prelude::any::<bool>(),
+            counted in proptest::prelude::any::<bool>(),
+        ) {
+            let lang = if has_lang { 1 } else { 0 };
+            let lines: Vec<Line> = doc.iter().map(|&(k, _)| Line::new(1, SHAPES[k], lang)).collect();
+            let prose: Vec<bool> = lines.iter().map(Line::is_prose).collect();
+            let repeats: Vec<u32> = doc.iter().map(|&(_, r)| if counted { r } else { 1 }).collect();
+            let ctx = DocContext::new(&lines, &repeats, &prose, has_lang);
+            let at: Vec<usize> = picks.iter().map(|&p| p % lines.len()).collect();
+            let mut rows: Rows = [[f32::NAN; BLOCK]; N];
+            features_block(&ctx, &at, &mut rows);
+            for (j, &i) in at.iter().enumerate() {
+                let x = features(&ctx, i);
+                for k in 0..N {
+                    proptest::prop_assert_eq!(rows[k][j].to_bits(), x[k].to_bits(), "feature {} of line {}", FEATURES[k].0, i);
+                }
+            }
+            // The block scorer over the rows equals the line-by-line scores.
+            let Some(m) = model() else { return Ok(()); };
+            let block = m.score_and_blame_rows(&rows);
+            let alone = m.score_and_blame_rows_scalar(&rows);
+            for (b, a) in block.iter().zip(&alone).take(at.len()) {
                 proptest::prop_assert_eq!(b.0.to_bits(), a.0.to_bits());
                 proptest::prop_assert_eq!((b.1 .0, b.1 .1.to_bits()), (a.1 .0, a.1 .1.to_bits()));
             }
