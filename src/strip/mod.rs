@@ -1310,39 +1310,54 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
 /// page describes the same options under two functions.
 /// [`keep_min_share`] gives such a line back only as it does a sure removal, to half of the
 /// judged words: where the model removed most of a page, the page's own lines (a shop's
-/// tiles, a listing's titles) are printed once. Lines compare by their text (ASCII case
-/// folded), so a grid's items, whose attribute lines recur one by one ("Raincover
-/// Included", "Multiday") or with other figures ("Item# 59370"), do not count; a run of
-/// figures or marks alone ("✔") neither.
+/// tiles, a listing's titles) are printed once. Lines compare by their normalized hash
+/// (case, spacing and punctuation folded), and a line with figures by its text (ASCII case
+/// folded): a grid's items, whose attribute lines recur one by one ("Raincover Included",
+/// "Multiday") or with other figures ("Item# 59370"), make no run printed twice; a run of
+/// figures or marks alone ("✔") neither. Linear but for a sort of the runs that recur (a
+/// filter of the runs' keys picks them).
 fn printed_twice(lines: &[Line]) -> Vec<bool> {
     let mut twice = vec![false; lines.len()];
     if lines.len() < 2 * TWICE_RUN {
         return twice;
     }
-    // Each window of TWICE_RUN lines keyed by its lines' hashes, sorted; equal keys are
-    // confirmed by the text.
-    let mut windows: Vec<(u64, usize)> = lines
+    // Each window of TWICE_RUN lines keyed by its lines' hashes. Most pages print no run
+    // twice, so a filter of the keys seen once and seen again picks the few windows to sort;
+    // equal keys are then confirmed by the text.
+    let keys: Vec<u64> = lines
         .windows(TWICE_RUN)
-        .enumerate()
-        .map(|(s, w)| {
-            let key = w.iter().fold(0u64, |k, l| {
-                (k ^ l.hash)
-                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                    .rotate_left(29)
-            });
-            (key, s)
+        .map(|w| window_key(w.iter().map(|l| l.hash)))
+        .collect();
+    let bits = (keys.len() * 8).next_power_of_two();
+    let slot = |k: u64| (k >> 40) as usize & (bits - 1);
+    let (mut once, mut again) = (vec![0u64; bits / 64 + 1], vec![0u64; bits / 64 + 1]);
+    for &k in &keys {
+        let b = slot(k);
+        let (word, bit) = (b / 64, 1u64 << (b % 64));
+        again[word] |= once[word] & bit;
+        once[word] |= bit;
+    }
+    // The candidates keyed again with the lines that hold figures by their text (the line
+    // hashes fold figures, so "Item# 59370" would match every item's); windows of equal keys
+    // are the runs printed twice.
+    let exact = |l: &Line| {
+        if l.digits == 0 {
+            return l.hash;
+        }
+        l.text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3)
         })
+    };
+    let mut windows: Vec<(u64, usize)> = keys
+        .iter()
+        .enumerate()
+        .filter(|&(_, &k)| again[slot(k) / 64] & (1u64 << (slot(k) % 64)) != 0)
+        .map(|(s, _)| (window_key(lines[s..s + TWICE_RUN].iter().map(exact)), s))
         .collect();
     windows.sort_unstable();
-    let same = |a: usize, b: usize| {
-        (0..TWICE_RUN).all(|k| lines[a + k].text.eq_ignore_ascii_case(lines[b + k].text))
-    };
-    for group in windows.chunk_by(|a, b| a.0 == b.0) {
-        if group.len() < 2 {
-            continue;
-        }
-        for &(_, a) in group {
-            if group.iter().any(|&(_, b)| b != a && same(a, b)) {
+    for copies in windows.chunk_by(|a, b| a.0 == b.0) {
+        if copies.len() >= 2 {
+            for &(_, a) in copies {
                 twice[a..a + TWICE_RUN].iter_mut().for_each(|t| *t = true);
             }
         }
@@ -1351,6 +1366,13 @@ fn printed_twice(lines: &[Line]) -> Vec<bool> {
         *t &= l.letters > 0 && !l.sentence;
     }
     twice
+}
+
+/// A key of a run of lines from their hashes, in order ([`printed_twice`]).
+fn window_key(hashes: impl Iterator<Item = u64>) -> u64 {
+    hashes.fold(0u64, |k, h| {
+        (k ^ h).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+    })
 }
 
 /// The key of a removed line (index `i`, score `s`) in [`keep_min_share`]'s heap, greater
@@ -2571,6 +2593,28 @@ mod tests {
         let text = format!("{post}\n{dishes}\n{post}");
         let m = measure(&text);
         assert_eq!(min_share_kept(&m.lines, &scores), [0, 1, 2, 3, 4, 5, 8, 9]);
+    }
+
+    /// A run printed twice is the same lines in the same order, case aside; a grid's tiles
+    /// whose lines differ in their figures are no such run.
+    #[test]
+    fn printed_twice_finds_a_menu_not_a_grid() {
+        let text = format!(
+            "Startseite\nProdukte\nKontakt\nImpressum\n{PARA}\nSTARTSEITE\nProdukte\nKontakt\nImpressum"
+        );
+        let m = measure(&text);
+        let twice = printed_twice(&m.lines);
+        assert_eq!(
+            twice,
+            [true, true, true, true, false, true, true, true, true]
+        );
+        let grid = "Artikel 59370\nPrix 19,90 €\nEn stock\nComparer\nArtikel 20319\nPrix 14,90 €\nEn stock\nComparer";
+        let m = measure(grid);
+        assert!(printed_twice(&m.lines).iter().all(|&t| !t));
+        // The same grid with the same figures twice is printed twice (a carousel shown again).
+        let grid = "Artikel 59370\nPrix 19,90 €\nEn stock\nComparer\nArtikel 59370\nPrix 19,90 €\nEn stock\nComparer";
+        let m = measure(grid);
+        assert!(printed_twice(&m.lines).iter().all(|&t| t));
     }
 
     #[test]
