@@ -1303,9 +1303,9 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
     }
 }
 
-/// Per line: whether it is an entry (letters, no figure, no sentence end) of a run of [`TWICE_RUN`]
-/// lines that the page prints again, the same lines in the same order: a menu printed for
-/// the desktop and again for the phone, a footer's link list shown twice, a sidebar repeated
+/// Per line: whether it is an entry (letters, no figure, no sentence end) of a run of
+/// [`TWICE_RUN`] lines that the page prints again, the same lines in the same order: a menu
+/// printed for the desktop and again for the phone, a footer's link list shown twice, a sidebar repeated
 /// under the body. Sentences stay out: a forum reply quotes the post before it, a reference
 /// page describes the same options under two functions; so do lines with figures: a product
 /// page prints its features for the desktop and again in a tab for the phone ("OEKO-TEX®
@@ -1324,8 +1324,8 @@ fn printed_twice(lines: &[Line]) -> Vec<bool> {
         return twice;
     }
     // Each window of TWICE_RUN lines keyed by its lines' hashes. Most pages print no run
-    // twice, so a filter of the keys seen once and seen again picks the few windows to sort;
-    // equal keys are then confirmed by the text.
+    // twice, so a filter of the keys seen once and seen again picks the few windows to key
+    // again and sort.
     let keys: Vec<u64> = lines
         .windows(TWICE_RUN)
         .map(|w| window_key(w.iter().map(|l| l.hash)))
@@ -1341,7 +1341,8 @@ fn printed_twice(lines: &[Line]) -> Vec<bool> {
     }
     // The candidates keyed again with the lines that hold figures by their text (the line
     // hashes fold figures, so "Item# 59370" would match every item's); windows of equal keys
-    // are the runs printed twice.
+    // are the runs printed twice (a 64-bit key: a collision is as unlikely as in the line
+    // hashes themselves, and deterministic).
     let exact = |l: &Line| {
         if l.digits == 0 {
             return l.hash;
