@@ -47,7 +47,8 @@
 //!    against losing content: a sentence of four words or more
 //!    goes only under [`PROSE_MARGIN`]; the model keeps at least [`MODEL_MIN_KEEP`] of the
 //!    words it judged (kept lines marked `min_share`; lines it removed at or under
-//!    [`MIN_SHARE_CONFIDENT`] come back only to [`MODEL_MIN_KEEP_CONFIDENT`]); a headline
+//!    [`MIN_SHARE_CONFIDENT`], and lines of a run of lines the page prints twice, come back
+//!    only to [`MODEL_MIN_KEEP_CONFIDENT`]); a headline
 //!    before a kept paragraph stays (`headline`).
 //! 6. A run of eight lines or more of figures alone in more than one column, between kept
 //!    paragraphs, is the article's table and stays (`data_table`: "1/1/2013", "+13.1%"),
@@ -155,8 +156,13 @@ pub const MODEL_MIN_KEEP: (u32, u32) = (3, 5);
 pub const MIN_SHARE_CONFIDENT: f32 = -2.0;
 
 /// Share of the judged words [`keep_min_share`] still gives lines scored at or under
-/// [`MIN_SHARE_CONFIDENT`] back for (1/2).
+/// [`MIN_SHARE_CONFIDENT`] back for (1/2), and lines of a run the page prints twice
+/// ([`printed_twice`]).
 pub const MODEL_MIN_KEEP_CONFIDENT: (u32, u32) = (1, 2);
+
+/// Lines of a run the page prints twice from which [`keep_min_share`] gives them back only
+/// as it does sure removals ([`printed_twice`]).
+const TWICE_RUN: usize = 4;
 
 /// A cookie banner's dialog: around a line `legal_notice` removed as a cookie banner, the
 /// run of neighbouring lines that are the dialog's labels and descriptions
@@ -1243,7 +1249,8 @@ fn content_span_pass(lines: &[Line], verdict: &mut [Verdict]) {
 /// The model may not remove more than 2/5 of the words it judged ([`MODEL_MIN_KEEP`]): when it
 /// would, the lines it removed are given back, best score first, until 3/5 are kept; lines it
 /// removed with a score at or under [`MIN_SHARE_CONFIDENT`] only until 1/2 are
-/// ([`MODEL_MIN_KEEP_CONFIDENT`]). Pages made of short
+/// ([`MODEL_MIN_KEEP_CONFIDENT`]), and so are lines of a run the page prints twice
+/// ([`printed_twice`]). Pages made of short
 /// lines only (shop tiles, link lists of a listing page, forum posts) look like chrome line
 /// by line; this keeps the model from emptying them (issue 4: no page may lose more than half
 /// of its content).
@@ -1275,21 +1282,100 @@ fn keep_min_share(lines: &[Line], verdict: &mut [Verdict]) {
                 .map(|s| give_back_key(i, s))
         })
         .collect();
+    let mut twice: Option<Vec<bool>> = None;
     while let Some(key) = heap.pop() {
         if kept * MODEL_MIN_KEEP.1 >= judged * MODEL_MIN_KEEP.0 {
             break;
         }
         let i = (!key & u64::from(u32::MAX)) as usize;
-        // Best score first: from here on every line is one the model is sure of.
-        if verdict[i].score.is_some_and(|s| s <= MIN_SHARE_CONFIDENT)
-            && kept * MODEL_MIN_KEEP_CONFIDENT.1 >= judged * MODEL_MIN_KEEP_CONFIDENT.0
-        {
-            break;
+        if kept * MODEL_MIN_KEEP_CONFIDENT.1 >= judged * MODEL_MIN_KEEP_CONFIDENT.0 {
+            // Best score first: from here on every line is one the model is sure of.
+            if verdict[i].score.is_some_and(|s| s <= MIN_SHARE_CONFIDENT) {
+                break;
+            }
+            if twice.get_or_insert_with(|| printed_twice(lines))[i] {
+                continue;
+            }
         }
         verdict[i].rule = None;
         verdict[i].kept_by = Some("min_share");
         kept += lines[i].words;
     }
+}
+
+/// Per line: whether it is an entry (letters, no figure, no sentence end) of a run of
+/// [`TWICE_RUN`] lines that the page prints again, the same lines in the same order: a menu
+/// printed for the desktop and again for the phone, a footer's link list shown twice, a sidebar repeated
+/// under the body. Sentences stay out: a forum reply quotes the post before it, a reference
+/// page describes the same options under two functions; so do lines with figures: a product
+/// page prints its features for the desktop and again in a tab for the phone ("OEKO-TEX®
+/// STANDARD 100 Certified"), the truth keeps both.
+/// [`keep_min_share`] gives such a line back only as it does a sure removal, to half of the
+/// judged words: where the model removed most of a page, the page's own lines (a shop's
+/// tiles, a listing's titles) are printed once. Lines compare by their normalized hash
+/// (case, spacing and punctuation folded), and a line with figures by its text (ASCII case
+/// folded): a grid's items, whose attribute lines recur one by one ("Raincover Included",
+/// "Multiday") or with other figures ("Item# 59370"), make no run printed twice; a run of
+/// figures or marks alone ("✔") neither. Linear but for a sort of the runs that recur (a
+/// filter of the runs' keys picks them).
+fn printed_twice(lines: &[Line]) -> Vec<bool> {
+    let mut twice = vec![false; lines.len()];
+    if lines.len() < 2 * TWICE_RUN {
+        return twice;
+    }
+    // Each window of TWICE_RUN lines keyed by its lines' hashes. Most pages print no run
+    // twice, so a filter of the keys seen once and seen again picks the few windows to key
+    // again and sort.
+    let keys: Vec<u64> = lines
+        .windows(TWICE_RUN)
+        .map(|w| window_key(w.iter().map(|l| l.hash)))
+        .collect();
+    let bits = (keys.len() * 8).next_power_of_two();
+    let slot = |k: u64| (k >> 40) as usize & (bits - 1);
+    let (mut once, mut again) = (vec![0u64; bits / 64 + 1], vec![0u64; bits / 64 + 1]);
+    for &k in &keys {
+        let b = slot(k);
+        let (word, bit) = (b / 64, 1u64 << (b % 64));
+        again[word] |= once[word] & bit;
+        once[word] |= bit;
+    }
+    // The candidates keyed again with the lines that hold figures by their text (the line
+    // hashes fold figures, so "Item# 59370" would match every item's); windows of equal keys
+    // are the runs printed twice (a 64-bit key: a collision is as unlikely as in the line
+    // hashes themselves, and deterministic).
+    let exact = |l: &Line| {
+        if l.digits == 0 {
+            return l.hash;
+        }
+        l.text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3)
+        })
+    };
+    let mut windows: Vec<(u64, usize)> = keys
+        .iter()
+        .enumerate()
+        .filter(|&(_, &k)| again[slot(k) / 64] & (1u64 << (slot(k) % 64)) != 0)
+        .map(|(s, _)| (window_key(lines[s..s + TWICE_RUN].iter().map(exact)), s))
+        .collect();
+    windows.sort_unstable();
+    for copies in windows.chunk_by(|a, b| a.0 == b.0) {
+        if copies.len() >= 2 {
+            for &(_, a) in copies {
+                twice[a..a + TWICE_RUN].iter_mut().for_each(|t| *t = true);
+            }
+        }
+    }
+    for (t, l) in twice.iter_mut().zip(lines) {
+        *t &= l.letters > 0 && l.digits == 0 && !l.sentence;
+    }
+    twice
+}
+
+/// A key of a run of lines from their hashes, in order ([`printed_twice`]).
+fn window_key(hashes: impl Iterator<Item = u64>) -> u64 {
+    hashes.fold(0u64, |k, h| {
+        (k ^ h).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+    })
 }
 
 /// The key of a removed line (index `i`, score `s`) in [`keep_min_share`]'s heap, greater
@@ -2480,6 +2566,60 @@ mod tests {
         // With fewer near misses than half, sure removals come back up to 1/2.
         let kept = kept_after([1.0, -0.5, -3.0, -3.1, -3.2, -3.3, -3.4, -3.5, -3.6, -3.7]);
         assert_eq!(kept, [0, 1, 2, 3, 4]);
+    }
+
+    /// `keep_min_share` gives the entries of a run of lines the page prints twice (a menu
+    /// for the desktop and again for the phone) back only to half of the judged words, as it
+    /// does sure removals; the page's own lines come back instead.
+    #[test]
+    fn min_share_gives_a_menu_printed_twice_back_only_to_half() {
+        // Twelve lines of two words: a menu (de/fr/es/it), four dishes, the menu again. The
+        // model keeps two dishes, scores the menu's entries above the other two dishes.
+        let menu = "Über uns\nMon compte\nMi cuenta\nIl carrello";
+        let dishes = "Tarte Tatin\nSopa fría\nApfel Strudel\nTorta Caprese";
+        let scores = [
+            -0.30, -0.31, -0.32, -0.33, 1.0, 1.0, -0.8, -0.9, -0.34, -0.35, -0.36, -0.37,
+        ];
+        let text = format!("{menu}\n{dishes}\n{menu}");
+        let m = measure(&text);
+        assert_eq!(m.lines.len(), 12);
+        // 3/5 of 24 words is 8 lines: the menu's best four entries reach half, then the two
+        // dishes come back rather than two more entries.
+        assert_eq!(min_share_kept(&m.lines, &scores), [0, 1, 2, 3, 4, 5, 6, 7]);
+        // The menu's second copy in another order: no run is printed twice, the entries come
+        // back best first as before.
+        let text = format!("{menu}\n{dishes}\nIl carrello\nMi cuenta\nMon compte\nÜber uns");
+        let m = measure(&text);
+        assert_eq!(min_share_kept(&m.lines, &scores), [0, 1, 2, 3, 4, 5, 8, 9]);
+        // Sentences printed twice (a reply quoting the post before it) are no menu.
+        let post = "Ça marche.\nEs geht.\nVa bene.\nFunciona bien.";
+        let text = format!("{post}\n{dishes}\n{post}");
+        let m = measure(&text);
+        assert_eq!(min_share_kept(&m.lines, &scores), [0, 1, 2, 3, 4, 5, 8, 9]);
+    }
+
+    /// A run printed twice is the same lines in the same order, case aside; a grid's tiles
+    /// whose lines differ in their figures are no such run.
+    #[test]
+    fn printed_twice_finds_a_menu_not_a_grid() {
+        let text = format!(
+            "Startseite\nProdukte\nKontakt\nImpressum\n{PARA}\nSTARTSEITE\nProdukte\nKontakt\nImpressum"
+        );
+        let m = measure(&text);
+        let twice = printed_twice(&m.lines);
+        assert_eq!(
+            twice,
+            [true, true, true, true, false, true, true, true, true]
+        );
+        let grid = "Artikel 59370\nPrix 19,90 €\nEn stock\nComparer\nArtikel 20319\nPrix 14,90 €\nEn stock\nComparer";
+        let m = measure(grid);
+        assert!(printed_twice(&m.lines).iter().all(|&t| !t));
+        // The same tiles with the same figures twice are printed twice (a carousel shown
+        // again), but only the lines without figures are entries of it.
+        let grid = "Artikel 59370\nPrix 19,90 €\nEn stock\nComparer\nArtikel 59370\nPrix 19,90 €\nEn stock\nComparer";
+        let m = measure(grid);
+        let twice = printed_twice(&m.lines);
+        assert_eq!(twice, [false, false, true, true, false, false, true, true]);
     }
 
     #[test]
