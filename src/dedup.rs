@@ -1227,13 +1227,12 @@ pub struct Stream {
 }
 
 impl Stream {
-    /// A stream for about `n` documents at distance `k`: multi-index tables (grown as leaders
-    /// come; blocked tables cannot grow), the substrings [`Mih::cost`] finds cheapest for `n`.
+    /// A stream for about `n` documents at distance `k`, or `None` when the index for that many
+    /// would be the blocked tables (a stream keeps multi-index tables, grown as leaders come).
     pub fn new(n: usize, k: u32, min_jaccard: f64) -> Option<Stream> {
-        let (_, mih) = (4..=16)
-            .filter_map(|s| Mih::with_substrings(k, s))
-            .map(|m| (m.cost(n), m))
-            .min_by(|a, b| a.0.total_cmp(&b.0))?;
+        let NearIndex::Mih(mih) = NearIndex::new(n, k) else {
+            return None;
+        };
         Some(Stream::with_index(mih, min_jaccard))
     }
 
