@@ -601,6 +601,8 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                         docs.get(x + 1).zip(fates.get(x + 1))
                     {
                         write::prefetch(next.text.as_bytes());
+                        write::prefetch(&next.id.as_bytes()[..next.id.len().min(1)]);
+                        write::prefetch(&next.source.as_bytes()[..next.source.len().min(1)]);
                     }
                     serialize(d, fate, &mut clean, &mut dropped);
                 }
