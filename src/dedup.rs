@@ -22,7 +22,7 @@
 //! the first table whose blocks it agrees on, so tables can run in any order or in parallel
 //! ([`dedup_with`] takes the runner; [`crate::pipeline`] passes a parallel one). For up to a
 //! few hundred thousand fingerprints multi-index hashing ([`Mih`]: fewer, wider tables, each
-//! fingerprint looking up the keys within a small radius of its own) does less work; which
+//! bucket compared with the buckets within a small radius of its key) does less work; which
 //! one runs is chosen by estimated work ([`NearIndex`]). Both find exactly the pairs within
 //! `k` bits, so the choice never changes a result.
 //!
@@ -541,7 +541,10 @@ impl Mih {
     /// fingerprints a bucket holds on average, as each pair is compared from one side).
     /// Calibrated with callgrind on the dedup corpus (19,500 fingerprints at k = 10: 4, 5
     /// and 6 substrings measured 201, 150 and 135 M instructions for the whole search, the
-    /// blocked tables 216 M). The lookups jump about the tables, so once those outgrow the
+    /// blocked tables 216 M), when the search went query by query; bucket by bucket
+    /// ([`Mih::pairs`]) it costs less (6 substrings, the search with its sketch prefilter: 142.8 →
+    /// 94.3 M), and 6 stayed the fastest in
+    /// time of 5–8, so the estimate is kept as it was for choosing. The lookups jump about the tables, so once those outgrow the
     /// caches each one costs more: the estimate is scaled by `1 + n / 65,536`, fitted to
     /// `examples/dedup_scale` (at k = 6, 50,000 fingerprints take as long either way, one
     /// million 3.75× longer with these tables than with the blocked ones).
