@@ -542,9 +542,9 @@ impl Mih {
     /// Calibrated with callgrind on the dedup corpus (19,500 fingerprints at k = 10: 4, 5
     /// and 6 substrings measured 201, 150 and 135 M instructions for the whole search, the
     /// blocked tables 216 M), when the search went query by query; bucket by bucket
-    /// ([`Mih::pairs`]) it costs less (6 substrings, the search with its sketch prefilter: 142.8 →
-    /// 94.3 M), and 6 stayed the fastest in
-    /// time of 5–8, so the estimate is kept as it was for choosing. The lookups jump about the tables, so once those outgrow the
+    /// ([`Mih::pairs`]) it costs less (6 substrings, with the sketch prefilter: 142.8 → 94.3
+    /// M), and 6 stayed the fastest in time of 5–8, so the estimate still serves to choose.
+    /// The lookups jump about the tables, so once those outgrow the
     /// caches each one costs more: the estimate is scaled by `1 + n / 65,536`, fitted to
     /// `examples/dedup_scale` (at k = 6, 50,000 fingerprints take as long either way, one
     /// million 3.75× longer with these tables than with the blocked ones).
