@@ -594,7 +594,16 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                     })
                     .sum();
                 let (mut clean, mut dropped) = (Vec::with_capacity(room), Vec::new());
-                for (d, fate) in docs.iter().zip(fates) {
+                for (x, (d, fate)) in docs.iter().zip(fates).enumerate() {
+                    // The next kept text is fetched while this one is written: the texts are
+                    // cold by now (45 MB on the dedup corpus, beyond L3).
+                    if let Some((Ok(next), Some(Fate::Kept) | None)) =
+                        docs.get(x + 1).zip(fates.get(x + 1))
+                    {
+                        write::prefetch(next.text.as_bytes());
+                        write::prefetch(&next.id.as_bytes()[..next.id.len().min(1)]);
+                        write::prefetch(&next.source.as_bytes()[..next.source.len().min(1)]);
+                    }
                     serialize(d, fate, &mut clean, &mut dropped);
                 }
                 (clean, dropped)
