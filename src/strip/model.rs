@@ -20,7 +20,7 @@
 //! judged alone plus the linear repetition terms ([`Model::repeat_terms`]): strip scores a
 //! line once and adds what the corpus counts say (issue 4: the model must stay explainable
 //! per line and cheap; a few dozen tree nodes a line). Strip scores the lines the rules left
-//! eight at a time ([`Model::score_and_blame_block`]: one line a lane with AVX2, the same
+//! eight at a time ([`Model::score_and_blame_rows`]: one line a lane with AVX2, the same
 //! float operations in the same order as [`Model::score_and_blame`], so every score and
 //! blame is the same float; issue 4, session strip-speed20).
 //! The features of such a block are computed feature-major, straight into the rows the
@@ -718,12 +718,12 @@ pub struct Model {
     pub trees: Vec<Tree>,
     /// The sum of the trees' root values (credited to the bias).
     roots: f32,
-    /// The trees as [`Model::score_and_blame_block`] reads them.
+    /// The trees as [`Model::score_and_blame_rows`] reads them.
     #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     lanes: Vec<TreeLanes>,
 }
 
-/// A tree of depth 3 laid out for [`Model::score_and_blame_block`]: its splits' features
+/// A tree of depth 3 laid out for [`Model::score_and_blame_rows`]: its splits' features
 /// and thresholds, the deltas of its depth-1 nodes, and the deltas and values of its
 /// depth-2 nodes and of its leaves, eight to a register, in node order.
 #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
@@ -751,15 +751,8 @@ impl TreeLanes {
     }
 }
 
-/// Lines [`Model::score_and_blame_block`] scores at once (one per lane of an AVX register).
+/// Lines [`Model::score_and_blame_rows`] scores at once (one per lane of an AVX register).
 pub const BLOCK: usize = 8;
-
-/// Features a line of a [`Block`] holds: [`N`] padded to a multiple of eight.
-pub const PADDED: usize = N.div_ceil(8) * 8;
-
-/// The feature vectors of up to [`BLOCK`] lines, `x[j][..N]` that of the block's line `j`
-/// (the padding is not read).
-pub type Block = [[f32; PADDED]; BLOCK];
 
 const MODEL_TXT: &str = include_str!("model.txt");
 
@@ -855,8 +848,9 @@ impl Model {
         (score, most_negative_of(&c))
     }
 
-    /// [`Model::score_and_blame`] of each line of a block (lanes past the block's lines
-    /// give results to ignore). With AVX2 the eight lines are scored side by side, one per
+    /// [`Model::score_and_blame`] of each line of a block, given feature-major (`x[k][j]` is
+    /// feature `k` of the block's line `j`, as [`features_block`] writes it; lanes past the
+    /// block's lines give results to ignore). With AVX2 the eight lines are scored side by side, one per
     /// lane, the same float operations in the same order as the line-by-line walk, so that
     /// every score and blame is the same float (`block_equals_line_by_line`): the linear
     /// part as eight products a feature and the same four-lane sum; each tree's seven
@@ -866,32 +860,7 @@ impl Model {
     /// whose path goes through it; the blame as a running minimum and its first position.
     /// Line by line, the tree walk's loads chain one on the other and its contributions are
     /// stored one float at a time (≈ 700 instructions a line; issue 4, session
-    /// strip-speed20).
-    pub fn score_and_blame_block(&self, x: &Block) -> [(f32, (usize, f32)); BLOCK] {
-        #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
-        {
-            self.score_and_blame_block_avx2(x)
-        }
-        #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
-        {
-            self.score_and_blame_block_scalar(x)
-        }
-    }
-
-    /// [`Model::score_and_blame_block`] line by line: the fallback and the reference.
-    #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "avx2"))))]
-    fn score_and_blame_block_scalar(&self, x: &Block) -> [(f32, (usize, f32)); BLOCK] {
-        std::array::from_fn(|j| self.score_and_blame(&std::array::from_fn(|k| x[j][k])))
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
-    fn score_and_blame_block_avx2(&self, x: &Block) -> [(f32, (usize, f32)); BLOCK] {
-        let x = transpose(x);
-        self.score_and_blame_lanes(|k| x[k])
-    }
-
-    /// [`Model::score_and_blame_block`] of a block already feature-major
-    /// ([`features_block`]): no transpose.
+    /// strip-speed20; until strip-speed21 the block came line-major and was transposed).
     pub fn score_and_blame_rows(&self, x: &Rows) -> [(f32, (usize, f32)); BLOCK] {
         #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
         {
@@ -1216,45 +1185,6 @@ fn most_negative_of(c: &[f32; N]) -> (usize, f32) {
     (0, 0.0)
 }
 
-/// A block's feature vectors feature-major, `t[k]` feature `k` of its eight lines: 8 × 8
-/// transposes with `vunpcklps`/`vunpckhps`, `vshufps` and `vperm2f128`.
-#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
-fn transpose(x: &Block) -> [safe_arch::m256; PADDED] {
-    use safe_arch::{m256, permute2z_m256, shuffle_m256, unpack_hi_m256, unpack_lo_m256};
-    let mut t = [m256::default(); PADDED];
-    for (b, out) in t.chunks_exact_mut(8).enumerate() {
-        let r: [m256; 8] = std::array::from_fn(|j| {
-            m256::from_array(x[j][8 * b..8 * b + 8].try_into().unwrap_or_default())
-        });
-        // Pairs of lines interleaved, then quadruples, then the 128-bit halves.
-        let p = [
-            unpack_lo_m256(r[0], r[1]),
-            unpack_hi_m256(r[0], r[1]),
-            unpack_lo_m256(r[2], r[3]),
-            unpack_hi_m256(r[2], r[3]),
-            unpack_lo_m256(r[4], r[5]),
-            unpack_hi_m256(r[4], r[5]),
-            unpack_lo_m256(r[6], r[7]),
-            unpack_hi_m256(r[6], r[7]),
-        ];
-        let q = [
-            shuffle_m256::<0x44>(p[0], p[2]),
-            shuffle_m256::<0xEE>(p[0], p[2]),
-            shuffle_m256::<0x44>(p[1], p[3]),
-            shuffle_m256::<0xEE>(p[1], p[3]),
-            shuffle_m256::<0x44>(p[4], p[6]),
-            shuffle_m256::<0xEE>(p[4], p[6]),
-            shuffle_m256::<0x44>(p[5], p[7]),
-            shuffle_m256::<0xEE>(p[5], p[7]),
-        ];
-        for k in 0..4 {
-            out[k] = permute2z_m256::<0x20>(q[k], q[k + 4]);
-            out[k + 4] = permute2z_m256::<0x31>(q[k], q[k + 4]);
-        }
-    }
-    t
-}
-
 /// [`most_negative_of`] of each lane of a block's contributions (`c[k]` holds feature `k`'s
 /// of the block's eight lines): the running minimum of the contributions but the bias's,
 /// from 0, and the first feature that lowered it to its last value, which is the first
@@ -1363,10 +1293,10 @@ mod tests {
         ) {
             let Some(m) = model() else { return Ok(()); };
             let thresholds: Vec<f32> = m.trees.iter().flat_map(|t| t.threshold[..SPLITS].to_vec()).collect();
-            let mut x: Block = [[0.0; PADDED]; BLOCK];
+            let mut x: Rows = [[0.0; BLOCK]; N];
             for (p, &(i, how, r)) in picks.iter().enumerate() {
                 let t = thresholds[i % thresholds.len()];
-                x[p / N][p % N] = match how {
+                x[p % N][p / N] = match how {
                     0 => t,
                     1 => t + 1e-3,
                     2 => t - 1e-3,
@@ -1377,11 +1307,11 @@ mod tests {
             }
             for (j, &long) in long_sentence.iter().enumerate() {
                 if !long {
-                    x[j][SENTENCE] = 0.0;
+                    x[SENTENCE][j] = 0.0;
                 }
             }
-            let block = m.score_and_blame_block(&x);
-            let alone = m.score_and_blame_block_scalar(&x);
+            let block = m.score_and_blame_rows(&x);
+            let alone = m.score_and_blame_rows_scalar(&x);
             for (b, a) in block.iter().zip(&alone) {
                 proptest::prop_assert_eq!(b.0.to_bits(), a.0.to_bits());
                 proptest::prop_assert_eq!((b.1 .0, b.1 .1.to_bits()), (a.1 .0, a.1 .1.to_bits()));
