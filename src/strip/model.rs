@@ -420,6 +420,54 @@ fn list_marker(t: &str) -> bool {
     }
 }
 
+/// What [`features`] and [`features_block`] both derive for line `i` before they lay it out:
+/// its corpus count, its shape, and where it stands against the prose, the main body span and
+/// the largest prose block.
+struct Place {
+    rep: u32,
+    ln_rep: f32,
+    short: f32,
+    before: bool,
+    after: bool,
+    title: bool,
+    chrome_words: bool,
+    heads: bool,
+    outside: bool,
+    span_dist: usize,
+    largest_dist: usize,
+}
+
+#[inline(always)]
+fn place(ctx: &DocContext, i: usize) -> Place {
+    let l = &ctx.lines[i];
+    let rep = ctx.repeats.get(i).copied().unwrap_or(1).max(1);
+    // With no span (no prose), every line is outside it, at no distance.
+    let (s0, s1) = ctx.span;
+    let (l0, l1) = ctx.largest;
+    let distance = |a: usize, e: usize| {
+        if e < a {
+            0
+        } else if i < a {
+            a - i
+        } else {
+            i.saturating_sub(e)
+        }
+    };
+    Place {
+        rep,
+        ln_rep: if rep == 1 { 0.0 } else { (rep as f32).ln() },
+        short: is_short_nonsentence(l) as u8 as f32,
+        before: ctx.first_prose.is_none_or(|f| i < f),
+        after: ctx.last_prose.is_none_or(|e| i > e),
+        title: l.words >= 2 && !l.sentence && l.caps * 10 >= l.words * 8,
+        chrome_words: l.words <= 6 && l.any_flags & (META | FORM | BYLINE | RELATIVE_TIME) != 0,
+        heads: l.words <= 15 && !l.sentence && ctx.lines.get(i + 1).is_some_and(Line::is_prose),
+        outside: i < s0 || i > s1,
+        span_dist: distance(s0, s1),
+        largest_dist: distance(l0, l1),
+    }
+}
+
 /// The feature vector of line `i`.
 pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     let t = ln1p_table();
@@ -431,33 +479,21 @@ pub fn features(ctx: &DocContext, i: usize) -> [f32; N] {
     let next = lines.get(i + 1);
     let dist = ctx.prose_dist[i];
     let run = ctx.short_run[i];
-    let rep = ctx.repeats.get(i).copied().unwrap_or(1).max(1);
-    let ln_rep = if rep == 1 { 0.0 } else { (rep as f32).ln() };
-    let short = is_short_nonsentence(l) as u8 as f32;
     let letters = l.letters.max(1) as f32;
-    let before = ctx.first_prose.is_none_or(|f| i < f);
-    let after = ctx.last_prose.is_none_or(|e| i > e);
-    let title = l.words >= 2 && !l.sentence && l.caps * 10 >= l.words * 8;
-    let chrome_words = l.words <= 6 && l.any_flags & (META | FORM | BYLINE | RELATIVE_TIME) != 0;
-    let heads = l.words <= 15 && !l.sentence && next.is_some_and(Line::is_prose);
-    // With no span (no prose), every line is outside it, at no distance.
-    let (s0, s1) = ctx.span;
-    let outside = i < s0 || i > s1;
-    let span_dist = if s1 < s0 {
-        0
-    } else if i < s0 {
-        s0 - i
-    } else {
-        i.saturating_sub(s1)
-    };
+    let Place {
+        rep,
+        ln_rep,
+        short,
+        before,
+        after,
+        title,
+        chrome_words,
+        heads,
+        outside,
+        span_dist,
+        largest_dist,
+    } = place(ctx, i);
     let (l0, l1) = ctx.largest;
-    let largest_dist = if l1 < l0 {
-        0
-    } else if i < l0 {
-        l0 - i
-    } else {
-        i.saturating_sub(l1)
-    };
     let b = |x: bool| x as u8 as f32;
     [
         1.0,
@@ -549,7 +585,7 @@ pub fn features_block(ctx: &DocContext, at: &[usize], rows: &mut Rows) {
     let mut pos = [0f32; BLOCK];
     let mut block = [0f32; BLOCK];
     let mut voice = [[0f32; BLOCK]; 4];
-    let (s0, s1) = ctx.span;
+    let (_, s1) = ctx.span;
     let (l0, l1) = ctx.largest;
     for (j, &i) in at.iter().enumerate().take(BLOCK) {
         let l = &lines[i];
@@ -569,30 +605,19 @@ pub fn features_block(ctx: &DocContext, at: &[usize], rows: &mut Rows) {
         }
         let prev = i.checked_sub(1).map(|j| &lines[j]);
         let next = lines.get(i + 1);
-        let rep = ctx.repeats.get(i).copied().unwrap_or(1).max(1);
-        let ln_rep = if rep == 1 { 0.0 } else { (rep as f32).ln() };
-        let short = is_short_nonsentence(l) as u8 as f32;
-        let before = ctx.first_prose.is_none_or(|f| i < f);
-        let after = ctx.last_prose.is_none_or(|e| i > e);
-        let title = l.words >= 2 && !l.sentence && l.caps * 10 >= l.words * 8;
-        let chrome_words =
-            l.words <= 6 && l.any_flags & (META | FORM | BYLINE | RELATIVE_TIME) != 0;
-        let heads = l.words <= 15 && !l.sentence && next.is_some_and(Line::is_prose);
-        let outside = i < s0 || i > s1;
-        let span_dist = if s1 < s0 {
-            0
-        } else if i < s0 {
-            s0 - i
-        } else {
-            i.saturating_sub(s1)
-        };
-        let largest_dist = if l1 < l0 {
-            0
-        } else if i < l0 {
-            l0 - i
-        } else {
-            i.saturating_sub(l1)
-        };
+        let Place {
+            rep,
+            ln_rep,
+            short,
+            before,
+            after,
+            title,
+            chrome_words,
+            heads,
+            outside,
+            span_dist,
+            largest_dist,
+        } = place(ctx, i);
         rows[1][j] = ln1p(t, l.words);
         rows[2][j] = b(l.sentence);
         rows[8][j] = b(l.seps > 0);
