@@ -605,49 +605,37 @@ pub fn features_block(ctx: &DocContext, at: &[usize], rows: &mut Rows) {
         }
         let prev = i.checked_sub(1).map(|j| &lines[j]);
         let next = lines.get(i + 1);
-        let Place {
-            rep,
-            ln_rep,
-            short,
-            before,
-            after,
-            title,
-            chrome_words,
-            heads,
-            outside,
-            span_dist,
-            largest_dist,
-        } = place(ctx, i);
+        let pl = place(ctx, i);
         rows[1][j] = ln1p(t, l.words);
         rows[2][j] = b(l.sentence);
         rows[8][j] = b(l.seps > 0);
-        rows[9][j] = short;
+        rows[9][j] = pl.short;
         rows[10][j] = prev.map_or(0.0, |p| ln1p(t, p.words));
         rows[11][j] = next.map_or(0.0, |p| ln1p(t, p.words));
         rows[12][j] = b(i > 0 && ctx.prose[i - 1]);
         rows[13][j] = b(i + 1 < n && ctx.prose[i + 1]);
         rows[14][j] = ln1p(t, ctx.prose_dist[i]);
         rows[15][j] = ln1p(t, ctx.short_run[i]);
-        rows[17][j] = b(before);
-        rows[18][j] = b(after);
-        rows[20][j] = ln_rep;
-        rows[21][j] = b(rep >= 3);
+        rows[17][j] = b(pl.before);
+        rows[18][j] = b(pl.after);
+        rows[20][j] = pl.ln_rep;
+        rows[21][j] = b(pl.rep >= 3);
         rows[22][j] = b(list_marker(l.text));
         rows[23][j] = b(l.text.ends_with([':', '：']));
-        rows[24][j] = b(chrome_words);
+        rows[24][j] = b(pl.chrome_words);
         rows[26][j] =
             b(l.letters > 3 && l.caps == l.words && !l.text.chars().any(char::is_lowercase));
         rows[27][j] = b(l.is_prose());
-        rows[28][j] = b(title);
+        rows[28][j] = b(pl.title);
         rows[29][j] = b(l.words >= 30);
-        rows[30][j] = b(heads);
-        rows[33][j] = b(!before && !after);
-        rows[34][j] = b(outside);
-        rows[35][j] = ln1p(t, u32::try_from(span_dist).unwrap_or(u32::MAX));
+        rows[30][j] = b(pl.heads);
+        rows[33][j] = b(!pl.before && !pl.after);
+        rows[34][j] = b(pl.outside);
+        rows[35][j] = ln1p(t, u32::try_from(pl.span_dist).unwrap_or(u32::MAX));
         rows[36][j] = b(i > s1);
-        rows[37][j] = b(outside && ctx.prose[i]);
+        rows[37][j] = b(pl.outside && ctx.prose[i]);
         rows[39][j] = ln1p(t, ctx.block[i]);
-        rows[41][j] = ln1p(t, u32::try_from(largest_dist).unwrap_or(u32::MAX));
+        rows[41][j] = ln1p(t, u32::try_from(pl.largest_dist).unwrap_or(u32::MAX));
         rows[42][j] = b(l0 <= l1 && i < l0);
         rows[43][j] = b(l0 <= l1 && i > l1);
         rows[44][j] = b(l0 <= l1 && i > l1 && ctx.prose[i]);
