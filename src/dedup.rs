@@ -1227,6 +1227,182 @@ fn prefetch(keys: &[u32]) {
     let _ = keys;
 }
 
+/// [`cluster`]'s default clustering (near mode, [`Verify::Exact`], [`ClusterRule::Star`], keep
+/// the first in input order) fed a chunk of documents at a time, in input order.
+///
+/// With those options a document's fate depends only on the documents before it: it is an
+/// exact duplicate of the first of its group, or joins the earliest earlier leader it is
+/// verified against, or is kept. So each chunk's fates are final as soon as the chunk is
+/// added, and the pipeline can write a chunk's documents and free their texts before reading
+/// the whole input (issue 5: the texts of the dedup corpus, 45 MB, were held to the end and
+/// page-faulted in). Only what later documents can meet is held: every document's [`Entry`],
+/// and the keys and index entries of the leaders (a dropped document is never a leader, so its
+/// keys are freed at once). The result equals [`cluster`] over all the entries at once, for any
+/// cut into chunks (`stream_equals_cluster`).
+pub struct Stream {
+    mih: Mih,
+    min_jaccard: f64,
+    /// Per [`Mih`] substring, per key: the leaders so far with that key, in input order.
+    buckets: Vec<Vec<Vec<(u64, u32)>>>,
+    entries: Vec<Option<Entry>>,
+    /// Each document's word 5-shingle keys while it may still be checked: the current chunk's
+    /// and the leaders'.
+    keys: Vec<Vec<u32>>,
+    leader: Vec<u32>,
+    /// The first document of each exact hash.
+    first_of: std::collections::HashMap<u64, u32>,
+    /// 0, 1, 2, …: input order is keep order, so a document's rank is its position.
+    ident: Vec<u32>,
+}
+
+impl Stream {
+    /// A stream for about `n` documents at distance `k`, or `None` when the index for that many
+    /// would be the blocked tables (a stream keeps multi-index tables, grown as leaders come).
+    pub fn new(n: usize, k: u32, min_jaccard: f64) -> Option<Stream> {
+        let NearIndex::Mih(mih) = NearIndex::new(n, k) else {
+            return None;
+        };
+        Some(Stream::with_index(mih, min_jaccard))
+    }
+
+    fn with_index(mih: Mih, min_jaccard: f64) -> Stream {
+        let buckets = mih
+            .subs
+            .iter()
+            .map(|s| vec![Vec::new(); 1usize << s.width])
+            .collect();
+        Stream {
+            mih,
+            min_jaccard,
+            buckets,
+            entries: Vec::new(),
+            keys: Vec::new(),
+            leader: Vec::new(),
+            first_of: Default::default(),
+            ident: Vec::new(),
+        }
+    }
+
+    /// Documents added so far.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no document was added.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds the next documents in input order (their entries and keys) and returns their
+    /// fates, as [`cluster`] would give them; [`Duplicate::of`] counts from the first document
+    /// ever added.
+    pub fn add(
+        &mut self,
+        entries: Vec<Option<Entry>>,
+        keys: Vec<Vec<u32>>,
+        runner: TableRunner<'_>,
+    ) -> Vec<Option<Duplicate>> {
+        let base = self.entries.len();
+        let n = base + entries.len();
+        self.entries.extend(entries);
+        self.keys.extend(keys);
+        self.keys.resize_with(n, Vec::new);
+        self.leader.extend(base as u32..n as u32);
+        self.ident.extend(base as u32..n as u32);
+        // Exact groups: the first of each hash represents it.
+        let mut rep_of: Vec<u32> = (base as u32..n as u32).collect();
+        let mut reps = Vec::new();
+        for i in base..n {
+            if let Some(e) = self.entries[i] {
+                match self.first_of.entry(e.exact) {
+                    std::collections::hash_map::Entry::Occupied(f) => rep_of[i - base] = *f.get(),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(i as u32);
+                        reps.push(i as u32);
+                    }
+                }
+            }
+        }
+        let sets: Vec<&[u32]> = self.keys.iter().map(|k| &k[..]).collect();
+        let sets = Sets(&sets);
+        let t = self.min_jaccard;
+        let entries = &self.entries;
+        // `cluster`'s lazy prefilter.
+        let accept = |i: u32, j: u32| -> bool {
+            let (Some(a), Some(b)) = (&entries[i as usize], &entries[j as usize]) else {
+                return false;
+            };
+            similarity(&a.sketch, &b.sketch) >= t - PREFILTER_MARGIN
+                && !(sets.of(i).is_empty() && sets.of(j).is_empty())
+        };
+        // Candidates among the chunk's representatives…
+        let hs: Vec<u64> = reps
+            .iter()
+            .map(|&i| entries[i as usize].map_or(0, |e| e.simhash))
+            .collect();
+        let mut edges: Vec<(u32, u32)> = NearIndex::new(reps.len(), self.mih.k)
+            .pairs(&hs, &reps, &|i, j, _| accept(i, j), runner)
+            .into_iter()
+            .flatten()
+            .collect();
+        // …and with the leaders of the chunks before.
+        const SLICE: usize = 256;
+        let (mih, buckets, k) = (&self.mih, &self.buckets, self.mih.k);
+        let earlier = runner(reps.len().div_ceil(SLICE), &|s: usize| {
+            let mut out = Vec::new();
+            for (&u, &h) in reps[s * SLICE..].iter().zip(&hs[s * SLICE..]).take(SLICE) {
+                for (t, sub) in mih.subs.iter().enumerate() {
+                    let key = mih.key(t, h);
+                    for &f in &sub.flips {
+                        for &(hv, v) in &buckets[t][key ^ f as usize] {
+                            let d = h ^ hv;
+                            if d.count_ones() <= k && mih.is_first(t, d) && accept(v, u) {
+                                out.push((v, u));
+                            }
+                        }
+                    }
+                }
+            }
+            out
+        });
+        edges.extend(earlier.into_iter().flatten());
+        let accepted = lazy_leaders(
+            &self.ident,
+            &self.ident,
+            edges,
+            sets,
+            t,
+            runner,
+            &mut self.leader,
+        );
+        let verified = Some(Verified {
+            sets,
+            pairs: &accepted,
+        });
+        let fates: Vec<Option<Duplicate>> = (base..n)
+            .map(|i| {
+                let kept = self.leader[rep_of[i - base] as usize];
+                duplicate(entries, i as u32, kept, verified)
+            })
+            .collect();
+        // The chunk's leaders join the index; every other document's keys are freed.
+        for i in base..n {
+            let leads = self.entries[i].is_some()
+                && rep_of[i - base] == i as u32
+                && self.leader[i] == i as u32;
+            if leads {
+                let h = self.entries[i].map_or(0, |e| e.simhash);
+                for (t, b) in self.buckets.iter_mut().enumerate() {
+                    b[self.mih.key(t, h)].push((h, i as u32));
+                }
+            } else {
+                self.keys[i] = Vec::new();
+            }
+        }
+        fates
+    }
+}
+
 /// Documents that take part, in keep order: input order, or longest first (ties in input
 /// order) with [`KeepRule::Longest`].
 fn keep_order(entries: &[Option<Entry>], keep: KeepRule) -> Vec<u32> {
@@ -1943,6 +2119,67 @@ mod tests {
                     prop_assert_eq!(d.similarity, rounded(jaccard(&sets[u], &sets[*v])));
                 }
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        /// The stream, fed the documents in chunks of any sizes, gives `cluster`'s fates
+        /// (kept copy, distance, similarity, exact), with exact duplicates (some of dropped
+        /// documents), documents that take no part, and candidates across and within chunks.
+        #[test]
+        fn stream_equals_cluster(
+            docs in proptest::collection::vec((0u32..60, 30u32..60, any::<u8>(), 0u8..8), 1..80),
+            cuts in proptest::collection::vec(0usize..80, 0..6),
+            t in 0.4f64..0.9,
+            subs in 4u32..8,
+            rev in any::<bool>(),
+        ) {
+            let k = 3;
+            // Exact hash: a few shared values (exact duplicates with equal sets), else unique;
+            // 7: no entry.
+            let entries: Vec<Option<Entry>> = docs
+                .iter()
+                .enumerate()
+                .map(|(i, &(_, _, f, x))| match x {
+                    7 => None,
+                    0..=1 => e(u64::from(f >> 2), u64::from(x), 10),
+                    _ => e(u64::from(f >> 2), 1000 + i as u64, 10),
+                })
+                .collect();
+            let sets: Vec<Vec<u32>> = docs
+                .iter()
+                .map(|&(lo, w, f, x)| match x {
+                    0..=1 => (0..40 + u32::from(x)).collect(),
+                    _ => (lo..lo + w).filter(|y| y % 5 != u32::from(f % 6)).collect(),
+                })
+                .collect();
+            let views: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
+            let runner: TableRunner<'_> = if rev { &reversed } else { &sequential };
+            let want = cluster(
+                &entries,
+                Bands::NONE,
+                Sets(&views),
+                &params(DedupMode::Near, k, KeepRule::First),
+                &exact_check(t),
+                runner,
+            );
+            let mut cuts: Vec<usize> = cuts.into_iter().filter(|&c| c < docs.len()).collect();
+            cuts.push(0);
+            cuts.push(docs.len());
+            cuts.sort_unstable();
+            let mih = Mih::with_substrings(k, subs).expect("narrow substrings");
+            let mut stream = Stream::with_index(mih, t);
+            let mut got = Vec::new();
+            for w in cuts.windows(2) {
+                got.extend(stream.add(
+                    entries[w[0]..w[1]].to_vec(),
+                    sets[w[0]..w[1]].to_vec(),
+                    runner,
+                ));
+            }
+            prop_assert_eq!(stream.len(), docs.len());
+            prop_assert_eq!(got, want);
         }
     }
 
