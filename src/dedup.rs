@@ -1256,12 +1256,13 @@ pub struct Stream {
 }
 
 impl Stream {
-    /// A stream for about `n` documents at distance `k`, or `None` when the index for that many
-    /// would be the blocked tables (a stream keeps multi-index tables, grown as leaders come).
+    /// A stream for about `n` documents at distance `k`: multi-index tables (grown as leaders
+    /// come; blocked tables cannot grow), the substrings [`Mih::cost`] finds cheapest for `n`.
     pub fn new(n: usize, k: u32, min_jaccard: f64) -> Option<Stream> {
-        let NearIndex::Mih(mih) = NearIndex::new(n, k) else {
-            return None;
-        };
+        let (_, mih) = (4..=16)
+            .filter_map(|s| Mih::with_substrings(k, s))
+            .map(|m| (m.cost(n), m))
+            .min_by(|a, b| a.0.total_cmp(&b.0))?;
         Some(Stream::with_index(mih, min_jaccard))
     }
 
