@@ -745,7 +745,9 @@ fn streamed(cfg: &Config, msgs: &dyn Messages) -> Option<Result<Summary>> {
             let Some(written) = settled? else {
                 return Ok(None);
             };
-            drop(written);
+            // The texts' buffers go to the next chunks' strings rather than back to the
+            // allocator.
+            read::recycle_text(written.into_iter().filter_map(|d| d.ok().map(|d| d.text)));
             let Some((_, bytes)) = chunk else { break };
             pending = docs.map(|d| (d, bytes.len()));
             chunks.recycle(bytes);
@@ -760,7 +762,7 @@ fn streamed(cfg: &Config, msgs: &dyn Messages) -> Option<Result<Summary>> {
         clean.commit()?;
         dropped.commit()?;
         phases.lap("commit");
-        free_in_background((stream, names));
+        free_in_background((stream, names, read::drain_text_pool()));
         Ok(Some(Summary {
             report,
             out_dir: cfg.out.clone(),
