@@ -1349,17 +1349,50 @@ impl Stream {
         // …and with the leaders of the chunks before.
         const SLICE: usize = 256;
         let (mih, buckets, k) = (&self.mih, &self.buckets, self.mih.k);
+        // The non-empty buckets a fingerprint reads, by substring; their first entries are
+        // fetched (a hint) while the previous fingerprint's buckets are compared: the loads of
+        // the buckets' entries, scattered over the heap, were most of this search's time.
+        // The non-empty buckets a fingerprint reads, by substring; their first entries are
+        // fetched (a hint) while the previous fingerprint's buckets are compared: the loads of
+        // the buckets' entries, scattered over the heap, were most of this search's time.
+        type Found<'b> = Vec<(usize, &'b [(u64, u32)])>;
+        fn gather<'b>(
+            mih: &Mih,
+            buckets: &'b [Vec<Vec<(u64, u32)>>],
+            h: u64,
+            found: &mut Found<'b>,
+        ) {
+            found.clear();
+            for (t, sub) in mih.subs.iter().enumerate() {
+                let key = mih.key(t, h);
+                for &f in &sub.flips {
+                    let b = &buckets[t][key ^ f as usize][..];
+                    if let Some(first) = b.first() {
+                        crate::write::prefetch_item(first);
+                        found.push((t, b));
+                    }
+                }
+            }
+        }
         let earlier = runner(reps.len().div_ceil(SLICE), &|s: usize| {
             let mut out = Vec::new();
-            for (&u, &h) in reps[s * SLICE..].iter().zip(&hs[s * SLICE..]).take(SLICE) {
-                for (t, sub) in mih.subs.iter().enumerate() {
-                    let key = mih.key(t, h);
-                    for &f in &sub.flips {
-                        for &(hv, v) in &buckets[t][key ^ f as usize] {
-                            let d = h ^ hv;
-                            if d.count_ones() <= k && mih.is_first(t, d) && accept(v, u) {
-                                out.push((v, u));
-                            }
+            let (reps, hs) = (&reps[s * SLICE..], &hs[s * SLICE..]);
+            let n = reps.len().min(SLICE);
+            let (mut now, mut next): (Found<'_>, Found<'_>) = (Vec::new(), Vec::new());
+            if n > 0 {
+                gather(mih, buckets, hs[0], &mut next);
+            }
+            for x in 0..n {
+                std::mem::swap(&mut now, &mut next);
+                if x + 1 < n {
+                    gather(mih, buckets, hs[x + 1], &mut next);
+                }
+                let (u, h) = (reps[x], hs[x]);
+                for &(t, b) in &now {
+                    for &(hv, v) in b {
+                        let d = h ^ hv;
+                        if d.count_ones() <= k && mih.is_first(t, d) && accept(v, u) {
+                            out.push((v, u));
                         }
                     }
                 }
