@@ -736,18 +736,21 @@ fn streamed(cfg: &Config, msgs: &dyn Messages) -> Option<Result<Summary>> {
                         Some((docs, read)) => settle(docs, read),
                         None => Ok(Some(Vec::new())),
                     };
+                    // The texts' buffers go to the next chunks' strings rather than back to
+                    // the allocator; the rest is freed while the chunk is parsed.
+                    let settled = settled.map(|w| {
+                        w.map(|written| {
+                            read::recycle_text(
+                                written.into_iter().filter_map(|d| d.ok().map(|d| d.text)),
+                            )
+                        })
+                    });
                     (following, settled)
                 },
             );
-            // Freed here, when no thread allocates: glibc locks a thread's heap while
-            // another frees into it, and freeing while the next chunk was parsed cost ≈ 30%
-            // more CPU time in lock waits.
-            let Some(written) = settled? else {
+            let Some(()) = settled? else {
                 return Ok(None);
             };
-            // The texts' buffers go to the next chunks' strings rather than back to the
-            // allocator.
-            read::recycle_text(written.into_iter().filter_map(|d| d.ok().map(|d| d.text)));
             let Some((_, bytes)) = chunk else { break };
             pending = docs.map(|d| (d, bytes.len()));
             chunks.recycle(bytes);
