@@ -411,9 +411,6 @@ impl Phases {
 }
 
 fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
-    if let Some(done) = streamed(cfg, msgs) {
-        return done;
-    }
     let mut phases = Phases::default();
     // Without strip nothing waits for the whole corpus before the fingerprint: each document
     // is finished (layout normalization, fingerprint) as soon as it is repaired, in the same
@@ -531,12 +528,55 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
 
     // Serialize in parallel and write in order, a chunk at a time: the next chunk is
     // serialized while the previous one is written, and only two chunks are held in memory.
+    // A document's line goes to the end of `clean` or of `dropped`.
+    let serialize = |d: &std::result::Result<Doc, Rejection>,
+                     fate: &Option<Fate>,
+                     clean: &mut Vec<u8>,
+                     dropped: &mut Vec<u8>| {
+        match (d, fate) {
+            (Err(r), _) => dropped.extend_from_slice(&write::rejection_line(r)),
+            (Ok(doc), Some(Fate::Kept)) | (Ok(doc), None) => write::clean_line_into(clean, doc),
+            (Ok(doc), Some(Fate::Empty)) => {
+                let detail = format!("{} lines removed, no text left", doc.changes.lines_removed);
+                dropped.extend_from_slice(&write::dropped_doc_line(
+                    doc,
+                    Reason::EmptyAfterCleaning,
+                    None,
+                    None,
+                    None,
+                    Some(&detail),
+                ));
+            }
+            (Ok(doc), Some(Fate::Duplicate(x))) => {
+                let reason = if x.exact {
+                    Reason::ExactDuplicate
+                } else {
+                    Reason::NearDuplicate
+                };
+                dropped.extend_from_slice(&write::dropped_doc_line(
+                    doc,
+                    reason,
+                    Some(&x.of_id),
+                    Some(x.distance),
+                    Some(x.similarity),
+                    None,
+                ));
+            }
+        }
+    };
     let mut clean = AtomicFile::create(&cfg.out, write::CLEAN)?;
     let mut dropped = AtomicFile::create(&cfg.out, write::DROPPED)?;
-    let mut tally = Tally::default();
+    let mut warned = 0usize;
+    const MAX_WARNINGS: usize = 20;
     // Documents a chunk: two chunks' output is held at once. 512 rather than 2048: peak
     // memory 111 -> 104 MB and 6% fewer page faults on the dedup corpus, CPU time unchanged.
     const CHUNK: usize = 512;
+    // Documents serialized into one pair of buffers: a buffer (sized once) per group instead
+    // of one per document, fewer and larger writes, and fewer buffers freed by the writing
+    // thread that another thread allocated (glibc locks the other thread's arena each time).
+    const GROUP: usize = 64;
+    let mut cluster_size: std::collections::BTreeMap<&str, u64> = Default::default();
+    let mut stripped: Vec<(&'static str, u64)> = Vec::new();
     // (Freeing each document's text here, on the thread that serialized it, was slower at
     // two threads: glibc's arenas take a lock when a thread frees another thread's memory.)
     let ser_chunk = |k: usize| -> Vec<(Vec<u8>, Vec<u8>)> {
@@ -544,7 +584,30 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         done[r.clone()]
             .par_chunks(GROUP)
             .zip(fates[r].par_chunks(GROUP))
-            .map(|(docs, fates)| serialize_group(docs, fates))
+            .map(|(docs, fates)| {
+                let room = docs
+                    .iter()
+                    .zip(fates)
+                    .map(|(d, f)| match (d, f) {
+                        (Ok(doc), Some(Fate::Kept) | None) => write::clean_line_room(doc),
+                        _ => 0,
+                    })
+                    .sum();
+                let (mut clean, mut dropped) = (Vec::with_capacity(room), Vec::new());
+                for (x, (d, fate)) in docs.iter().zip(fates).enumerate() {
+                    // The next kept text is fetched while this one is written: the texts are
+                    // cold by now (45 MB on the dedup corpus, beyond L3).
+                    if let Some((Ok(next), Some(Fate::Kept) | None)) =
+                        docs.get(x + 1).zip(fates.get(x + 1))
+                    {
+                        write::prefetch(next.text.as_bytes());
+                        write::prefetch(&next.id.as_bytes()[..next.id.len().min(1)]);
+                        write::prefetch(&next.source.as_bytes()[..next.source.len().min(1)]);
+                    }
+                    serialize(d, fate, &mut clean, &mut dropped);
+                }
+                (clean, dropped)
+            })
             .collect()
     };
     let chunks = done.len().div_ceil(CHUNK);
@@ -559,7 +622,50 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                     dropped.write_all(d)?;
                 }
                 for (d, fate) in done[r.clone()].iter().zip(&fates[r.clone()]) {
-                    tally.add(d, fate, msgs);
+                    report.documents_in += 1;
+                    match (d, fate) {
+                        (Err(r), _) => {
+                            report.drop(r.reason);
+                            if warned < MAX_WARNINGS {
+                                msgs.warn(&format!("{}: {}", r.reason.as_str(), r.detail));
+                            }
+                            warned += 1;
+                        }
+                        (Ok(doc), fate) => {
+                            *report.encodings.entry(doc.changes.encoding).or_default() += 1;
+                            report.invalid_bytes += doc.changes.invalid_bytes;
+                            let r = &doc.changes.repairs;
+                            if r.any() {
+                                report.documents_repaired += 1;
+                            }
+                            report.repairs.mojibake += r.mojibake;
+                            report.repairs.html_entities += r.html_entities;
+                            report.repairs.control_chars += r.control_chars;
+                            report.repairs.nfc += r.nfc;
+                            for (&rule, &k) in &doc.changes.removed_by {
+                                match stripped.iter_mut().find(|(r, _)| *r == rule) {
+                                    Some((_, n)) => *n += u64::from(k),
+                                    None => stripped.push((rule, u64::from(k))),
+                                }
+                            }
+                            match fate {
+                                Some(Fate::Kept) | None => {
+                                    report.kept += 1;
+                                    report.bytes_out += doc.text.len() as u64;
+                                }
+                                Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
+                                Some(Fate::Duplicate(x)) => {
+                                    report.drop(if x.exact {
+                                        Reason::ExactDuplicate
+                                    } else {
+                                        Reason::NearDuplicate
+                                    });
+                                    report.duplicates.add(x.distance, x.similarity);
+                                    *cluster_size.entry(x.of_source.as_str()).or_insert(1) += 1;
+                                }
+                            }
+                        }
+                    }
                 }
                 Ok(())
             },
@@ -568,8 +674,20 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         res?;
         next = after;
     }
+    for (rule, n) in stripped {
+        *report.lines_stripped.entry(rule).or_default() += n;
+    }
     phases.lap("serialize_write");
-    tally.finish(&mut report, cfg, msgs);
+    if warned > MAX_WARNINGS {
+        msgs.warn(&format!(
+            "… and {} more problems: see {}",
+            warned - MAX_WARNINGS,
+            cfg.out.join(write::DROPPED).display()
+        ));
+    }
+    report
+        .duplicates
+        .set_clusters(cluster_size.values().copied());
     clean.commit()?;
     dropped.commit()?;
     phases.lap("commit");
@@ -579,366 +697,6 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         out_dir: cfg.out.clone(),
         phases,
     })
-}
-
-/// Whether a run can write each chunk of its input as soon as it is read ([`streamed`]): one
-/// plain JSONL file, layout normalization only (strip judges against the whole corpus), and
-/// the default dedup (near, exact verification, leader clustering, keep the first), under
-/// which a document's fate depends only on the documents before it.
-fn streamable(cfg: &Config) -> bool {
-    use crate::config::{ClusterRule, DedupMode, KeepRule, Verify};
-    let check = cfg.dedup_check();
-    !cfg.strip
-        && cfg.drop_list.is_none()
-        && cfg.dedup == DedupMode::Near
-        && cfg.keep == KeepRule::First
-        && check.verify == Verify::Exact
-        && check.cluster == ClusterRule::Star
-        && check.min_jaccard > 0.0
-}
-
-/// A run that reads, dedups and writes one chunk of the input at a time ([`dedup::Stream`]),
-/// with the same outputs as the run over the whole input: each chunk's documents are written
-/// and their texts freed before the next chunks are parsed, so the run never holds the texts
-/// of the whole input (on the dedup corpus 45 MB, ≈ 11,000 pages first touched and torn down
-/// at exit), and each text is written while it is still in cache. `None` when the run is not
-/// [`streamable`] or its input is not one plain JSONL file, or when the file cannot be read to
-/// the end (the run over the whole input then says so as it always did).
-fn streamed(cfg: &Config, msgs: &dyn Messages) -> Option<Result<Summary>> {
-    if !streamable(cfg) {
-        return None;
-    }
-    let (sources, bad) = read::expand(&cfg.inputs);
-    let [src] = &sources[..] else { return None };
-    if !bad.is_empty() {
-        return None;
-    }
-    let mut chunks = read::JsonlChunks::open(src, cfg.format)?.ok()?;
-    let mut phases = Phases::default();
-    let prepare_and_finish = |it: Item| {
-        it.and_then(|raw| prepare(raw, cfg)).map(|mut doc| {
-            finish(&mut doc, cfg, None);
-            doc
-        })
-    };
-    let out = (|| -> Result<Option<Summary>> {
-        let mut clean = AtomicFile::create(&cfg.out, write::CLEAN)?;
-        let mut dropped = AtomicFile::create(&cfg.out, write::DROPPED)?;
-        let mut tally = Tally::default();
-        let mut stream: Option<dedup::Stream> = None;
-        // The id and source of each kept document (what its duplicates name), by position.
-        let mut names: Vec<(String, String)> = Vec::new();
-        let size = chunks.size_hint();
-        let name = chunks.name.clone();
-        // Dedups a parsed chunk, writes its lines and frees its texts (`read`: the chunk's
-        // bytes, for the first chunk's estimate of the number of documents). `Ok(false)`: no
-        // stream for this input.
-        let mut settle = |mut docs: Vec<std::result::Result<Doc, Rejection>>,
-                          read: usize|
-         -> Result<Option<Vec<std::result::Result<Doc, Rejection>>>> {
-            if stream.is_none() {
-                let n = expected_items(docs.len(), read, size);
-                msgs.progress_total(n as u64);
-                stream = dedup::Stream::new(n, cfg.max_distance, cfg.min_jaccard);
-            }
-            let Some(stream) = stream.as_mut() else {
-                return Ok(None);
-            };
-            let base = stream.len();
-            let entries: Vec<Option<Entry>> = docs
-                .iter()
-                .map(|d| d.as_ref().ok().and_then(entry))
-                .collect();
-            let keys: Vec<Vec<u32>> = docs
-                .iter_mut()
-                .map(|d| {
-                    d.as_mut()
-                        .map_or(Vec::new(), |d| std::mem::take(&mut d.fingerprint.shingles))
-                })
-                .collect();
-            let dups = stream.add(entries, keys, &par_tables);
-            let fates: Vec<Option<Fate>> = docs
-                .iter()
-                .zip(dups)
-                .map(|(d, dup)| match (d, dup) {
-                    (Err(_), _) => None,
-                    (Ok(doc), _) if doc.text.is_empty() => Some(Fate::Empty),
-                    (Ok(_), Some(x)) => {
-                        // A kept copy of an earlier chunk, or of this one.
-                        let (of_id, of_source) = match x.of.checked_sub(base) {
-                            None => (&names[x.of].0, &names[x.of].1),
-                            Some(j) => match &docs[j] {
-                                Ok(k) => (&k.id, &k.source),
-                                Err(r) => (&r.id, &r.source),
-                            },
-                        };
-                        Some(Fate::Duplicate(Dup {
-                            exact: x.exact,
-                            of_id: of_id.clone(),
-                            of_source: of_source.clone(),
-                            distance: x.distance,
-                            similarity: x.similarity,
-                        }))
-                    }
-                    (Ok(_), None) => Some(Fate::Kept),
-                })
-                .collect();
-            let lines: Vec<(Vec<u8>, Vec<u8>)> = docs
-                .par_chunks(GROUP)
-                .zip(fates.par_chunks(GROUP))
-                .map(|(docs, fates)| serialize_group(docs, fates))
-                .collect();
-            for (c, d) in &lines {
-                clean.write_all(c)?;
-                dropped.write_all(d)?;
-            }
-            drop(lines);
-            for (d, fate) in docs.iter_mut().zip(&fates) {
-                tally.add(d, fate, msgs);
-                msgs.progress_inc();
-                names.push(match (d, fate) {
-                    (Ok(doc), Some(Fate::Kept)) => {
-                        (std::mem::take(&mut doc.id), std::mem::take(&mut doc.source))
-                    }
-                    _ => Default::default(),
-                });
-            }
-            Ok(Some(docs))
-        };
-        // Chunk k is parsed while chunk k + 1 is read and chunk k − 1 is deduplicated and
-        // written.
-        let mut pending: Option<(Vec<std::result::Result<Doc, Rejection>>, usize)> = None;
-        let mut next = chunks.next_chunk();
-        loop {
-            let chunk = match next {
-                Ok(c) => c,
-                Err(_) => return Ok(None),
-            };
-            let (docs, (following, settled)) = rayon::join(
-                || {
-                    chunk.as_ref().map(|(first, bytes)| {
-                        let lines: Vec<(usize, &[u8])> = read::jsonl_lines(bytes).collect();
-                        lines
-                            .par_iter()
-                            .map(|(n, line)| {
-                                prepare_and_finish(read::jsonl_doc(&name, first - 1 + n, line, cfg))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                },
-                || {
-                    let following = if chunk.is_some() {
-                        chunks.next_chunk()
-                    } else {
-                        Ok(None)
-                    };
-                    let settled = match pending.take() {
-                        Some((docs, read)) => settle(docs, read),
-                        None => Ok(Some(Vec::new())),
-                    };
-                    // The texts' buffers go to the next chunks' strings rather than back to
-                    // the allocator; the rest is freed while the chunk is parsed.
-                    let settled = settled.map(|w| {
-                        w.map(|written| {
-                            read::recycle_text(
-                                written.into_iter().filter_map(|d| d.ok().map(|d| d.text)),
-                            )
-                        })
-                    });
-                    (following, settled)
-                },
-            );
-            let Some(()) = settled? else {
-                return Ok(None);
-            };
-            let Some((_, bytes)) = chunk else { break };
-            pending = docs.map(|d| (d, bytes.len()));
-            chunks.recycle(bytes);
-            next = following;
-        }
-        phases.lap("read_dedup_write");
-        let mut report = Report {
-            bytes_in: chunks.bytes,
-            ..Report::default()
-        };
-        tally.finish(&mut report, cfg, msgs);
-        clean.commit()?;
-        dropped.commit()?;
-        phases.lap("commit");
-        free_in_background((stream, names, read::drain_text_pool()));
-        Ok(Some(Summary {
-            report,
-            out_dir: cfg.out.clone(),
-            phases,
-        }))
-    })();
-    out.transpose()
-}
-
-/// Documents serialized into one pair of buffers: a buffer (sized once) per group instead
-/// of one per document, fewer and larger writes, and fewer buffers freed by the writing
-/// thread that another thread allocated (glibc locks the other thread's arena each time).
-const GROUP: usize = 64;
-
-/// The `clean.jsonl` and `dropped.jsonl` lines of a group of documents.
-fn serialize_group(
-    docs: &[std::result::Result<Doc, Rejection>],
-    fates: &[Option<Fate>],
-) -> (Vec<u8>, Vec<u8>) {
-    let room = docs
-        .iter()
-        .zip(fates)
-        .map(|(d, f)| match (d, f) {
-            (Ok(doc), Some(Fate::Kept) | None) => write::clean_line_room(doc),
-            _ => 0,
-        })
-        .sum();
-    let (mut clean, mut dropped) = (Vec::with_capacity(room), Vec::new());
-    for (x, (d, fate)) in docs.iter().zip(fates).enumerate() {
-        // The next kept text is fetched while this one is written: the texts are
-        // cold by now (45 MB on the dedup corpus, beyond L3).
-        if let Some((Ok(next), Some(Fate::Kept) | None)) = docs.get(x + 1).zip(fates.get(x + 1)) {
-            write::prefetch(next.text.as_bytes());
-            write::prefetch(&next.id.as_bytes()[..next.id.len().min(1)]);
-            write::prefetch(&next.source.as_bytes()[..next.source.len().min(1)]);
-        }
-        serialize(d, fate, &mut clean, &mut dropped);
-    }
-    (clean, dropped)
-}
-
-/// A document's output line: to the end of `clean` or of `dropped`.
-fn serialize(
-    d: &std::result::Result<Doc, Rejection>,
-    fate: &Option<Fate>,
-    clean: &mut Vec<u8>,
-    dropped: &mut Vec<u8>,
-) {
-    match (d, fate) {
-        (Err(r), _) => dropped.extend_from_slice(&write::rejection_line(r)),
-        (Ok(doc), Some(Fate::Kept)) | (Ok(doc), None) => write::clean_line_into(clean, doc),
-        (Ok(doc), Some(Fate::Empty)) => {
-            let detail = format!("{} lines removed, no text left", doc.changes.lines_removed);
-            dropped.extend_from_slice(&write::dropped_doc_line(
-                doc,
-                Reason::EmptyAfterCleaning,
-                None,
-                None,
-                None,
-                Some(&detail),
-            ));
-        }
-        (Ok(doc), Some(Fate::Duplicate(x))) => {
-            let reason = if x.exact {
-                Reason::ExactDuplicate
-            } else {
-                Reason::NearDuplicate
-            };
-            dropped.extend_from_slice(&write::dropped_doc_line(
-                doc,
-                reason,
-                Some(&x.of_id),
-                Some(x.distance),
-                Some(x.similarity),
-                None,
-            ));
-        }
-    }
-}
-
-/// The report's counts, gathered document by document in input order while the outputs
-/// are written.
-#[derive(Default)]
-struct Tally {
-    report: Report,
-    warned: usize,
-    stripped: Vec<(&'static str, u64)>,
-    /// Documents per kept copy that has duplicates, by the kept copy's source.
-    cluster_size: std::collections::BTreeMap<String, u64>,
-}
-
-/// Rejections warned about one by one; the rest are counted.
-const MAX_WARNINGS: usize = 20;
-
-impl Tally {
-    fn add(
-        &mut self,
-        d: &std::result::Result<Doc, Rejection>,
-        fate: &Option<Fate>,
-        msgs: &dyn Messages,
-    ) {
-        let report = &mut self.report;
-        report.documents_in += 1;
-        match (d, fate) {
-            (Err(r), _) => {
-                report.drop(r.reason);
-                if self.warned < MAX_WARNINGS {
-                    msgs.warn(&format!("{}: {}", r.reason.as_str(), r.detail));
-                }
-                self.warned += 1;
-            }
-            (Ok(doc), fate) => {
-                *report.encodings.entry(doc.changes.encoding).or_default() += 1;
-                report.invalid_bytes += doc.changes.invalid_bytes;
-                let r = &doc.changes.repairs;
-                if r.any() {
-                    report.documents_repaired += 1;
-                }
-                report.repairs.mojibake += r.mojibake;
-                report.repairs.html_entities += r.html_entities;
-                report.repairs.control_chars += r.control_chars;
-                report.repairs.nfc += r.nfc;
-                for (&rule, &k) in &doc.changes.removed_by {
-                    match self.stripped.iter_mut().find(|(r, _)| *r == rule) {
-                        Some((_, n)) => *n += u64::from(k),
-                        None => self.stripped.push((rule, u64::from(k))),
-                    }
-                }
-                match fate {
-                    Some(Fate::Kept) | None => {
-                        report.kept += 1;
-                        report.bytes_out += doc.text.len() as u64;
-                    }
-                    Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
-                    Some(Fate::Duplicate(x)) => {
-                        report.drop(if x.exact {
-                            Reason::ExactDuplicate
-                        } else {
-                            Reason::NearDuplicate
-                        });
-                        report.duplicates.add(x.distance, x.similarity);
-                        match self.cluster_size.get_mut(x.of_source.as_str()) {
-                            Some(n) => *n += 1,
-                            None => {
-                                self.cluster_size.insert(x.of_source.clone(), 2);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Moves the counts into `report` (which has the run's other figures) and warns of the
-    /// problems not warned about one by one.
-    fn finish(self, report: &mut Report, cfg: &Config, msgs: &dyn Messages) {
-        let bytes_in = report.bytes_in;
-        *report = self.report;
-        report.bytes_in = bytes_in;
-        for (rule, n) in self.stripped {
-            *report.lines_stripped.entry(rule).or_default() += n;
-        }
-        if self.warned > MAX_WARNINGS {
-            msgs.warn(&format!(
-                "… and {} more problems: see {}",
-                self.warned - MAX_WARNINGS,
-                cfg.out.join(write::DROPPED).display()
-            ));
-        }
-        report
-            .duplicates
-            .set_clusters(self.cluster_size.values().copied());
-    }
 }
 
 /// Drops `x` on a thread of its own, which nobody waits for.

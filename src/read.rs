@@ -464,76 +464,6 @@ fn string_fields(line: &[u8]) -> Option<Vec<(String, String)>> {
     (p.i == text.len()).then_some(obj)
 }
 
-/// Strings shorter than this are not pooled: the allocator's per-thread caches serve them
-/// from memory already touched.
-const POOLED_MIN: usize = 512;
-
-/// Text buffers handed back by a run that is done with them ([`recycle_text`]), emptied but
-/// with their capacity, for the next strings [`JsonCursor::string`] reads: a streamed run's
-/// later chunks take the texts' memory of its earlier ones instead of new pages, and the
-/// texts are not freed. Binned by the power of two below their capacity.
-static TEXT_POOL: std::sync::Mutex<Vec<Vec<String>>> = std::sync::Mutex::new(Vec::new());
-
-/// How many buffers [`TEXT_POOL`] holds: lets runs that pool nothing skip its lock.
-static POOLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// An empty string with room for at least `n` bytes: a pooled buffer when there is one (one
-/// of the last few of bin `⌊log2 n⌋` that is large enough, else any of the next bin, less
-/// than 4 `n`), else a new one.
-fn text_buf(n: usize) -> String {
-    use std::sync::atomic::Ordering::Relaxed;
-    // Buffers of `n`'s own bin looked at: most are as large as their bin's next text.
-    const LOOK: usize = 8;
-    if n >= POOLED_MIN && POOLED.load(Relaxed) > 0 {
-        let bin = (usize::BITS - 1 - n.leading_zeros()) as usize;
-        if let Ok(mut pool) = TEXT_POOL.lock() {
-            let own = pool.get_mut(bin).and_then(|v| {
-                let from = v.len().saturating_sub(LOOK);
-                let k = from + v[from..].iter().rposition(|s| s.capacity() >= n)?;
-                Some(v.swap_remove(k))
-            });
-            let found = own.or_else(|| pool.get_mut(bin + 1).and_then(Vec::pop));
-            if let Some(s) = found {
-                POOLED.fetch_sub(1, Relaxed);
-                debug_assert!(s.is_empty() && s.capacity() >= n);
-                return s;
-            }
-        }
-    }
-    String::with_capacity(n)
-}
-
-/// Gives text buffers back to the pool [`text_buf`] draws from (those too small to pool are
-/// freed).
-pub fn recycle_text(bufs: impl IntoIterator<Item = String>) {
-    use std::sync::atomic::Ordering::Relaxed;
-    let Ok(mut pool) = TEXT_POOL.lock() else {
-        return;
-    };
-    for mut s in bufs {
-        if s.capacity() < POOLED_MIN {
-            continue;
-        }
-        s.clear();
-        let bin = (usize::BITS - 1 - s.capacity().leading_zeros()) as usize;
-        if pool.len() <= bin {
-            pool.resize_with(bin + 1, Vec::new);
-        }
-        pool[bin].push(s);
-        POOLED.fetch_add(1, Relaxed);
-    }
-}
-
-/// Empties the pool of text buffers (returned, for the caller to free where it likes).
-pub fn drain_text_pool() -> Vec<Vec<String>> {
-    use std::sync::atomic::Ordering::Relaxed;
-    let Ok(mut pool) = TEXT_POOL.lock() else {
-        return Vec::new();
-    };
-    POOLED.store(0, Relaxed);
-    std::mem::take(&mut *pool)
-}
-
 /// A position in a JSON line, for [`string_fields`].
 struct JsonCursor<'a> {
     s: &'a str,
@@ -563,12 +493,10 @@ impl JsonCursor<'_> {
         let pos = quote_or_backslash(bytes, start)?;
         if bytes[pos] == b'"' {
             self.i = pos + 1;
-            let mut out = text_buf(pos - start);
-            out.push_str(&s[start..pos]);
-            return Some(out);
+            return Some(s[start..pos].to_string());
         }
         // Room for the rest of the line and one block more: the block copies never grow it.
-        let mut out = text_buf(bytes.len() - start + RUN_BLOCK);
+        let mut out = String::with_capacity(bytes.len() - start + RUN_BLOCK);
         out.push_str(&s[start..pos]);
         let mut esc = pos;
         loop {
@@ -736,26 +664,6 @@ fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Strings read into recycled text buffers are the strings of the line: each buffer is
-    /// emptied, has the room asked for, and the pool gives each buffer once.
-    #[test]
-    fn recycled_text_buffers_read_the_same_strings() {
-        let long = |c: char, n: usize| c.to_string().repeat(n);
-        // Buffers of every bin around the strings' lengths, full of other text.
-        let junk = (0..64).map(|k| long('x', POOLED_MIN + 97 * k));
-        recycle_text(junk.chain([long('y', 1 << 14)]));
-        for n in [POOLED_MIN, 700, 1000, 1500, 3000, 5000] {
-            let (plain, escaped) = (long('a', n), format!("{}\\n{}", long('b', n), long('c', 9)));
-            let line = format!("{{\"id\":\"{plain}\",\"text\":\"{escaped}\"}}");
-            let fields = string_fields(line.as_bytes()).expect("an object of strings");
-            assert_eq!(fields[0].1, plain);
-            assert_eq!(fields[1].1, format!("{}\n{}", long('b', n), long('c', 9)));
-        }
-        let buf = text_buf(2000);
-        assert!(buf.is_empty() && buf.capacity() >= 2000);
-        drop(drain_text_pool());
-    }
 
     /// The fast path's fields as serde's map.
     fn string_object(line: &[u8]) -> Option<Map<String, Value>> {

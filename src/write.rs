@@ -44,15 +44,6 @@ pub fn prefetch(bytes: &[u8]) {
     let _ = bytes;
 }
 
-/// Asks the CPU to bring the cache line holding `x` into the cache (a hint, as [`prefetch`]).
-#[inline]
-pub fn prefetch_item<T>(x: &T) {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
-    safe_arch::prefetch_t0(x);
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
-    let _ = x;
-}
-
 /// Appends [`clean_line`]'s bytes to `v`.
 pub fn clean_line_into(v: &mut Vec<u8>, doc: &Doc) {
     v.extend_from_slice(b"{\"id\":");
