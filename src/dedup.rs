@@ -1201,8 +1201,8 @@ fn checks_ahead(
                 // third of `jaccard_counts`' samples waited on their loads.
                 if let Some(&next) = mine.get(x + 1) {
                     let (u, v) = pairs[next as usize];
-                    prefetch(sets.of(u));
-                    prefetch(sets.of(v));
+                    crate::prefetch(sets.of(u));
+                    crate::prefetch(sets.of(v));
                 }
                 let (u, v) = pairs[k as usize];
                 jaccard_counts(sets.of(u), sets.of(v))
@@ -1213,18 +1213,6 @@ fn checks_ahead(
     jobs.into_iter()
         .flat_map(|j| j.into_iter().skip(1))
         .collect()
-}
-
-/// Asks the CPU to bring `keys` into the cache ahead of their use (a hint: no effect on any
-/// result; nothing on targets without SSE).
-#[inline]
-fn prefetch(keys: &[u32]) {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
-    for line in keys.chunks(16) {
-        safe_arch::prefetch_t0(&line[0]);
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
-    let _ = keys;
 }
 
 /// Documents that take part, in keep order: input order, or longest first (ties in input

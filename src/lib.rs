@@ -45,3 +45,16 @@ pub use config::Config;
 pub use doc::Doc;
 pub use error::{Error, Result};
 pub use pipeline::run;
+
+/// Asks the CPU to bring `items` into the cache ahead of their use, one hint per 64-byte line
+/// (no effect on any result; nothing on targets without SSE). The serializer fetches the next
+/// document's text while it writes one; dedup's checks fetch the next pair's shingle keys.
+#[inline]
+pub(crate) fn prefetch<T>(items: &[T]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
+    for line in items.chunks((64 / std::mem::size_of::<T>().max(1)).max(1)) {
+        safe_arch::prefetch_t0(&line[0]);
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
+    let _ = items;
+}

@@ -600,9 +600,9 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
                     if let Some((Ok(next), Some(Fate::Kept) | None)) =
                         docs.get(x + 1).zip(fates.get(x + 1))
                     {
-                        write::prefetch(next.text.as_bytes());
-                        write::prefetch(&next.id.as_bytes()[..next.id.len().min(1)]);
-                        write::prefetch(&next.source.as_bytes()[..next.source.len().min(1)]);
+                        crate::prefetch(next.text.as_bytes());
+                        crate::prefetch(&next.id.as_bytes()[..next.id.len().min(1)]);
+                        crate::prefetch(&next.source.as_bytes()[..next.source.len().min(1)]);
                     }
                     serialize(d, fate, &mut clean, &mut dropped);
                 }

@@ -32,18 +32,6 @@ pub fn clean_line_room(doc: &Doc) -> usize {
     doc.text.len() + doc.text.len() / 32 + 256
 }
 
-/// Asks the CPU to bring `bytes` into the cache ahead of their use (a hint: no effect on
-/// any output; nothing on targets without SSE).
-#[inline]
-pub fn prefetch(bytes: &[u8]) {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
-    for line in bytes.chunks(64) {
-        safe_arch::prefetch_t0(&line[0]);
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
-    let _ = bytes;
-}
-
 /// Appends [`clean_line`]'s bytes to `v`.
 pub fn clean_line_into(v: &mut Vec<u8>, doc: &Doc) {
     v.extend_from_slice(b"{\"id\":");
