@@ -115,10 +115,7 @@ fn fix_suspect<'a>(
         }
     }
     if opts.mojibake && !cur.is_ascii() {
-        if let Some((s, n)) = mojibake::fix_changed(&cur) {
-            stats.mojibake += n;
-            cur = Cow::Owned(s);
-        }
+        mojibake_pass(&mut cur, stats);
     }
     // Removing a control character can join a mojibake sequence the mojibake pass saw split
     // ("Í\u{7}¹": Windows-1252 for U+0379 once the BEL goes), and so can a C1 control read as
@@ -145,15 +142,8 @@ fn fix_suspect<'a>(
             .collect();
         stats.control_chars += n;
         cur = Cow::Owned(s);
-        if !opts.mojibake || cur.is_ascii() {
+        if !opts.mojibake || cur.is_ascii() || !mojibake_pass(&mut cur, stats) {
             break;
-        }
-        match mojibake::fix_changed(&cur) {
-            Some((s, n)) => {
-                stats.mojibake += n;
-                cur = Cow::Owned(s);
-            }
-            None => break,
         }
     }
     if opts.uncurl_quotes {
@@ -179,18 +169,23 @@ fn fix_suspect<'a>(
         }
         stats.nfc += 1;
         cur = Cow::Owned(s);
-        if !opts.mojibake {
+        if !opts.mojibake || !mojibake_pass(&mut cur, stats) {
             break;
-        }
-        match mojibake::fix_changed(&cur) {
-            Some((s, n)) => {
-                stats.mojibake += n;
-                cur = Cow::Owned(s);
-            }
-            None => break,
         }
     }
     cur
+}
+
+/// The mojibake pass over `cur`, in place; true when it changed the line.
+fn mojibake_pass(cur: &mut Cow<'_, str>, stats: &mut Repairs) -> bool {
+    match mojibake::fix_changed(cur) {
+        Some((s, n)) => {
+            stats.mojibake += n;
+            *cur = Cow::Owned(s);
+            true
+        }
+        None => false,
+    }
 }
 
 /// Control characters that carry nothing in text: C0 except tab and newline, DEL, the BOM in
