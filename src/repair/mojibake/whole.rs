@@ -1128,7 +1128,13 @@ fn masks_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<&'t Masks> {
 /// that is not noise (a stand-in, a lost byte, four bytes, a byte that does not fit): the
 /// line is then read by [`masks`] and [`encode_chars`] from the start. A line of at most
 /// [`Chars::MAX`] bytes.
-#[inline(never)]
+///
+/// Inlined into [`fix_whole`], its one caller: as a function of its own, its answer came back
+/// through memory, written in two-byte stores and read at once in eight, a store-forwarding
+/// stall that `perf` put on ≈ 10% of `fix_whole`'s samples (issue 3, session 24: −3.8%
+/// instructions and −1.7% task-clock on garbled lines; the walk's registers came out better
+/// too).
+#[inline(always)]
 fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks, Reading)> {
     let f = fast(t)?;
     let low: &[u32; DECODED] = &f.decoded;
