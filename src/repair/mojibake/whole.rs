@@ -129,11 +129,15 @@ impl Text {
     /// library's check (some ten instructions a byte of non-ASCII text, 54M on the eval's
     /// garbled lines) below that, so a shorter reading is checked with zeros after it
     /// (ASCII, which leaves the reading's own bytes as well- or ill-formed as they were).
+    /// A longer one is padded to a whole number of blocks the same way: `simdutf8` copies
+    /// the last part of a block into a buffer on its stack with small stores and reads it
+    /// back at once in wide loads, a store-forwarding stall (issue 3, session 24: −1.0%
+    /// task-clock on garbled lines).
     /// The text is copied into `into`, whatever it held, in place: only its length is
     /// written anew unless it must grow (see [`Whole`]).
     fn owned(&mut self, into: &mut String) -> Option<()> {
         const BLOCK: usize = 64;
-        let (len, end) = (self.len, self.len.max(BLOCK));
+        let (len, end) = (self.len, self.len.next_multiple_of(BLOCK).max(BLOCK));
         if self.buf.len() < end {
             self.buf.resize(end, 0);
         }
