@@ -1009,7 +1009,13 @@ pub fn give_back(s: String) {
     if s.capacity() <= whole::WholeScratch::KEEP {
         SCRATCH.with(|cell| {
             if let Ok(mut scratch) = cell.try_borrow_mut() {
-                scratch.whole.spare = s;
+                // Straight into the place the next line fixed whole is written, when that is
+                // free (see [`whole::Whole`]).
+                if scratch.whole.text.capacity() == 0 {
+                    scratch.whole.text = s;
+                } else {
+                    scratch.whole.spare = s;
+                }
             }
         });
     }
@@ -1050,7 +1056,11 @@ fn layers(line: &str, whole: bool, s: &mut Scratch) -> Option<(String, u32)> {
         // goes word by word.
         let deeper = cur.is_some();
         let fixed = match whole.then(|| whole::fix_whole(text, deeper, &mut s.whole)) {
-            Some(whole::Whole::Fixed(text, n, has_pair)) => Some(Fixed { text, n, has_pair }),
+            Some(whole::Whole::Fixed(n, has_pair)) => Some(Fixed {
+                text: std::mem::take(&mut s.whole.text),
+                n,
+                has_pair,
+            }),
             Some(whole::Whole::NoPair) => None,
             Some(whole::Whole::Undecided) | None => fix_once(text, s),
         };

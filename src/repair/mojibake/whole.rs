@@ -46,10 +46,15 @@ use super::{
 };
 
 /// What the whole-line test says of one line.
+///
+/// Small, so that it comes back in a register; a fixed line's text is left in
+/// [`WholeScratch::text`] (issue 3, session 24: returned with the text, it came back through
+/// memory, written in eight-byte stores and read at once in sixteen, a store-forwarding
+/// stall that `perf` put on ≈ 30% of `fix_changed`'s samples).
 pub(super) enum Whole {
-    /// Decoded in one encoding: the text, the number of sequences decoded, and whether the
-    /// text holds a lead/continuation pair.
-    Fixed(String, u32, bool),
+    /// Decoded in one encoding: the number of sequences decoded, and whether the text holds
+    /// a lead/continuation pair. The text is in [`WholeScratch::text`].
+    Fixed(u32, bool),
     /// No character of the line can lead a sequence that the next one continues, in any
     /// encoding, or the line reads well as it stands: the word-by-word pass would change
     /// nothing either. Also, under a layer just undone, a line read in no encoding whole that
@@ -74,6 +79,8 @@ pub(super) struct WholeScratch {
     /// next fixed line is copied into it, so that a line costs no allocation and no free
     /// (issue 3: ≈ 15M instructions on the eval's garbled lines).
     pub(super) spare: String,
+    /// The text of the last line [`Whole::Fixed`], for the caller to take.
+    pub(super) text: String,
 }
 
 impl WholeScratch {
@@ -85,14 +92,21 @@ impl WholeScratch {
             .iter()
             .any(|b| b.buf.len() > Self::KEEP)
         {
-            let spare = std::mem::take(&mut self.spare);
+            let (spare, text) = (
+                std::mem::take(&mut self.spare),
+                std::mem::take(&mut self.text),
+            );
             *self = WholeScratch {
                 spare,
+                text,
                 ..WholeScratch::default()
             };
         }
         if self.spare.capacity() > Self::KEEP {
             self.spare = String::new();
+        }
+        if self.text.capacity() > Self::KEEP {
+            self.text = String::new();
         }
     }
 }
@@ -115,10 +129,15 @@ impl Text {
     /// library's check (some ten instructions a byte of non-ASCII text, 54M on the eval's
     /// garbled lines) below that, so a shorter reading is checked with zeros after it
     /// (ASCII, which leaves the reading's own bytes as well- or ill-formed as they were).
-    /// The text is copied into `into`, whatever it held.
-    fn owned(&mut self, mut into: String) -> Option<String> {
+    /// A longer one is padded to a whole number of blocks the same way: `simdutf8` copies
+    /// the last part of a block into a buffer on its stack with small stores and reads it
+    /// back at once in wide loads, a store-forwarding stall (issue 3, session 24: −1.0%
+    /// task-clock on garbled lines).
+    /// The text is copied into `into`, whatever it held, in place: only its length is
+    /// written anew unless it must grow (see [`Whole`]).
+    fn owned(&mut self, into: &mut String) -> Option<()> {
         const BLOCK: usize = 64;
-        let (len, end) = (self.len, self.len.max(BLOCK));
+        let (len, end) = (self.len, self.len.next_multiple_of(BLOCK).max(BLOCK));
         if self.buf.len() < end {
             self.buf.resize(end, 0);
         }
@@ -126,7 +145,7 @@ impl Text {
         let text = simdutf8::basic::from_utf8(self.buf.get(..end)?).ok()?;
         into.clear();
         into.push_str(text.get(..len)?);
-        Some(into)
+        Some(())
     }
 }
 
@@ -1068,6 +1087,37 @@ fn char_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<(usize, &'t Ma
     }
 }
 
+/// The tables [`fused`] reads, held in a `static` rather than behind the pointers of
+/// [`Tables`]: their addresses are constants, which the walk can form again where it needs
+/// them instead of keeping four table bases in registers (issue 3, session 24).
+struct Fast {
+    two: [Masks; 0x800],
+    wide: [Masks; WIDE],
+    padded: [[u8; BY_ID]; super::N_ENC],
+    decoded: [u32; DECODED],
+}
+
+/// [`Fast`], copied from [`Tables`] on first use.
+#[inline(always)]
+fn fast(t: &Tables) -> Option<&'static Fast> {
+    static FAST: std::sync::OnceLock<Option<Fast>> = std::sync::OnceLock::new();
+    FAST.get_or_init(|| {
+        Some(Fast {
+            two: t.two.get(..0x800)?.try_into().ok()?,
+            wide: t.masks.as_slice().try_into().ok()?,
+            padded: std::array::from_fn(|e| {
+                let mut p = [0u8; BY_ID];
+                if let Some(src) = t.padded.get(e * BY_ID..(e + 1) * BY_ID) {
+                    p.copy_from_slice(src);
+                }
+                p
+            }),
+            decoded: t.decoded.as_slice().try_into().ok()?,
+        })
+    })
+    .as_ref()
+}
+
 /// [`char_at`]'s masks alone.
 #[inline(always)]
 fn masks_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<&'t Masks> {
@@ -1082,11 +1132,21 @@ fn masks_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<&'t Masks> {
 /// that is not noise (a stand-in, a lost byte, four bytes, a byte that does not fit): the
 /// line is then read by [`masks`] and [`encode_chars`] from the start. A line of at most
 /// [`Chars::MAX`] bytes.
-#[inline(never)]
+///
+/// Inlined into [`fix_whole`], its one caller: as a function of its own, its answer came back
+/// through memory, written in two-byte stores and read at once in eight, a store-forwarding
+/// stall that `perf` put on ≈ 10% of `fix_whole`'s samples (issue 3, session 24: −3.8%
+/// instructions and −1.7% task-clock on garbled lines; the walk's registers came out better
+/// too).
+#[inline(always)]
 fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks, Reading)> {
-    let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
-    let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
-    let v = View::of(t)?;
+    let f = fast(t)?;
+    let low: &[u32; DECODED] = &f.decoded;
+    let padded: &[u8; BY_ID] = f.padded.get(e)?;
+    let v = View {
+        two: &f.two,
+        wide: &f.wide,
+    };
     start_reading(line, out);
     if out.buf.len() < OUT {
         out.buf.resize(OUT, 0);
@@ -1464,8 +1524,12 @@ fn finish(
     if !take {
         return undecided();
     }
-    match s.best.owned(std::mem::take(&mut s.spare)) {
-        Some(text) => Whole::Fixed(text, n.n, n.pair),
+    // The string given back last ([`super::give_back`]) when the caller took the last text.
+    if s.text.capacity() == 0 {
+        s.text = std::mem::take(&mut s.spare);
+    }
+    match s.best.owned(&mut s.text) {
+        Some(()) => Whole::Fixed(n.n, n.pair),
         None => undecided(),
     }
 }
@@ -1477,8 +1541,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn whole_at(line: &str, deeper: bool) -> Option<String> {
-        match fix_whole(line, deeper, &mut WholeScratch::default()) {
-            Whole::Fixed(text, ..) => Some(text),
+        let mut s = WholeScratch::default();
+        match fix_whole(line, deeper, &mut s) {
+            Whole::Fixed(..) => Some(s.text),
             _ => None,
         }
     }
@@ -1806,7 +1871,9 @@ mod tests {
                     prop_assert_eq!(got, reference, "{:?} wild {}", line, wild);
                     if got.is_some() {
                         prop_assert_eq!(text.bytes(), want.as_bytes());
-                        prop_assert_eq!(text.owned(String::new()), Some(want.clone()));
+                        let mut into = String::new();
+                        prop_assert_eq!(text.owned(&mut into), Some(()));
+                        prop_assert_eq!(&into, &want);
                     }
                 }
             }
@@ -2106,16 +2173,19 @@ mod tests {
             let mut buf = s.as_bytes().to_vec();
             buf.extend_from_slice(&[0xE6, 0x97, 0xFF]);
             let mut text = Text { buf, len: s.len() };
-            assert_eq!(text.owned(String::new()).as_deref(), Some(s));
+            let mut into = String::new();
+            assert_eq!(text.owned(&mut into), Some(()));
+            assert_eq!(into, s);
             // A spare string's old text does not stay.
-            let spare = "stale text, longer than some readings".to_string();
-            assert_eq!(text.owned(spare).as_deref(), Some(s));
+            let mut spare = "stale text, longer than some readings".to_string();
+            assert_eq!(text.owned(&mut spare), Some(()));
+            assert_eq!(spare, s);
         }
         let mut bad = Text {
             buf: vec![b'a', 0xC3],
             len: 2,
         };
-        assert_eq!(bad.owned(String::new()), None);
+        assert_eq!(bad.owned(&mut String::new()), None);
     }
 
     /// [`encode`] asks [`is_noise`] instead of [`info`] from U+0800 up: there it must be
@@ -2185,9 +2255,9 @@ mod tests {
 
     /// The candidate encodings that `encoding_rs` can garble with (it has no CP437).
     /// What a [`Whole`] says, comparable.
-    fn said(w: Whole) -> (u8, Option<(String, u32, bool)>) {
+    fn said(w: Whole, s: WholeScratch) -> (u8, Option<(String, u32, bool)>) {
         match w {
-            Whole::Fixed(text, n, pair) => (0, Some((text, n, pair))),
+            Whole::Fixed(n, pair) => (0, Some((s.text, n, pair))),
             Whole::NoPair => (1, None),
             Whole::Undecided => (2, None),
         }
@@ -2267,8 +2337,9 @@ mod tests {
                 prop_assert_eq!(Some(r), want, "{:?} in {}", line, e);
                 prop_assert_eq!(a.bytes(), c.bytes());
             }
-            let fast = said(fix_whole(&line, deeper, &mut WholeScratch::default()));
-            let slow = said(fix_whole_walk(b, deeper, &mut WholeScratch::default()));
+            let (mut s1, mut s2) = (WholeScratch::default(), WholeScratch::default());
+            let fast = said(fix_whole(&line, deeper, &mut s1), s1);
+            let slow = said(fix_whole_walk(b, deeper, &mut s2), s2);
             prop_assert_eq!(fast, slow, "{:?}", line);
         }
     }
