@@ -30,6 +30,20 @@ sentences of four words or more (`tree_lines`; `--all-lines`: every line, for ex
 strip/model.rs does not evaluate that). Needs `pip install lightgbm` (training only; thresh
 reads the written text file).
 
+`--vocab` (an experiment; CV report only, thresh has no such features): which words a line is
+made of. Per normalized word (lowercase, ASCII digits folded to 0, as strip's word hashes) and
+per pair of consecutive words, a smoothed log-odds of appearing in a content line rather than a
+chrome line, counting each training line once (the log-odds ratio with a Dirichlet prior of
+--vocab-alpha lines at the corpus rate, as in Monroe, Colaresi, Quinn 2008, "Fightin' Words");
+only words and pairs seen on --vocab-domains distinct domains or more enter, so that no one
+site's vocabulary does. A line gets `vocab_mean` (mean weight of its words and pairs in the
+table), `vocab_min` and `vocab_max` (the lowest and highest weight, 0 when none is below /
+above 0). The weights are target statistics, so they are cross-fitted: the test lines of fold k
+read a table learned on the other folds only, and each training line of fold j (j != k) a
+table learned without folds j and k. The table learned on every fold goes to --vocab-out.
+Issue 4, session 18 (BENCHMARKS.md, "Session 18 (helper strip-vocab22)"): +0.004 out of fold,
+but in the pipeline the retrained model loses more pages; not shipped.
+
 Besides one threshold for every line, the report gives the out-of-fold F1 as thresh applies
 the model: sentences of four words or more go under PROSE_MARGIN (strip::PROSE_MARGIN),
 other lines under 0.
@@ -48,6 +62,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WCXB = (REPO / ".." / "shared" / "eval" / "wcxb-dev").resolve()
 WORD = re.compile(r"\w+")
+# strip's normalized words: runs of letters and digits (not `_`), lowercase, ASCII digits as 0.
+VOCAB_WORD = re.compile(r"[^\W_]+")
+VOCAB_DIGIT = re.compile(r"[0-9]")
+VOCAB_FEATURES = ("vocab_mean", "vocab_min", "vocab_max")
 
 
 def norm_words(s):
@@ -88,6 +106,70 @@ def labels(rows, gt):
         else:
             y.append(int(j in truth_lines[pid]))
     return np.array(y, dtype=float)
+
+
+def vocab_units(text):
+    """A line's normalized words and its pairs of consecutive words ("a b")."""
+    ws = [VOCAB_DIGIT.sub("0", t) for t in VOCAB_WORD.findall(text.lower())]
+    return ws + [a + " " + b for a, b in zip(ws, ws[1:])]
+
+
+class Vocab:
+    """Per fold sums for the word-weight table: for each unit (word or pair), the training lines
+    of each fold that hold it, by label, and the distinct domains of those lines."""
+
+    def __init__(self, rows, y, train, fold, row_dom, folds, alpha, min_domains):
+        self.alpha, self.min_domains, self.folds = alpha, min_domains, folds
+        ids, tok_row, tok_id = {}, [], []
+        for i, r in enumerate(rows):
+            for u in vocab_units(r[4]):
+                tok_row.append(i)
+                tok_id.append(ids.setdefault(u, len(ids)))
+        self.n = len(rows)
+        self.units = list(ids)
+        self.tok_row, self.tok_id = np.array(tok_row, dtype=np.int64), np.array(tok_id, dtype=np.int64)
+        V = len(ids)
+        pair = np.unique(self.tok_row * V + self.tok_id)
+        p_row, p_id = pair // V, pair % V
+        self.C, self.T, self.D = (np.zeros((folds, V)) for _ in range(3))
+        for f in range(folds):
+            m = train[p_row] & (fold[p_row] == f)
+            self.T[f] = np.bincount(p_id[m], weights=y[p_row[m]], minlength=V)
+            self.C[f] = np.bincount(p_id[m], weights=1 - y[p_row[m]], minlength=V)
+            dw = np.unique(row_dom[p_row[m]].astype(np.int64) * V + p_id[m]) % V
+            self.D[f] = np.bincount(dw, minlength=V)
+
+    def table(self, excl=()):
+        """Weights learned without the folds `excl`, and which units are in the table."""
+        keep = [f for f in range(self.folds) if f not in excl]
+        c, t, d = self.C[keep].sum(0), self.T[keep].sum(0), self.D[keep].sum(0)
+        pi = t.sum() / (t.sum() + c.sum())
+        a = self.alpha
+        wt = np.log((t + a * pi) / (c + a * (1 - pi))) - np.log(pi / (1 - pi))
+        known = d >= self.min_domains
+        return np.where(known, wt, 0.0), known
+
+    def features(self, tab, known, sel):
+        """vocab_mean, vocab_min, vocab_max of the rows where `sel`, from one table."""
+        m = sel[self.tok_row] & known[self.tok_id]
+        r, v = self.tok_row[m], tab[self.tok_id[m]]
+        n = np.bincount(r, minlength=self.n)
+        s = np.bincount(r, weights=v, minlength=self.n)
+        lo, hi = np.zeros(self.n), np.zeros(self.n)
+        np.minimum.at(lo, r, v)
+        np.maximum.at(hi, r, v)
+        return np.stack([np.where(n > 0, s / np.maximum(n, 1), 0.0), lo, hi], 1)[sel]
+
+    def cross_fitted(self, fold, outer=None):
+        """The features of every row as the model of fold `outer` sees them (None: the shipped
+        model): rows of fold `outer` from the table without it, rows of any other fold j from
+        the table without j and `outer`."""
+        Z = np.zeros((self.n, len(VOCAB_FEATURES)))
+        for j in range(self.folds):
+            sel = fold == j
+            tab, known = self.table({j, outer} - {None})
+            Z[sel] = self.features(tab, known, sel)
+        return Z
 
 
 def fit(X, y, w, l2=1e-3, iters=30):
@@ -236,6 +318,14 @@ def main():
                     help="trees judge sentences of 4+ words too (experiment: model.rs does not)")
     ap.add_argument("--tree-exclude", default="",
                     help="comma-separated features the trees may not split on (besides the repetition ones)")
+    ap.add_argument("--vocab-alpha", type=float, default=20.0,
+                    help="prior of the word-weight table, in lines")
+    ap.add_argument("--vocab-domains", type=int, default=20,
+                    help="a word or pair enters the table when seen on this many domains")
+    ap.add_argument("--vocab-out", default="/tmp/strip_vocab.txt",
+                    help="--vocab: where the table learned on every fold is written")
+    ap.add_argument("--vocab", action="store_true",
+                    help="add the vocabulary features (experiment, CV report only: thresh does not read them)")
     ap.add_argument("--threshold", type=float, default=None,
                     help="write this threshold instead of the CV-best one (strip's guards restore "
                          "recall, so the bare model's best threshold is too low for thresh; 0 is shipped)")
@@ -245,6 +335,10 @@ def main():
     rows = ROWS
     y = labels(rows, gt)
     X = np.array([r[3] for r in rows])
+    if a.vocab:
+        a.dry_run = True
+        names = names + list(VOCAB_FEATURES)
+        X = np.hstack([X, np.zeros((len(X), len(VOCAB_FEATURES)))])
     pid = [r[0] for r in rows]
     hand = np.array([r[2] != "-" for r in rows])
     nwords = np.array([max(1, len(norm_words(r[4]))) for r in rows], dtype=float)
@@ -262,6 +356,18 @@ def main():
     dom = {p: g.get("domain") or p for p, g in gt.items()}
     fold = np.array([zlib.crc32(dom.get(p, p).encode()) % a.folds for p in pid])
     train = ~hand & in_gt
+    row_dom_ids = {}
+    row_dom = np.array([row_dom_ids.setdefault(dom.get(p, p), len(row_dom_ids)) for p in pid])
+    vocab = Vocab(rows, y, train, fold, row_dom, a.folds, a.vocab_alpha, a.vocab_domains) if a.vocab else None
+    X0 = X
+
+    def with_vocab(outer):
+        if vocab is None:
+            return X0
+        XX = X0.copy()
+        XX[:, [names.index(v) for v in VOCAB_FEATURES]] = vocab.cross_fitted(fold, outer)
+        return XX
+
     excluded = set(REPEAT_FEATURES) | {"bias"} | set(filter(None, a.tree_exclude.split(",")))
     tree_feats = [k for k, n in enumerate(names) if n not in excluded]
     gated = tree_lines(X, names, a.all_lines)
@@ -269,6 +375,7 @@ def main():
     oof_lr = np.zeros(len(rows))
     oof_trees = np.zeros(len(rows))
     for k in range(a.folds):
+        X = with_vocab(k)
         tr = train & (fold != k)
         te = fold == k
         beta = fit(X[tr], y[tr], w[tr])
@@ -299,6 +406,7 @@ def main():
               f"F1 {f:.4f} P {p:.4f} " + " ".join(f"{t} {v:.3f}" for t, v in by.items()))
     thr = best[1] if a.threshold is None else a.threshold
 
+    X = with_vocab(None)
     beta = fit(X[train], y[train], w[train])
     trees = []
     if a.trees:
@@ -331,6 +439,24 @@ def main():
                 for n, v in enumerate(leaves):
                     f.write(f"leaf {n + len(splits)} {v:.6f}\n")
         print(f"wrote {a.out}")
+    if vocab is not None:
+        write_vocab(a, vocab)
+
+
+def write_vocab(a, vocab):
+    tab, known = vocab.table()
+    order = sorted(np.where(known)[0], key=lambda i: (tab[i], vocab.units[i]))
+    d = vocab.D.sum(0)
+    with open(a.vocab_out, "w", encoding="utf-8") as f:
+        f.write("# strip's word-weight table, written by benches/train_strip.py: `weight unit`, a unit\n")
+        f.write("# being a normalized word or two consecutive ones; the weight is the smoothed log-odds\n")
+        f.write("# of a wcxb-dev line holding it being content rather than chrome (against the rate of\n")
+        f.write(f"# all lines; prior {a.vocab_alpha:g} lines); units seen on {a.vocab_domains}+ domains only.\n")
+        for i in order:
+            f.write(f"{tab[i]:.3f} {vocab.units[i]}\n")
+    print(f"wrote {a.vocab_out} ({len(order)} units)")
+    print("most chrome: " + " ".join(f"{vocab.units[i]}({tab[i]:+.2f},{int(d[i])})" for i in order[:40]))
+    print("most content: " + " ".join(f"{vocab.units[i]}({tab[i]:+.2f},{int(d[i])})" for i in order[::-1][:40]))
 
 
 if __name__ == "__main__":
