@@ -526,8 +526,9 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         })
         .collect();
 
-    // Serialize in parallel and write in order, a chunk at a time: the next chunk is
-    // serialized while the previous one is written, and only two chunks are held in memory.
+    // Serialize in parallel and write in order, a group of documents at a time (`in_order`
+    // below): later groups are serialized while earlier ones are written, and at most
+    // `AHEAD` groups' output is held in memory.
     // A document's line goes to the end of `clean` or of `dropped`.
     let serialize = |d: &std::result::Result<Doc, Rejection>,
                      fate: &Option<Fate>,
