@@ -939,6 +939,46 @@ pub fn cluster(
     check: &Check,
     runner: TableRunner<'_>,
 ) -> Vec<Option<Duplicate>> {
+    let c = clusters(entries, bands, sets, p, check, runner);
+    (0..entries.len())
+        .map(|i| c.duplicate(entries, i))
+        .collect()
+}
+
+/// What [`cluster`] decided, before each entry's [`Duplicate`] record is made: the kept
+/// document of each entry and the exact Jaccard of the pairs already verified. The records
+/// are made one entry at a time ([`Clusters::duplicate`]), so that a caller can make them in
+/// parallel (they took ≈ 0.6 ms on one core for 20,000 documents, with the other idle).
+pub struct Clusters<'a> {
+    /// `kept[i]`: the document kept for entry `i` (`i` itself when it is kept).
+    kept: Vec<u32>,
+    /// The sets with [`Verify::Exact`], else `None`.
+    sets: Option<Sets<'a>>,
+    /// The accepted pairs' exact Jaccard, sorted by pair.
+    pairs: Vec<(u32, u32, f64)>,
+}
+
+impl Clusters<'_> {
+    /// Entry `i`'s record: `Some` when it is a dropped duplicate, as [`cluster`] returns it.
+    pub fn duplicate(&self, entries: &[Option<Entry>], i: usize) -> Option<Duplicate> {
+        let kept = *self.kept.get(i)?;
+        let sets = self.sets.map(|sets| Verified {
+            sets,
+            pairs: &self.pairs,
+        });
+        duplicate(entries, i as u32, kept, sets)
+    }
+}
+
+/// [`cluster`]'s decisions, the records left to make ([`Clusters::duplicate`]).
+pub fn clusters<'a>(
+    entries: &[Option<Entry>],
+    bands: Bands<'_>,
+    sets: Sets<'a>,
+    p: &Params,
+    check: &Check,
+    runner: TableRunner<'_>,
+) -> Clusters<'a> {
     let n = entries.len();
     let order = keep_order(entries, p.keep);
     let (reps, rep_of) = exact_groups(entries, &order, p.mode);
@@ -991,10 +1031,6 @@ pub fn cluster(
     let mut verified = verified.into_inner().unwrap_or_default();
     verified.sort_unstable_by_key(|&(i, j, _)| (i, j));
     if check.cluster == ClusterRule::Components {
-        let sets = (check.verify == Verify::Exact).then_some(Verified {
-            sets,
-            pairs: &verified,
-        });
         // Union-find over the accepted pairs; each component keeps its first document in
         // keep order (always a representative: an exact group's first comes first).
         let mut uf = UnionFind::new(n);
@@ -1009,12 +1045,14 @@ pub fn cluster(
                 keeper[r] = u;
             }
         }
-        return (0..n as u32)
-            .map(|i| {
-                let kept = keeper[uf.find(rep_of[i as usize]) as usize];
-                duplicate(entries, i, kept, sets)
-            })
+        let kept = (0..n)
+            .map(|i| keeper[uf.find(rep_of[i]) as usize])
             .collect();
+        return Clusters {
+            kept,
+            sets: (check.verify == Verify::Exact).then_some(sets),
+            pairs: verified,
+        };
     }
     // rank[i]: position in keep order.
     let mut rank = vec![u32::MAX; n];
@@ -1063,16 +1101,12 @@ pub fn cluster(
             }
         }
     }
-    let sets = (check.verify == Verify::Exact).then_some(Verified {
-        sets,
-        pairs: &verified,
-    });
-    (0..n as u32)
-        .map(|i| {
-            let kept = leader[rep_of[i as usize] as usize];
-            duplicate(entries, i, kept, sets)
-        })
-        .collect()
+    let kept = rep_of.iter().map(|&r| leader[r as usize]).collect();
+    Clusters {
+        kept,
+        sets: (check.verify == Verify::Exact).then_some(sets),
+        pairs: verified,
+    }
 }
 
 /// The leader pass of [`cluster`] with the exact check done in it: documents in keep order,

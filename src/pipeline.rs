@@ -291,12 +291,19 @@ fn warn_slow_index(n: usize, k: u32, msgs: &dyn Messages) {
     }
 }
 
-/// The duplicates among processed documents: by this run's dedup, or from the drop list.
-fn duplicates(
+/// What becomes of each input (`None`: rejected): empty, kept, or a duplicate by this run's
+/// dedup or from the drop list.
+fn fates(
     cfg: &Config,
     done: &[std::result::Result<Doc, Rejection>],
     msgs: &dyn Messages,
-) -> Result<Vec<Option<Dup>>> {
+) -> Result<Vec<Option<Fate>>> {
+    let fate = |d: &std::result::Result<Doc, Rejection>, dup: Option<Dup>| match (d, dup) {
+        (Err(_), _) => None,
+        (Ok(doc), _) if doc.text.is_empty() => Some(Fate::Empty),
+        (Ok(_), Some(x)) => Some(Fate::Duplicate(x)),
+        (Ok(_), None) => Some(Fate::Kept),
+    };
     if let Some(path) = &cfg.drop_list {
         let drops = droplist::read(path)?;
         let dups: Vec<Option<Dup>> = done
@@ -323,7 +330,7 @@ fn duplicates(
                 path.display()
             ));
         }
-        return Ok(dups);
+        return Ok(done.par_iter().zip(dups).map(|(d, x)| fate(d, x)).collect());
     }
     // In parallel, as the other serial steps around dedup: each of these takes about 0.3–1 ms
     // on 20,000 documents (each document's record read from memory), on one core while the
@@ -351,7 +358,7 @@ fn duplicates(
         .par_iter()
         .map(|d| d.as_ref().map_or(&[][..], |d| &d.fingerprint.shingles[..]))
         .collect();
-    let dups = dedup::cluster(
+    let clusters = dedup::clusters(
         &entries,
         bands,
         dedup::Sets(&sets),
@@ -359,18 +366,22 @@ fn duplicates(
         &cfg.dedup_check(),
         &par_tables,
     );
-    Ok(dups
-        .into_par_iter()
-        .map(|x| {
-            let x = x?;
-            let kept = done[x.of].as_ref().ok()?;
-            Some(Dup {
-                exact: x.exact,
-                of_id: kept.id.clone(),
-                of_source: kept.source.clone(),
-                distance: x.distance,
-                similarity: x.similarity,
-            })
+    // Each document's record and fate in one parallel pass.
+    Ok(done
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let dup = clusters.duplicate(&entries, i).and_then(|x| {
+                let kept = done[x.of].as_ref().ok()?;
+                Some(Dup {
+                    exact: x.exact,
+                    of_id: kept.id.clone(),
+                    of_source: kept.source.clone(),
+                    distance: x.distance,
+                    similarity: x.similarity,
+                })
+            });
+            fate(d, dup)
         })
         .collect())
 }
@@ -508,26 +519,17 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
 
     phases.lap("strip_judge");
     // The barrier: dedup over all fingerprints, in input order.
-    let dups = duplicates(cfg, &done, msgs)?;
+    let fates = fates(cfg, &done, msgs)?;
     phases.lap("dedup");
 
     let mut report = Report {
         bytes_in,
         ..Report::default()
     };
-    let fates: Vec<Option<Fate>> = done
-        .par_iter()
-        .zip(dups)
-        .map(|(d, dup)| match (d, dup) {
-            (Err(_), _) => None,
-            (Ok(doc), _) if doc.text.is_empty() => Some(Fate::Empty),
-            (Ok(_), Some(x)) => Some(Fate::Duplicate(x)),
-            (Ok(_), None) => Some(Fate::Kept),
-        })
-        .collect();
 
-    // Serialize in parallel and write in order, a chunk at a time: the next chunk is
-    // serialized while the previous one is written, and only two chunks are held in memory.
+    // Serialize in parallel and write in order, a group of documents at a time (`in_order`
+    // below): later groups are serialized while earlier ones are written, and at most
+    // `AHEAD` groups' output is held in memory.
     // A document's line goes to the end of `clean` or of `dropped`.
     let serialize = |d: &std::result::Result<Doc, Rejection>,
                      fate: &Option<Fate>,
@@ -568,112 +570,102 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
     let mut dropped = AtomicFile::create(&cfg.out, write::DROPPED)?;
     let mut warned = 0usize;
     const MAX_WARNINGS: usize = 20;
-    // Documents a chunk: two chunks' output is held at once. 512 rather than 2048: peak
-    // memory 111 -> 104 MB and 6% fewer page faults on the dedup corpus, CPU time unchanged.
-    const CHUNK: usize = 512;
     // Documents serialized into one pair of buffers: a buffer (sized once) per group instead
     // of one per document, fewer and larger writes, and fewer buffers freed by the writing
     // thread that another thread allocated (glibc locks the other thread's arena each time).
     const GROUP: usize = 64;
+    // Groups serialized ahead of the one written next, at most: about 1,000 documents'
+    // output held at once (peak memory; as the two 512-document chunks before).
+    const AHEAD: usize = 16;
     let mut cluster_size: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut stripped: Vec<(&'static str, u64)> = Vec::new();
     // (Freeing each document's text here, on the thread that serialized it, was slower at
     // two threads: glibc's arenas take a lock when a thread frees another thread's memory.)
-    let ser_chunk = |k: usize| -> Vec<(Vec<u8>, Vec<u8>)> {
-        let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
-        done[r.clone()]
-            .par_chunks(GROUP)
-            .zip(fates[r].par_chunks(GROUP))
-            .map(|(docs, fates)| {
-                let room = docs
-                    .iter()
-                    .zip(fates)
-                    .map(|(d, f)| match (d, f) {
-                        (Ok(doc), Some(Fate::Kept) | None) => write::clean_line_room(doc),
-                        _ => 0,
-                    })
-                    .sum();
-                let (mut clean, mut dropped) = (Vec::with_capacity(room), Vec::new());
-                for (x, (d, fate)) in docs.iter().zip(fates).enumerate() {
-                    // The next kept text is fetched while this one is written: the texts are
-                    // cold by now (45 MB on the dedup corpus, beyond L3).
-                    if let Some((Ok(next), Some(Fate::Kept) | None)) =
-                        docs.get(x + 1).zip(fates.get(x + 1))
-                    {
-                        crate::prefetch(next.text.as_bytes());
-                        crate::prefetch(&next.id.as_bytes()[..next.id.len().min(1)]);
-                        crate::prefetch(&next.source.as_bytes()[..next.source.len().min(1)]);
-                    }
-                    serialize(d, fate, &mut clean, &mut dropped);
-                }
-                (clean, dropped)
+    let ser_group = |g: usize| -> (Vec<u8>, Vec<u8>) {
+        let r = g * GROUP..((g + 1) * GROUP).min(done.len());
+        let (docs, fates) = (&done[r.clone()], &fates[r]);
+        let room = docs
+            .iter()
+            .zip(fates)
+            .map(|(d, f)| match (d, f) {
+                (Ok(doc), Some(Fate::Kept) | None) => write::clean_line_room(doc),
+                _ => 0,
             })
-            .collect()
+            .sum();
+        let (mut clean, mut dropped) = (Vec::with_capacity(room), Vec::new());
+        for (x, (d, fate)) in docs.iter().zip(fates).enumerate() {
+            // The next kept text is fetched while this one is written: the texts are
+            // cold by now (45 MB on the dedup corpus, beyond L3).
+            if let Some((Ok(next), Some(Fate::Kept) | None)) = docs.get(x + 1).zip(fates.get(x + 1))
+            {
+                crate::prefetch(next.text.as_bytes());
+                crate::prefetch(&next.id.as_bytes()[..next.id.len().min(1)]);
+                crate::prefetch(&next.source.as_bytes()[..next.source.len().min(1)]);
+            }
+            serialize(d, fate, &mut clean, &mut dropped);
+        }
+        (clean, dropped)
     };
-    let chunks = done.len().div_ceil(CHUNK);
-    let mut next = (chunks > 0).then(|| ser_chunk(0));
-    for k in 0..chunks {
-        let lines = next.take().unwrap_or_default();
-        let r = k * CHUNK..((k + 1) * CHUNK).min(done.len());
-        let (res, after) = rayon::join(
-            || -> Result<()> {
-                for (c, d) in &lines {
-                    clean.write_all(c)?;
-                    dropped.write_all(d)?;
+    // Written and tallied in input order, a group at a time, by whichever worker finds the
+    // next group ready (see `in_order`): no worker waits for the others between groups.
+    let mut write_group = |g: usize, (c, d): (Vec<u8>, Vec<u8>)| -> Result<()> {
+        clean.write_all(&c)?;
+        dropped.write_all(&d)?;
+        let r = g * GROUP..((g + 1) * GROUP).min(done.len());
+        for (d, fate) in done[r.clone()].iter().zip(&fates[r]) {
+            report.documents_in += 1;
+            match (d, fate) {
+                (Err(r), _) => {
+                    report.drop(r.reason);
+                    if warned < MAX_WARNINGS {
+                        msgs.warn(&format!("{}: {}", r.reason.as_str(), r.detail));
+                    }
+                    warned += 1;
                 }
-                for (d, fate) in done[r.clone()].iter().zip(&fates[r.clone()]) {
-                    report.documents_in += 1;
-                    match (d, fate) {
-                        (Err(r), _) => {
-                            report.drop(r.reason);
-                            if warned < MAX_WARNINGS {
-                                msgs.warn(&format!("{}: {}", r.reason.as_str(), r.detail));
-                            }
-                            warned += 1;
+                (Ok(doc), fate) => {
+                    *report.encodings.entry(doc.changes.encoding).or_default() += 1;
+                    report.invalid_bytes += doc.changes.invalid_bytes;
+                    let r = &doc.changes.repairs;
+                    if r.any() {
+                        report.documents_repaired += 1;
+                    }
+                    report.repairs.mojibake += r.mojibake;
+                    report.repairs.html_entities += r.html_entities;
+                    report.repairs.control_chars += r.control_chars;
+                    report.repairs.nfc += r.nfc;
+                    for (&rule, &k) in &doc.changes.removed_by {
+                        match stripped.iter_mut().find(|(r, _)| *r == rule) {
+                            Some((_, n)) => *n += u64::from(k),
+                            None => stripped.push((rule, u64::from(k))),
                         }
-                        (Ok(doc), fate) => {
-                            *report.encodings.entry(doc.changes.encoding).or_default() += 1;
-                            report.invalid_bytes += doc.changes.invalid_bytes;
-                            let r = &doc.changes.repairs;
-                            if r.any() {
-                                report.documents_repaired += 1;
-                            }
-                            report.repairs.mojibake += r.mojibake;
-                            report.repairs.html_entities += r.html_entities;
-                            report.repairs.control_chars += r.control_chars;
-                            report.repairs.nfc += r.nfc;
-                            for (&rule, &k) in &doc.changes.removed_by {
-                                match stripped.iter_mut().find(|(r, _)| *r == rule) {
-                                    Some((_, n)) => *n += u64::from(k),
-                                    None => stripped.push((rule, u64::from(k))),
-                                }
-                            }
-                            match fate {
-                                Some(Fate::Kept) | None => {
-                                    report.kept += 1;
-                                    report.bytes_out += doc.text.len() as u64;
-                                }
-                                Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
-                                Some(Fate::Duplicate(x)) => {
-                                    report.drop(if x.exact {
-                                        Reason::ExactDuplicate
-                                    } else {
-                                        Reason::NearDuplicate
-                                    });
-                                    report.duplicates.add(x.distance, x.similarity);
-                                    *cluster_size.entry(x.of_source.as_str()).or_insert(1) += 1;
-                                }
-                            }
+                    }
+                    match fate {
+                        Some(Fate::Kept) | None => {
+                            report.kept += 1;
+                            report.bytes_out += doc.text.len() as u64;
+                        }
+                        Some(Fate::Empty) => report.drop(Reason::EmptyAfterCleaning),
+                        Some(Fate::Duplicate(x)) => {
+                            report.drop(if x.exact {
+                                Reason::ExactDuplicate
+                            } else {
+                                Reason::NearDuplicate
+                            });
+                            report.duplicates.add(x.distance, x.similarity);
+                            *cluster_size.entry(x.of_source.as_str()).or_insert(1) += 1;
                         }
                     }
                 }
-                Ok(())
-            },
-            || (k + 1 < chunks).then(|| ser_chunk(k + 1)),
-        );
-        res?;
-        next = after;
-    }
+            }
+        }
+        Ok(())
+    };
+    in_order(
+        done.len().div_ceil(GROUP),
+        AHEAD,
+        &ser_group,
+        &mut write_group,
+    )?;
     for (rule, n) in stripped {
         *report.lines_stripped.entry(rule).or_default() += n;
     }
@@ -697,6 +689,106 @@ fn run_in_pool(cfg: &Config, msgs: &dyn Messages) -> Result<Summary> {
         out_dir: cfg.out.clone(),
         phases,
     })
+}
+
+/// Runs `produce(g)` for every `g` in `0..n` on every worker of the current pool and hands
+/// each result to `consume(g, _)` in rising order of `g`, one call at a time.
+///
+/// Workers take the next `g` from a shared counter (so results come in nearly in order)
+/// and at most `ahead` positions past the one consumed next (memory stays bounded). The
+/// worker whose result is the next to consume, when no one is consuming, consumes it and
+/// every following one that is ready, then goes back to producing. So no worker waits for
+/// another between items: with a `rayon::join` per chunk of items (serialize chunk k + 1
+/// while chunk k is written), both workers met at every chunk's end, one idle while the other
+/// finished its last group, and each meeting put a thread to sleep and woke it again.
+/// The first error from `consume` stops the run and is returned.
+fn in_order<T: Send>(
+    n: usize,
+    ahead: usize,
+    produce: &(dyn Fn(usize) -> T + Sync),
+    consume: &mut (dyn FnMut(usize, T) -> Result<()> + Send),
+) -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, PoisonError};
+    struct Queue<T> {
+        /// Results from position `next` on, `None` where not produced yet.
+        ready: std::collections::VecDeque<Option<T>>,
+        /// The next position to consume.
+        next: usize,
+        /// A worker is consuming (only one at a time).
+        consuming: bool,
+        failed: Option<Error>,
+    }
+    let ahead = ahead.max(1);
+    let claim = AtomicUsize::new(0);
+    let queue = Mutex::new(Queue {
+        ready: std::collections::VecDeque::new(),
+        next: 0,
+        consuming: false,
+        failed: None,
+    });
+    // Signalled whenever `next` moves (or the run fails): workers wait on it when they are
+    // `ahead` positions past it.
+    let moved = Condvar::new();
+    let consume = Mutex::new(consume);
+    let work = || loop {
+        let g = claim.fetch_add(1, Ordering::Relaxed);
+        if g >= n {
+            return;
+        }
+        {
+            // The worker holding position `next` never waits here (g == next < next +
+            // ahead), so `next` keeps moving while others wait.
+            let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+            while g >= q.next + ahead && q.failed.is_none() {
+                q = moved.wait(q).unwrap_or_else(PoisonError::into_inner);
+            }
+            if q.failed.is_some() {
+                return;
+            }
+        }
+        let item = produce(g);
+        let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+        if q.failed.is_some() {
+            return;
+        }
+        let slot = g - q.next;
+        if q.ready.len() <= slot {
+            q.ready.resize_with(slot + 1, || None);
+        }
+        q.ready[slot] = Some(item);
+        if q.consuming {
+            continue;
+        }
+        q.consuming = true;
+        let mut c = consume.lock().unwrap_or_else(PoisonError::into_inner);
+        while let Some(item) = q.ready.front_mut().and_then(Option::take) {
+            q.ready.pop_front();
+            let at = q.next;
+            q.next += 1;
+            drop(q);
+            moved.notify_all();
+            let r = c(at, item);
+            q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Err(e) = r {
+                q.failed = Some(e);
+                moved.notify_all();
+                return;
+            }
+        }
+        q.consuming = false;
+    };
+    rayon::scope(|s| {
+        for _ in 1..rayon::current_num_threads() {
+            s.spawn(|_| work());
+        }
+        work();
+    });
+    let q = queue.into_inner().unwrap_or_else(PoisonError::into_inner);
+    match q.failed {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Drops `x` on a thread of its own, which nobody waits for.
@@ -1078,6 +1170,57 @@ mod tests {
         let mut all: Vec<usize> = clean.into_iter().chain(dropped).collect();
         all.sort_unstable();
         assert_eq!(all, (0..5000).collect::<Vec<_>>());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// `in_order` consumes every result once, in order, never produces more than `ahead`
+        /// positions past the one consumed next, and stops at the first error, at any thread
+        /// count (producers take uneven time, so results come in out of order).
+        #[test]
+        fn in_order_consumes_in_order(
+            n in 0usize..400,
+            ahead in 1usize..12,
+            threads in 1usize..5,
+            fail_at in proptest::option::of(0usize..400),
+            seed in 0u64..1000,
+        ) {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+            // The next position to consume, as the consumer sees it (the queue moves it just
+            // before the call, so a producer may be one position further than this shows).
+            let next = AtomicUsize::new(0);
+            let too_far = AtomicUsize::new(0);
+            let produce = |g: usize| -> usize {
+                if g > next.load(Ordering::SeqCst) + ahead {
+                    too_far.fetch_add(1, Ordering::SeqCst);
+                }
+                // Uneven work: some items spin much longer than others.
+                let spins = (g as u64 ^ seed).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54;
+                for _ in 0..spins {
+                    std::hint::spin_loop();
+                }
+                if spins.is_multiple_of(7) {
+                    std::thread::yield_now();
+                }
+                g * 3
+            };
+            let mut got = Vec::new();
+            let mut consume = |g: usize, x: usize| -> Result<()> {
+                if Some(g) == fail_at {
+                    return Err(Error::Config(format!("fail at {g}")));
+                }
+                got.push((g, x));
+                next.store(g + 1, Ordering::SeqCst);
+                Ok(())
+            };
+            let r = pool.install(|| in_order(n, ahead, &produce, &mut consume));
+            let upto = fail_at.filter(|&f| f < n).unwrap_or(n);
+            proptest::prop_assert_eq!(r.is_err(), upto < n);
+            let want: Vec<(usize, usize)> = (0..upto).map(|g| (g, g * 3)).collect();
+            proptest::prop_assert_eq!(got, want);
+            proptest::prop_assert_eq!(too_far.load(Ordering::SeqCst), 0);
+        }
     }
 
     /// What is handed over is dropped (on the other thread), not leaked.
