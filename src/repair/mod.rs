@@ -252,10 +252,12 @@ fn has_removable_or_c1(s: &str) -> bool {
         move_mask_i8_m256i(any) != 0
     };
     let b = s.as_bytes();
-    // A short line as the scalar fold reads it (a padded copy of it, read 32 bytes at a time
-    // right after it was written byte by byte, stalls the loads).
+    // A short line: the scalar fold's test, read straight from the line ([`short_seen`]).
     let Some(end) = b.len().checked_sub(34) else {
-        return has_removable_or_c1_scalar(s);
+        return match short_seen(b) {
+            Some(seen) => seen & 1 != 0 || seen & 2 != 0 && leads_confirmed(b),
+            None => has_removable_or_c1_scalar(s),
+        };
     };
     let mut i = 0;
     while let Some(w) = b.get(i..i + 34) {
@@ -273,6 +275,67 @@ fn has_removable_or_c1(s: &str) -> bool {
             [.., y, z] => control(y) || control(z) || y == 0xC2 && (0x80..=0x9F).contains(&z),
             _ => false,
         }
+}
+
+/// The scalar fold of [`has_removable_or_c1_scalar`] (bit 0: a control byte or DEL; bit 1: a
+/// byte 0xC2, 0xE2 or 0xEF) for a line of 8 to 33 bytes, read straight from the line in
+/// overlapping 16-byte (or two 8-byte) loads, which the fold (an OR) allows; `None` for a
+/// shorter or longer line. (Issue 3, session 25: the scalar fold copied the last bytes into a
+/// padded block and read it at once in a 32-byte load, which waited for the copy's narrow
+/// stores to retire: `perf annotate` put ≈ 10% of `fix_suspect`'s samples on that load; a
+/// quarter of the garbled lines are this short.) Proptest `removable_simd_equals_scalar`.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+fn short_seen(b: &[u8]) -> Option<u8> {
+    use safe_arch::{
+        bitandnot_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, m128i, min_u8_m128i,
+        move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let splat = |x: u8| set_splat_i8_m128i(x as i8);
+    let eq = |x: m128i, v: u8| cmp_eq_mask_i8_m128i(x, splat(v));
+    let fold = |x: m128i| {
+        // Unsigned `x < 0x20`.
+        let below_space = cmp_eq_mask_i8_m128i(min_u8_m128i(x, splat(0x1F)), x);
+        let control = bitor_m128i(
+            bitandnot_m128i(bitor_m128i(eq(x, b'\t'), eq(x, b'\n')), below_space),
+            eq(x, 0x7F),
+        );
+        let lead = bitor_m128i(bitor_m128i(eq(x, 0xC2), eq(x, 0xE2)), eq(x, 0xEF));
+        u8::from(move_mask_i8_m128i(control) != 0) | u8::from(move_mask_i8_m128i(lead) != 0) << 1
+    };
+    let at16 = |i: usize| b.get(i..i + 16).and_then(|w| <[u8; 16]>::try_from(w).ok());
+    let at8 = |i: usize| {
+        b.get(i..i + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    match b.len() {
+        16..=33 => {
+            let last = at16(b.len() - 16)?;
+            let mut seen = fold(m128i::from(at16(0)?)) | fold(m128i::from(last));
+            if b.len() > 32 {
+                seen |= fold(m128i::from(at16(16)?));
+            }
+            Some(seen)
+        }
+        8..=15 => {
+            let (x, y) = (at8(0)?, at8(b.len() - 8)?);
+            Some(fold(m128i::from(u128::from(x) | u128::from(y) << 64)))
+        }
+        _ => None,
+    }
+}
+
+/// Whether one of the bytes 0xC2, 0xE2, 0xEF in `b` starts a C1 control, U+206A..U+206F,
+/// U+FEFF or U+FFF9..U+FFFC.
+fn leads_confirmed(b: &[u8]) -> bool {
+    memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| {
+        let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        match b[i] {
+            0xC2 => (0x80..=0x9F).contains(&at(1)),
+            0xE2 => at(1) == 0x81 && (0xAA..=0xAF).contains(&at(2)),
+            _ => matches!((at(1), at(2)), (0xBB, 0xBF) | (0xBF, 0xB9..=0xBC)),
+        }
+    })
 }
 
 /// [`has_removable_or_c1_scalar`], without AVX2.
@@ -308,16 +371,7 @@ fn has_removable_or_c1_scalar(s: &str) -> bool {
         to.copy_from_slice(tail);
     }
     let seen = fold(body) | fold(&last);
-    seen & 1 != 0
-        || seen & 2 != 0
-            && memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| {
-                let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
-                match b[i] {
-                    0xC2 => (0x80..=0x9F).contains(&at(1)),
-                    0xE2 => at(1) == 0x81 && (0xAA..=0xAF).contains(&at(2)),
-                    _ => matches!((at(1), at(2)), (0xBB, 0xBF) | (0xBF, 0xB9..=0xBC)),
-                }
-            })
+    seen & 1 != 0 || seen & 2 != 0 && leads_confirmed(b)
 }
 
 /// A C1 control (U+0080–U+009F) read as the Windows-1252 byte of the same number; `None` for
