@@ -53,22 +53,12 @@ const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ
 struct Tables {
     /// For each encoding, code point (minus 0x80) → byte, 0 when the character has none.
     encode: Vec<Vec<u8>>,
-    /// The same by code point (not less 0x80), each padded with zeros to [`BY_ID`] entries,
-    /// one after the other, so that the whole-line pass looks a kept character up with a
-    /// masked index and no bounds check (issue 3). One zeroed allocation, which costs no pass
-    /// over it.
-    padded: Vec<u8>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a UTF-8 lead byte in e.
     lead: Vec<u16>,
     /// Per code point (minus 0x80): bit e set when the char encodes to a continuation byte.
     cont: Vec<u16>,
-    /// Per code point (minus 0x80): `lead`, `cont`, and the encodings in which the char has
-    /// a byte at all, together, for [`split`]'s one load a character.
-    masks: Vec<Masks>,
-    /// [`Tables::masks`] of U+0000..U+07FF by code point (nothing below U+0080), so that the
-    /// whole-line walk looks a two-byte character up by its code point as decoded, without
-    /// a subtraction or a mask (issue 3).
-    two: Vec<Masks>,
+    /// The tables the whole-line walk reads on every character, in one block ([`Fast`]).
+    fast: Box<Fast>,
     /// Per code point (minus 0x80): the encodings that give the character the same byte as
     /// Windows-1252 does (or, like it, none).
     same: Vec<u16>,
@@ -81,11 +71,60 @@ struct Tables {
     /// UTF-8 that most decoded characters are in (Latin, Greek, Cyrillic, Hebrew, Arabic),
     /// looked up without the block's `OnceLock`.
     low: Vec<Look>,
+}
+
+/// The tables the whole-line walk reads on every character, in one heap block: the walk forms
+/// each table's address from one base instead of keeping four table bases in registers
+/// (issue 3, session 24, where this block was a copy of four separate tables held in a
+/// `static`; it is the tables themselves since session 18).
+pub(super) struct Fast {
+    /// [`Fast::wide`] of U+0000..U+07FF by code point (nothing below U+0080), so that the
+    /// whole-line walk looks a two-byte character up by its code point as decoded, without
+    /// a subtraction or a mask (issue 3).
+    two: [Masks; 0x800],
+    /// Per code point (minus 0x80): `lead`, `cont`, and the encodings in which the char has
+    /// a byte at all, together, for [`split`]'s one load a character.
+    wide: [Masks; (TABLE_END - 0x80) as usize],
+    /// [`Tables::encode`] by code point (not less 0x80), each encoding's padded with zeros to
+    /// [`BY_ID`] entries, so that the whole-line pass looks a kept character up with a masked
+    /// index and no bounds check (issue 3).
+    padded: [[u8; BY_ID]; N_ENC],
     /// Per code point below [`TABLE_END`]: [`DECODED_BAD`] when it is of class Bad and not a
     /// C1 control, else its `lead` in the low half and its `cont` in the high half (from
     /// U+0800 up, [`Masks::lead`] and [`Masks::cont`]): what the whole-line pass asks of a
     /// character it decoded, in one load (issue 3).
-    decoded: Vec<u32>,
+    decoded: [u32; TABLE_END as usize],
+}
+
+impl Fast {
+    /// The block, filled in place on the heap (built by value, its 290 KB went through
+    /// enough copies on the stack of an unoptimized build to overflow a 2 MiB thread).
+    fn new(two: &[Masks], wide: &[Masks], padded: &[u8], decoded: &[u32]) -> Box<Fast> {
+        const ZERO: Masks = Masks {
+            lead: 0,
+            cont: 0,
+            any_same: 0,
+        };
+        let mut f = Box::new(Fast {
+            two: [ZERO; 0x800],
+            wide: [ZERO; (TABLE_END - 0x80) as usize],
+            padded: [[0u8; BY_ID]; N_ENC],
+            decoded: [0u32; TABLE_END as usize],
+        });
+        for (to, from) in f.two.iter_mut().zip(two) {
+            *to = *from;
+        }
+        for (to, from) in f.wide.iter_mut().zip(wide) {
+            *to = *from;
+        }
+        for (to, from) in f.padded.iter_mut().flatten().zip(padded) {
+            *to = *from;
+        }
+        for (to, from) in f.decoded.iter_mut().zip(decoded) {
+            *to = *from;
+        }
+        f
+    }
 }
 
 /// [`Tables::decoded`] of a character a reading may not hold.
@@ -318,19 +357,16 @@ fn tables() -> &'static Tables {
             cont: 0,
             any_same: 0,
         };
-        let two = std::iter::repeat_n(none, 0x80)
+        let two: Vec<Masks> = std::iter::repeat_n(none, 0x80)
             .chain(masks.iter().take(0x800 - 0x80).copied())
             .collect();
         Tables {
-            two,
+            fast: Fast::new(&two, &masks, &padded, &decoded),
             encode,
-            padded,
             lead,
             cont,
-            masks,
             same,
             look: [const { OnceLock::new() }; (TABLE_END / 256) as usize],
-            decoded,
             low,
         }
     })
@@ -1444,8 +1480,8 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
         any_same: 0,
     };
     let b = line.as_bytes();
-    let masks = &t.masks[..];
-    let Ok(two) = <&[Masks; 0x800]>::try_from(t.two.as_slice()) else {
+    let masks = &t.fast.wide[..];
+    let Ok(two) = <&[Masks; 0x800]>::try_from(t.fast.two.as_slice()) else {
         return (0, false);
     };
     let mut line_mask = u16::MAX;
@@ -1809,7 +1845,7 @@ mod tests {
             .chars()
             .map(|c| {
                 if !c.is_ascii() && c != '\u{FFFD}' {
-                    line_mask &= idx(c).map_or(0, |i| t.masks[i].any());
+                    line_mask &= idx(c).map_or(0, |i| t.fast.wide[i].any());
                 }
                 Ch::new(t, c)
             })
@@ -1851,13 +1887,14 @@ mod tests {
     fn proof_pairs_score() {
         let t = tables();
         let with_byte: Vec<(char, Masks)> = t
-            .masks
+            .fast
+            .wide
             .iter()
             .enumerate()
             .filter(|(_, m)| m.any() != 0)
             .filter_map(|(i, &m)| Some((char::from_u32(0x80 + i as u32)?, m)))
             .collect();
-        for (i, m) in t.masks.iter().enumerate() {
+        for (i, m) in t.fast.wide.iter().enumerate() {
             assert_eq!(m.lead & !PROOF, t.lead[i]);
             assert_eq!(m.cont & !PROOF, t.cont[i]);
         }
@@ -1874,7 +1911,7 @@ mod tests {
     #[test]
     fn not_bad_is_not_class_bad() {
         let t = tables();
-        for (i, m) in t.masks.iter().enumerate() {
+        for (i, m) in t.fast.wide.iter().enumerate() {
             let cp = 0x80 + i as u32;
             let c = char::from_u32(cp).unwrap_or('\0');
             let bad = class_slow(c) == Class::Bad;

@@ -283,7 +283,9 @@ fn fix_once(line: &str) -> Option<(String, u32)> {
     let line_mask = line
         .chars()
         .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
-        .fold(u16::MAX, |m, c| m & idx(c).map_or(0, |i| t.masks[i].any()));
+        .fold(u16::MAX, |m, c| {
+            m & idx(c).map_or(0, |i| t.fast.wide[i].any())
+        });
     let mut any_bad = false;
     for piece in &pieces {
         if piece.is_ascii() || !may_have_mojibake_or_loss(piece) {

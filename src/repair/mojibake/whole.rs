@@ -377,7 +377,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
     }
     // The two-byte range as a fixed-size view by code point, so that its characters need no
     // bounds check.
-    let two: &[Masks; 0x800] = t.two.as_slice().try_into().ok()?;
+    let two: &[Masks; 0x800] = t.fast.two.as_slice().try_into().ok()?;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -413,7 +413,7 @@ fn masks<const KEEP: bool>(t: &Tables, b: &[u8], chars: &mut Chars) -> Option<Li
             _ => return None,
         };
         i += len;
-        let Some(m) = t.masks.get(cp.wrapping_sub(0x80)) else {
+        let Some(m) = t.fast.wide.get(cp.wrapping_sub(0x80)) else {
             put(if cp == 0xFFFD { FFFD_ID } else { NO_ID });
             // U+FFFD may stand for a lost byte in Windows-1252 ([`encode`]); "same" stays.
             all_same &= if cp == 0xFFFD {
@@ -526,7 +526,7 @@ fn encode_from(
     from: Resume,
 ) -> Option<Reading> {
     // Fixed-size view, so that an index known to be in range needs no check.
-    let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
+    let low: &[u32; DECODED] = t.fast.decoded.as_slice().try_into().ok()?;
     let buf = &mut out.buf[..];
     let Resume {
         mut i,
@@ -590,9 +590,9 @@ fn encode_chars(
     chars: &Chars,
     out: &mut Text,
 ) -> Option<Reading> {
-    let low: &[u32; DECODED] = t.decoded.as_slice().try_into().ok()?;
+    let low: &[u32; DECODED] = t.fast.decoded.as_slice().try_into().ok()?;
     let enc = t.encode.get(e)?;
-    let padded: &[u8; BY_ID] = t.padded.get(e * BY_ID..(e + 1) * BY_ID)?.try_into().ok()?;
+    let padded: &[u8; BY_ID] = t.fast.padded.get(e)?;
     // A reading is no longer than its line, so a view of `OUT` bytes holds it: each
     // sequence is written at a masked index, without a bounds check.
     start_reading(line, out);
@@ -1058,8 +1058,8 @@ const WIDE: usize = (super::TABLE_END - 0x80) as usize;
 impl View<'_> {
     fn of(t: &Tables) -> Option<View<'_>> {
         Some(View {
-            two: t.two.get(..0x800)?.try_into().ok()?,
-            wide: t.masks.as_slice().try_into().ok()?,
+            two: t.fast.two.get(..0x800)?.try_into().ok()?,
+            wide: t.fast.wide.as_slice().try_into().ok()?,
         })
     }
 }
@@ -1087,55 +1087,6 @@ fn char_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<(usize, &'t Ma
     }
 }
 
-/// The tables [`fused`] reads, in one block reached from a `static` rather than behind the
-/// four pointers of [`Tables`]: the walk forms each table's address from one base instead of
-/// keeping four table bases in registers (issue 3, session 24, which held the block in the
-/// `static` itself; boxed since session 18 for unoptimized builds, see [`fast_from`], at the
-/// same speed: `g5.txt` task-clock +0.20% and −0.35% in two rounds of alternating pairs).
-struct Fast {
-    two: [Masks; 0x800],
-    wide: [Masks; WIDE],
-    padded: [[u8; BY_ID]; super::N_ENC],
-    decoded: [u32; DECODED],
-}
-
-/// [`Fast`], copied from [`Tables`] on first use.
-#[inline(always)]
-fn fast(t: &Tables) -> Option<&'static Fast> {
-    static FAST: std::sync::OnceLock<Option<Box<Fast>>> = std::sync::OnceLock::new();
-    FAST.get_or_init(|| fast_from(t)).as_deref()
-}
-
-/// Builds [`Fast`] on the heap, filled in place. Passed by value through `OnceLock`'s
-/// generic frames, the 290 KB went through enough copies on the stack of an unoptimized
-/// build to overflow a 2 MiB thread (a test thread, a rayon worker).
-#[inline(never)]
-fn fast_from(t: &Tables) -> Option<Box<Fast>> {
-    const ZERO: Masks = Masks {
-        lead: 0,
-        cont: 0,
-        any_same: 0,
-    };
-    let mut f = Box::new(Fast {
-        two: [ZERO; 0x800],
-        wide: [ZERO; WIDE],
-        padded: [[0u8; BY_ID]; super::N_ENC],
-        decoded: [0u32; DECODED],
-    });
-    f.two.copy_from_slice(t.two.get(..0x800)?);
-    if t.masks.len() != WIDE || t.decoded.len() != DECODED {
-        return None;
-    }
-    f.wide.copy_from_slice(&t.masks);
-    f.decoded.copy_from_slice(&t.decoded);
-    for (e, row) in f.padded.iter_mut().enumerate() {
-        if let Some(src) = t.padded.get(e * BY_ID..(e + 1) * BY_ID) {
-            row.copy_from_slice(src);
-        }
-    }
-    Some(f)
-}
-
 /// [`char_at`]'s masks alone.
 #[inline(always)]
 fn masks_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<&'t Masks> {
@@ -1158,7 +1109,7 @@ fn masks_at<'t>(v: View<'t>, line: &[u8], i: &mut usize) -> Option<&'t Masks> {
 /// too).
 #[inline(always)]
 fn fused(t: &Tables, e: usize, line: &[u8], out: &mut Text) -> Option<(LineMasks, Reading)> {
-    let f = fast(t)?;
+    let f = &*t.fast;
     let low: &[u32; DECODED] = &f.decoded;
     let padded: &[u8; BY_ID] = f.padded.get(e)?;
     let v = View {
@@ -1717,7 +1668,7 @@ mod tests {
                 let (f, lead, cont) = match low.get(cp as usize) {
                     Some(l) => (l.f, l.lead, l.cont),
                     None => {
-                        let m = t.masks.get((cp as usize).wrapping_sub(0x80));
+                        let m = t.fast.wide.get((cp as usize).wrapping_sub(0x80));
                         let (lead, cont) = m.map_or((0, 0), |m| (m.lead, m.cont));
                         (flags_of(t, cp), lead, cont)
                     }
@@ -2001,7 +1952,7 @@ mod tests {
             if cp >= 0x10000 {
                 return None;
             }
-            match t.masks.get(cp - 0x80) {
+            match t.fast.wide.get(cp - 0x80) {
                 Some(m) => {
                     all &= m.any();
                     same &= m.same();
@@ -2025,7 +1976,7 @@ mod tests {
         let class_bad = s
             .chars()
             .any(|c| table(c) && info(c) & CLASS == Class::Bad as u32);
-        let has_byte = |c: char| table(c) && t.masks[c as usize - 0x80].any() != 0;
+        let has_byte = |c: char| table(c) && t.fast.wide[c as usize - 0x80].any() != 0;
         let chars: Vec<char> = s.chars().collect();
         let pair = chars.windows(2).any(|w| {
             has_byte(w[0])
@@ -2100,11 +2051,11 @@ mod tests {
                 let bad = cp >= 0xA0 && l.f & CLASS == Class::Bad as u32;
                 (!bad).then_some((l.lead, l.cont))
             } else {
-                let m = t.masks.get(cp as usize - 0x80);
+                let m = t.fast.wide.get(cp as usize - 0x80);
                 (!is_noise(cp)).then(|| m.map_or((0, 0), |m| (m.lead, m.cont)))
             };
             assert_eq!(
-                decoded(t.decoded.as_slice().try_into().expect("size"), cp),
+                decoded(t.fast.decoded.as_slice().try_into().expect("size"), cp),
                 want,
                 "U+{cp:04X}"
             );
