@@ -1077,13 +1077,50 @@ fn fix_layers(line: &str, whole: bool) -> Option<(String, u32)> {
                 &mut own
             }
         };
-        layers(line, whole, s)
+        layers(line, whole, s, None)
+    })
+}
+
+/// What [`fix_changed_into`] did with a line.
+pub(super) enum Direct {
+    /// The line is garbled whole in one encoding, one layer deep: its reading went to the
+    /// caller's `emit`; the number of sequences decoded.
+    Written(u32),
+    /// Anything else, or `emit` declined: what [`fix_changed`] says.
+    Changed(Option<(String, u32)>),
+}
+
+/// [`fix_changed`], except that a line the whole-line walk decodes in one encoding with no
+/// further layer to try (most garbled lines) is handed to `emit` as bytes, straight from the
+/// walk's buffer: no second UTF-8 check and no copy into a `String` (the walk writes only
+/// sequences it checked; proptest `unowned_readings_are_utf8`). When `emit` declines
+/// (`false`), the reading is owned and the layers go on as in [`fix_changed`].
+pub(super) fn fix_changed_into(line: &str, emit: impl FnOnce(&[u8]) -> bool) -> Direct {
+    SCRATCH.with(|cell| {
+        let Ok(mut guard) = cell.try_borrow_mut() else {
+            return Direct::Changed(fix_changed(line));
+        };
+        let s: &mut Scratch = &mut guard;
+        let first = whole::fix_whole_unowned(line, false, &mut s.whole);
+        if let whole::Whole::Fixed(n, false) = first {
+            if emit(s.whole.reading()) {
+                s.release();
+                return Direct::Written(n);
+            }
+        }
+        Direct::Changed(layers(line, true, s, Some(first)))
     })
 }
 
 /// [`fix_layers`] with this thread's buffers.
 #[inline(always)]
-fn layers(line: &str, whole: bool, s: &mut Scratch) -> Option<(String, u32)> {
+/// `first`: the first layer's [`whole::fix_whole_unowned`], when the caller made it.
+fn layers(
+    line: &str,
+    whole: bool,
+    s: &mut Scratch,
+    mut first: Option<whole::Whole>,
+) -> Option<(String, u32)> {
     let mut cur: Option<String> = None;
     let mut total = 0;
     for _ in 0..4 {
@@ -1091,7 +1128,11 @@ fn layers(line: &str, whole: bool, s: &mut Scratch) -> Option<(String, u32)> {
         // A line garbled whole in one encoding is decoded whole ([`whole`]); the rest
         // goes word by word.
         let deeper = cur.is_some();
-        let fixed = match whole.then(|| whole::fix_whole(text, deeper, &mut s.whole)) {
+        let said = match first.take() {
+            Some(w) => Some(s.whole.own(w)),
+            None => whole.then(|| whole::fix_whole(text, deeper, &mut s.whole)),
+        };
+        let fixed = match said {
             Some(whole::Whole::Fixed(n, has_pair)) => Some(Fixed {
                 text: std::mem::take(&mut s.whole.text),
                 n,
