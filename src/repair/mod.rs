@@ -535,16 +535,17 @@ pub fn fix_stream(
     out: &mut impl std::io::Write,
     opts: &Options,
 ) -> std::io::Result<()> {
-    fix_stream_in(input, out, opts, 1 << 12)
+    fix_stream_in(input, out, opts, 1 << 12).map(|_| ())
 }
 
-/// [`fix_stream`], with UTF-8 checked `window` bytes at a time ([`Stream::lines`]).
+/// [`fix_stream`], with UTF-8 checked `window` bytes at a time ([`Stream::lines`]); what was
+/// fixed.
 fn fix_stream_in(
     mut input: impl std::io::BufRead,
     out: &mut impl std::io::Write,
     opts: &Options,
     window: usize,
-) -> std::io::Result<()> {
+) -> std::io::Result<Repairs> {
     let mut stream = Stream {
         // `&` is a suspect whenever references may be unescaped; `Auto` decides per line.
         scan: Scan::new(opts, true),
@@ -566,7 +567,8 @@ fn fix_stream_in(
         let n = chunk.len();
         if n == 0 {
             // The last line, without `\n`.
-            return stream.lines(&carry, out);
+            stream.lines(&carry, out)?;
+            return Ok(stream.stats);
         }
         let mut rest = chunk;
         if !carry.is_empty() {
@@ -1023,6 +1025,11 @@ mod tests {
 
     /// `fix_stream` as it reads: each line on its own, invalid UTF-8 replaced.
     fn stream_line_by_line(input: &[u8], opts: &Options) -> Vec<u8> {
+        stream_line_by_line_counted(input, opts).0
+    }
+
+    /// [`stream_line_by_line`], and what was fixed.
+    fn stream_line_by_line_counted(input: &[u8], opts: &Options) -> (Vec<u8>, Repairs) {
         let mut stats = Repairs::default();
         let lines: Vec<String> = input
             .split(|&b| b == b'\n')
@@ -1036,7 +1043,7 @@ mod tests {
                 }
             })
             .collect();
-        lines.join("\n").into_bytes()
+        (lines.join("\n").into_bytes(), stats)
     }
 
     proptest::proptest! {
@@ -1153,11 +1160,12 @@ mod tests {
                 ..Options::default()
             };
             let mut got = Vec::new();
-            fix_stream_in(&input[..], &mut got, &opts, window).map_err(|e| {
+            let counted = fix_stream_in(&input[..], &mut got, &opts, window).map_err(|e| {
                 proptest::test_runner::TestCaseError::fail(e.to_string())
             })?;
-            let want = stream_line_by_line(&input, &opts);
+            let (want, want_counted) = stream_line_by_line_counted(&input, &opts);
             proptest::prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+            proptest::prop_assert_eq!(counted, want_counted);
         }
     }
 

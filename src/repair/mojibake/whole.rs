@@ -1327,7 +1327,7 @@ fn stand_in_fused(
 
 /// The whole-line test of one pass. See the module docs. `deeper`: a previous pass changed
 /// the line. A fixed line's text is in [`WholeScratch::text`].
-#[inline]
+#[cfg(test)]
 pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole {
     let w = fix_whole_unowned(line, deeper, s);
     s.own(w)
