@@ -117,12 +117,17 @@ fn fix_suspect<'a>(
     if opts.mojibake && !cur.is_ascii() {
         mojibake_pass(&mut cur, stats);
     }
+    fix_rest(cur, opts, stats)
+}
+
+/// The fixes of [`fix_suspect`] after the first mojibake pass, on its result `cur`.
+fn fix_rest<'a>(mut cur: Cow<'a, str>, opts: &Options, stats: &mut Repairs) -> Cow<'a, str> {
     // Removing a control character can join a mojibake sequence the mojibake pass saw split
     // ("Í\u{7}¹": Windows-1252 for U+0379 once the BEL goes), and so can a C1 control read as
     // Windows-1252: after such a change the mojibake pass runs again, a few times at most, so
     // that fixing a fixed line changes nothing (found by the fuzz target's check).
     for _ in 0..3 {
-        if !has_removable_or_c1(&cur) {
+        if !has_removable_or_c1(cur.as_bytes()) {
             break;
         }
         let mut n = 0;
@@ -209,7 +214,7 @@ fn is_removable_or_c1(c: char) -> bool {
 /// bytes, so repaired text, full of E2 and C2, needed a `memchr3` search after it.)
 /// [`has_removable_or_c1_scalar`] elsewhere; proptest `removable_simd_equals_scalar`.
 #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
-fn has_removable_or_c1(s: &str) -> bool {
+fn has_removable_or_c1(b: &[u8]) -> bool {
     use safe_arch::{
         bitand_m256i, bitandnot_m256i, bitor_m256i, cmp_eq_mask_i8_m256i, cmp_gt_mask_i8_m256i,
         m256i, min_u8_m256i, move_mask_i8_m256i, set_splat_i8_m256i,
@@ -251,12 +256,11 @@ fn has_removable_or_c1(s: &str) -> bool {
         let any = bitor_m256i(bitor_m256i(control, c1), bitor_m256i(e2, ef));
         move_mask_i8_m256i(any) != 0
     };
-    let b = s.as_bytes();
     // A short line: the scalar fold's test, read straight from the line ([`short_seen`]).
     let Some(end) = b.len().checked_sub(34) else {
         return match short_seen(b) {
             Some(seen) => seen & 1 != 0 || seen & 2 != 0 && leads_confirmed(b),
-            None => has_removable_or_c1_scalar(s),
+            None => has_removable_or_c1_scalar(b),
         };
     };
     let mut i = 0;
@@ -340,8 +344,8 @@ fn leads_confirmed(b: &[u8]) -> bool {
 
 /// [`has_removable_or_c1_scalar`], without AVX2.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
-fn has_removable_or_c1(s: &str) -> bool {
-    has_removable_or_c1_scalar(s)
+fn has_removable_or_c1(b: &[u8]) -> bool {
+    has_removable_or_c1_scalar(b)
 }
 
 /// [`has_removable_or_c1`] without AVX2 (and the tests' reference): read from the bytes (issue 3:
@@ -349,8 +353,7 @@ fn has_removable_or_c1(s: &str) -> bool {
 /// Only a control byte, DEL, or the first byte of a C1 control (0xC2), of U+206A..U+206F
 /// (0xE2) or of U+FEFF and U+FFF9..U+FFFC (0xEF) can start one.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "avx2"), allow(dead_code))]
-fn has_removable_or_c1_scalar(s: &str) -> bool {
-    let b = s.as_bytes();
+fn has_removable_or_c1_scalar(b: &[u8]) -> bool {
     // One pass without a short cut, so that it runs many bytes at a time: bit 0 for a control
     // byte or DEL, bit 1 for a byte that may start one of the others. Most repaired lines
     // hold none of the latter, and then need no search for them (issue 3: the search cost
@@ -532,16 +535,17 @@ pub fn fix_stream(
     out: &mut impl std::io::Write,
     opts: &Options,
 ) -> std::io::Result<()> {
-    fix_stream_in(input, out, opts, 1 << 12)
+    fix_stream_in(input, out, opts, 1 << 12).map(|_| ())
 }
 
-/// [`fix_stream`], with UTF-8 checked `window` bytes at a time ([`Stream::lines`]).
+/// [`fix_stream`], with UTF-8 checked `window` bytes at a time ([`Stream::lines`]); what was
+/// fixed.
 fn fix_stream_in(
     mut input: impl std::io::BufRead,
     out: &mut impl std::io::Write,
     opts: &Options,
     window: usize,
-) -> std::io::Result<()> {
+) -> std::io::Result<Repairs> {
     let mut stream = Stream {
         // `&` is a suspect whenever references may be unescaped; `Auto` decides per line.
         scan: Scan::new(opts, true),
@@ -550,6 +554,11 @@ fn fix_stream_in(
         window,
         map: Vec::new(),
         map_esc: false,
+        direct: opts.mojibake
+            && opts.entities == Entities::Off
+            && !opts.nfc
+            && !opts.uncurl_quotes
+            && !opts.fold_fullwidth,
     };
     // A line that started in an earlier buffer and has not ended yet.
     let mut carry: Vec<u8> = Vec::new();
@@ -558,7 +567,8 @@ fn fix_stream_in(
         let n = chunk.len();
         if n == 0 {
             // The last line, without `\n`.
-            return stream.lines(&carry, out);
+            stream.lines(&carry, out)?;
+            return Ok(stream.stats);
         }
         let mut rest = chunk;
         if !carry.is_empty() {
@@ -611,6 +621,9 @@ struct Stream<'o> {
     map: Vec<u64>,
     /// Those lines hold an ESC (then `map` is not read).
     map_esc: bool,
+    /// The options are those under which a line garbled whole in one encoding needs no fix
+    /// but the mojibake pass and the control-character check ([`Stream::lines`]).
+    direct: bool,
 }
 
 /// Sets `map` to one bit a byte of `b`, set for each `\n` (bit `i % 64` of word `i / 64`;
@@ -758,6 +771,54 @@ impl Stream<'_> {
             // three (issue 3: ≈ 2 `memcpy` calls a line of the eval's garbled lines were of
             // nothing or of the `\n`).
             changed = match valid {
+                // A line of non-ASCII text, without ESC, under options that leave only the
+                // mojibake pass and the control-character check ([`fix_suspect`]): a line
+                // garbled whole in one encoding goes out straight from the walk's buffer,
+                // with no UTF-8 check of its reading, no `String` and no copy
+                // ([`mojibake::fix_changed_into`]).
+                Some(line) if self.direct && !esc && !line.is_ascii() => {
+                    let mut wrote = Ok(());
+                    let gap = &block[run..start];
+                    let emit = |fixed: &[u8]| {
+                        if has_removable_or_c1(fixed) {
+                            return false;
+                        }
+                        wrote = match gap {
+                            b"\n" => out.write_all(b"\n"),
+                            gap => out.write_all(gap),
+                        }
+                        .and_then(|()| out.write_all(fixed));
+                        true
+                    };
+                    let cur = match mojibake::fix_changed_into(line, emit) {
+                        mojibake::Direct::Written(n) => {
+                            wrote?;
+                            self.stats.mojibake += n;
+                            run = end;
+                            pos = next;
+                            changed = true;
+                            continue;
+                        }
+                        mojibake::Direct::Changed(Some((s, n))) => {
+                            self.stats.mojibake += n;
+                            Cow::Owned(s)
+                        }
+                        mojibake::Direct::Changed(None) => Cow::Borrowed(line),
+                    };
+                    match fix_rest(cur, self.opts, &mut self.stats) {
+                        Cow::Owned(fixed) => {
+                            match &block[run..start] {
+                                b"\n" => out.write_all(b"\n")?,
+                                gap => out.write_all(gap)?,
+                            }
+                            out.write_all(fixed.as_bytes())?;
+                            mojibake::give_back(fixed);
+                            run = end;
+                            true
+                        }
+                        Cow::Borrowed(_) => false,
+                    }
+                }
                 Some(line) => match self.line(line, esc) {
                     Cow::Owned(fixed) => {
                         match &block[run..start] {
@@ -840,7 +901,7 @@ mod tests {
                 format!("{long}a{c}"),
             ] {
                 assert_eq!(
-                    has_removable_or_c1(&s),
+                    has_removable_or_c1(s.as_bytes()),
                     s.chars().any(is_removable_or_c1),
                     "U+{cp:04X} in {s:?}"
                 );
@@ -899,9 +960,9 @@ mod tests {
             pad in 0usize..40,
         ) {
             let s: String = "a".repeat(pad) + &chars.into_iter().collect::<String>();
-            proptest::prop_assert_eq!(has_removable_or_c1(&s), has_removable_or_c1_scalar(&s));
+            proptest::prop_assert_eq!(has_removable_or_c1(s.as_bytes()), has_removable_or_c1_scalar(s.as_bytes()));
             proptest::prop_assert_eq!(
-                has_removable_or_c1(&s),
+                has_removable_or_c1(s.as_bytes()),
                 s.chars().any(is_removable_or_c1)
             );
         }
@@ -964,6 +1025,11 @@ mod tests {
 
     /// `fix_stream` as it reads: each line on its own, invalid UTF-8 replaced.
     fn stream_line_by_line(input: &[u8], opts: &Options) -> Vec<u8> {
+        stream_line_by_line_counted(input, opts).0
+    }
+
+    /// [`stream_line_by_line`], and what was fixed.
+    fn stream_line_by_line_counted(input: &[u8], opts: &Options) -> (Vec<u8>, Repairs) {
         let mut stats = Repairs::default();
         let lines: Vec<String> = input
             .split(|&b| b == b'\n')
@@ -977,7 +1043,7 @@ mod tests {
                 }
             })
             .collect();
-        lines.join("\n").into_bytes()
+        (lines.join("\n").into_bytes(), stats)
     }
 
     proptest::proptest! {
@@ -1013,6 +1079,93 @@ mod tests {
                 proptest::test_runner::TestCaseError::fail(e.to_string())
             })?;
             proptest::prop_assert_eq!(got, stream_line_by_line(&input, &opts));
+        }
+    }
+
+    /// `s` garbled as UTF-8 read in `enc` (then as Windows-1252 again if `twice`); only its
+    /// second word when `word`.
+    fn garbled(s: &str, enc: &str, twice: bool, word: bool) -> String {
+        let garble = |s: &str, enc: &'static encoding_rs::Encoding| {
+            enc.decode_without_bom_handling(s.as_bytes()).0.into_owned()
+        };
+        let enc = encoding_rs::Encoding::for_label(enc.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+        let whole = |s: &str| {
+            let g = garble(s, enc);
+            if twice {
+                garble(&g, encoding_rs::WINDOWS_1252)
+            } else {
+                g
+            }
+        };
+        if !word {
+            return whole(s);
+        }
+        let mut words: Vec<String> = s.split(' ').map(str::to_string).collect();
+        if let Some(w) = words.get_mut(1) {
+            *w = whole(w);
+        }
+        words.join(" ")
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+
+        /// Under the options where `Stream::lines` writes a line decoded whole straight from
+        /// the walk's buffer (`Stream::direct`), the stream gives what each line on its own
+        /// gives: lines garbled whole in several encodings, in two layers, in one word only,
+        /// with a byte lost (`?`, U+FFFD), a no-break space turned into a space, and control
+        /// and C1 characters that come out of the decoding (which the control-character
+        /// check then removes or maps), between clean and ASCII lines.
+        #[test]
+        fn direct_stream_equals_line_by_line(
+            lines in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        proptest::sample::select(vec![
+                            "café", "naïve", "Ångström", "добрий", "день", "Ελλάδα", "İsmail",
+                            "Žluťoučký", "kůň", "Łódź", "ąčęėįšųūž", "ō", "über", "don’t",
+                            "“quoted”", "—", "€5", "a\u{85}b", "x\u{7}y", "\u{a0}à",
+                            "plain", "text", "?", "\u{fffd}", "日本", "€\u{9d}",
+                        ]),
+                        1..6,
+                    ),
+                    proptest::sample::select(vec![
+                        "windows-1252", "windows-1250", "windows-1251", "windows-1253",
+                        "windows-1254", "windows-1257", "iso-8859-2", "macintosh", "utf-8",
+                    ]),
+                    proptest::prelude::any::<bool>(),
+                    proptest::prelude::any::<bool>(),
+                    0..4u8,
+                ),
+                0..12,
+            ),
+            window in 0..200usize,
+        ) {
+            let text: Vec<String> = lines
+                .into_iter()
+                .map(|(words, enc, twice, word, lose)| {
+                    let g = garbled(&words.join(" "), enc, twice, word);
+                    match lose {
+                        // A lost byte, and a no-break space turned into a space.
+                        1 => g.replacen('\u{9d}', "?", 1).replacen('\u{a0}', " ", 1),
+                        2 => g.replacen('\u{9d}', "\u{fffd}", 1),
+                        _ => g,
+                    }
+                })
+                .collect();
+            let input = text.join("\n").into_bytes();
+            let opts = Options {
+                entities: Entities::Off,
+                nfc: false,
+                ..Options::default()
+            };
+            let mut got = Vec::new();
+            let counted = fix_stream_in(&input[..], &mut got, &opts, window).map_err(|e| {
+                proptest::test_runner::TestCaseError::fail(e.to_string())
+            })?;
+            let (want, want_counted) = stream_line_by_line_counted(&input, &opts);
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+            proptest::prop_assert_eq!(counted, want_counted);
         }
     }
 

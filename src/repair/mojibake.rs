@@ -1077,13 +1077,89 @@ fn fix_layers(line: &str, whole: bool) -> Option<(String, u32)> {
                 &mut own
             }
         };
-        layers(line, whole, s)
+        match layers(line, whole, s, None, false) {
+            Layers::Done(fixed) => fixed,
+            // Only when asked to stop there.
+            Layers::Unowned(_) => None,
+        }
     })
 }
 
-/// [`fix_layers`] with this thread's buffers.
+/// What [`fix_changed_into`] did with a line.
+pub(super) enum Direct {
+    /// The line's last layer was decoded whole in one encoding: its reading went to the
+    /// caller's `emit`; the number of sequences decoded in all layers.
+    Written(u32),
+    /// Anything else, or `emit` declined: what [`fix_changed`] says.
+    Changed(Option<(String, u32)>),
+}
+
+/// [`fix_changed`], except that a line whose last layer the whole-line walk decodes in one
+/// encoding, with no further layer to try (most garbled lines), is handed to `emit` as bytes,
+/// straight from the walk's buffer: no second UTF-8 check and no copy into a `String` (the
+/// walk writes only sequences it checked; proptest `unowned_readings_are_utf8`). When `emit`
+/// declines (`false`), the reading is owned and the answer is [`fix_changed`]'s.
+pub(super) fn fix_changed_into(line: &str, emit: impl FnOnce(&[u8]) -> bool) -> Direct {
+    SCRATCH.with(|cell| {
+        let Ok(mut guard) = cell.try_borrow_mut() else {
+            return Direct::Changed(fix_changed(line));
+        };
+        let s: &mut Scratch = &mut guard;
+        // The first layer before the loop: most lines have one.
+        let n = match whole::fix_whole_unowned(line, false, &mut s.whole) {
+            whole::Whole::Fixed(n, false) => n,
+            first => match layers_after(line, s, first) {
+                Layers::Unowned(n) => n,
+                Layers::Done(fixed) => return Direct::Changed(fixed),
+            },
+        };
+        // One call of `emit`, so that it is inlined (issue 3, session 26: called from the
+        // loop as well, it was a function of its own, ≈ 60 instructions a line more).
+        if emit(s.whole.reading()) {
+            s.release();
+            return Direct::Written(n);
+        }
+        // Declined: owned, as the loop owns a reading.
+        match s.whole.own(whole::Whole::Fixed(n, false)) {
+            whole::Whole::Fixed(..) => {
+                let text = std::mem::take(&mut s.whole.text);
+                s.release();
+                Direct::Changed(Some((text, n)))
+            }
+            // Not UTF-8 (never: [`whole::WholeScratch::reading`]): the long way, with buffers
+            // of its own.
+            _ => Direct::Changed(fix_changed(line)),
+        }
+    })
+}
+
+/// What [`layers`] did.
+enum Layers {
+    /// Asked to stop there, it left the last layer, decoded whole, unowned
+    /// ([`whole::WholeScratch::reading`]): the number of sequences decoded in all layers.
+    Unowned(u32),
+    /// What [`fix_changed`] says.
+    Done(Option<(String, u32)>),
+}
+
+/// [`layers`] after a first layer that is not the last, out of line (inlined, the loop made
+/// [`fix_changed_into`]'s one-layer path dearer).
+#[inline(never)]
+fn layers_after(line: &str, s: &mut Scratch, first: whole::Whole) -> Layers {
+    layers(line, true, s, Some(first), true)
+}
+
+/// [`fix_layers`] with this thread's buffers. `first`: the first layer's
+/// [`whole::fix_whole_unowned`], when the caller made it. With `stop`, a last layer decoded
+/// whole is left unowned ([`Layers::Unowned`], for [`fix_changed_into`]).
 #[inline(always)]
-fn layers(line: &str, whole: bool, s: &mut Scratch) -> Option<(String, u32)> {
+fn layers(
+    line: &str,
+    whole: bool,
+    s: &mut Scratch,
+    mut first: Option<whole::Whole>,
+    stop: bool,
+) -> Layers {
     let mut cur: Option<String> = None;
     let mut total = 0;
     for _ in 0..4 {
@@ -1091,7 +1167,18 @@ fn layers(line: &str, whole: bool, s: &mut Scratch) -> Option<(String, u32)> {
         // A line garbled whole in one encoding is decoded whole ([`whole`]); the rest
         // goes word by word.
         let deeper = cur.is_some();
-        let fixed = match whole.then(|| whole::fix_whole(text, deeper, &mut s.whole)) {
+        let said = match first.take() {
+            Some(w) => Some(w),
+            None => whole.then(|| whole::fix_whole_unowned(text, deeper, &mut s.whole)),
+        };
+        if let (true, Some(whole::Whole::Fixed(n, false))) = (stop, &said) {
+            if let Some(old) = cur {
+                s.whole.spare = old;
+            }
+            return Layers::Unowned(total + n);
+        }
+        let said = said.map(|w| s.whole.own(w));
+        let fixed = match said {
             Some(whole::Whole::Fixed(n, has_pair)) => Some(Fixed {
                 text: std::mem::take(&mut s.whole.text),
                 n,
@@ -1115,7 +1202,7 @@ fn layers(line: &str, whole: bool, s: &mut Scratch) -> Option<(String, u32)> {
         }
     }
     s.release();
-    cur.map(|c| (c, total))
+    Layers::Done(cur.map(|c| (c, total)))
 }
 
 /// Buffers reused from line to line, so that a line allocates only its output (issue 3:

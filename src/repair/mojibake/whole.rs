@@ -81,11 +81,39 @@ pub(super) struct WholeScratch {
     pub(super) spare: String,
     /// The text of the last line [`Whole::Fixed`], for the caller to take.
     pub(super) text: String,
+    /// What [`WholeScratch::own`] says when the reading is not UTF-8 (it always is): what
+    /// [`finish`] would have said instead of [`Whole::Fixed`].
+    unowned_nopair: bool,
 }
 
 impl WholeScratch {
     /// Past this, a buffer is given back to the allocator.
     pub(super) const KEEP: usize = 1 << 16;
+
+    /// The reading of the last line [`fix_whole_unowned`] said [`Whole::Fixed`]: well-formed
+    /// UTF-8 by construction ([`encode`], [`fused`] and [`encode_chars`] write only sequences
+    /// they checked; proptest `unowned_readings_are_utf8`), but not checked again.
+    pub(super) fn reading(&self) -> &[u8] {
+        self.best.bytes()
+    }
+
+    /// `w`, an answer of [`fix_whole_unowned`]; when it is [`Whole::Fixed`], the reading
+    /// checked and copied into [`WholeScratch::text`] (into the string given back last,
+    /// [`super::give_back`], when the caller took the last text).
+    #[inline]
+    pub(super) fn own(&mut self, w: Whole) -> Whole {
+        let Whole::Fixed(..) = w else {
+            return w;
+        };
+        if self.text.capacity() == 0 {
+            self.text = std::mem::take(&mut self.spare);
+        }
+        match self.best.owned(&mut self.text) {
+            Some(()) => w,
+            None if self.unowned_nopair => Whole::NoPair,
+            None => Whole::Undecided,
+        }
+    }
 
     pub(super) fn release(&mut self) {
         if [&self.bytes, &self.best, &self.fused]
@@ -1298,9 +1326,17 @@ fn stand_in_fused(
 }
 
 /// The whole-line test of one pass. See the module docs. `deeper`: a previous pass changed
-/// the line.
-#[inline(never)]
+/// the line. A fixed line's text is in [`WholeScratch::text`].
+#[cfg(test)]
 pub(super) fn fix_whole(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole {
+    let w = fix_whole_unowned(line, deeper, s);
+    s.own(w)
+}
+
+/// [`fix_whole`], with a fixed line's text left as bytes ([`WholeScratch::reading`]), for
+/// [`WholeScratch::own`] to make a `String` of when one is needed.
+#[inline(never)]
+pub(super) fn fix_whole_unowned(line: &str, deeper: bool, s: &mut WholeScratch) -> Whole {
     let t = tables();
     let line = line.as_bytes();
     // Lines longer than `Chars` holds (hardly any) are read from their UTF-8.
@@ -1493,14 +1529,8 @@ fn finish(
     if !take {
         return undecided();
     }
-    // The string given back last ([`super::give_back`]) when the caller took the last text.
-    if s.text.capacity() == 0 {
-        s.text = std::mem::take(&mut s.spare);
-    }
-    match s.best.owned(&mut s.text) {
-        Some(()) => Whole::Fixed(n.n, n.pair),
-        None => undecided(),
-    }
+    s.unowned_nopair = line_bad0 == 0;
+    Whole::Fixed(n.n, n.pair)
 }
 
 #[cfg(test)]
@@ -2308,8 +2338,23 @@ mod tests {
             }
             let (mut s1, mut s2) = (WholeScratch::default(), WholeScratch::default());
             let fast = said(fix_whole(&line, deeper, &mut s1), s1);
-            let slow = said(fix_whole_walk(b, deeper, &mut s2), s2);
+            let slow = fix_whole_walk(b, deeper, &mut s2);
+            let slow = said(s2.own(slow), s2);
             prop_assert_eq!(fast, slow, "{:?}", line);
+        }
+
+        /// A reading that [`fix_whole_unowned`] leaves as bytes (and [`super::super::Stream`]
+        /// writes out without a UTF-8 check) is UTF-8, and [`WholeScratch::own`] makes of it
+        /// what [`fix_whole`] says.
+        #[test]
+        fn unowned_readings_are_utf8(line in garbled_line(), deeper in any::<bool>()) {
+            let (mut s1, mut s2) = (WholeScratch::default(), WholeScratch::default());
+            let w = fix_whole_unowned(&line, deeper, &mut s1);
+            if let Whole::Fixed(..) = w {
+                prop_assert!(std::str::from_utf8(s1.reading()).is_ok(), "{:?}", line);
+            }
+            let unowned = said(s1.own(w), s1);
+            prop_assert_eq!(unowned, said(fix_whole(&line, deeper, &mut s2), s2));
         }
     }
 
