@@ -57,7 +57,7 @@ pub const SKETCH_SHINGLE: usize = 5;
 /// Bins (bytes) of the sketch.
 pub const SKETCH_BINS: usize = 64;
 /// Seed of every hash in this module. Never change it: fingerprints are stored.
-pub const SEED: u64 = 0x7468_7265_7368_0002; // "thresh" + version 2 (signature format 3)
+pub const SEED: u64 = 0x7468_7265_7368_0002; // "thresh" + version 2 (of the word hash, which v3 keeps)
 
 /// Byte classes for [`normalize`] and [`word_hashes`]: an ASCII letter maps to its lowercase
 /// form, an ASCII digit to `0`, other ASCII to 0 (a separator), and bytes of multi-byte
