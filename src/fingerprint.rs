@@ -17,9 +17,9 @@
 //! splitmix64 finalizer, [`WordHasher`]); a shingle's hash folds the hashes of its
 //! consecutive words by rotations and xors ([`fold_words`]), so no shingle string is ever
 //! built or hashed byte by byte. A text shorter than a shingle is one shingle. The exact hash
-//! folds the whole word sequence. Strip feeds the same [`WordHasher`] while it measures each line, so
-//! in a `thresh clean` run a document's words are hashed during strip's own pass over it
-//! ([`fingerprint_words`]). Every hash is a fixed function under the fixed seed [`SEED`] (and
+//! folds the whole word sequence. Strip feeds the same [`WordHasher`] while it measures each
+//! line, so in a `thresh clean` run a document's words are hashed during strip's own pass over
+//! it ([`fingerprint_words`]). Every hash is a fixed function under the fixed seed [`SEED`] (and
 //! constants derived from it), so a fingerprint computed today equals one computed next year;
 //! `fixed_values_never_change` pins them. Version 2 (signature format 3) changed the word
 //! hash from FNV-1a byte by byte to the chunked one, and the seed with it. Version 3
@@ -1248,8 +1248,8 @@ pub fn for_each_feature(words: &[u64], mut f: impl FnMut(u64)) {
 /// need only that distinct shingles differ at random, which the fold of finalized word hashes
 /// gives (a difference of folds is a sum of rotated word-hash differences, uniform on all or
 /// nearly all of the 64 bits). Measured against keys through splitmix64 (`run.py`, dedup
-/// corpus): the same drops by default, decision precision in `--verify sketch` 0.695 vs
-/// 0.693. MinHash's band functions (`h·a + b`) take the key finalized ([`band_hashes`]' input
+/// corpus): the same drops by default; decision precision with `--verify sketch` 0.693 here,
+/// 0.695 finalized, 0.688 with version 2. MinHash's band functions (`h·a + b`) take the key finalized ([`band_hashes`]' input
 /// is `mix` of it), which kept `--dedup minhash`'s recall.
 #[inline]
 pub fn for_each_key(words: &[u64], mut f: impl FnMut(u64)) {
@@ -1275,9 +1275,11 @@ fn for_each_window(words: &[u64], width: usize, mut f: impl FnMut(&[u64])) {
 }
 
 /// The sixteen windows that start at `w[0..16]`: adds their 3-shingle SimHash features to
-/// `counts` and returns their 5-shingle keys (seeded folds). The 5-shingle fold at a word is its 3-shingle fold rotated on by two words, then
-/// the next two words: the values of [`for_each_feature`] and [`for_each_key`]. Written
-/// word by word; the compiler runs the folds four windows a step in AVX2 lanes.
+/// `counts` and returns their 5-shingle keys (seeded folds). The 5-shingle fold at a word is
+/// its 3-shingle fold rotated on by two words, then the next two words: the values of
+/// [`for_each_feature`] and [`for_each_key`]. Written word by word; the compiler runs the
+/// folds four windows a step in AVX2 lanes (explicit AVX2, with the SimHash counts four
+/// features a register, was slower: BENCHMARKS.md, session 19).
 #[inline(always)]
 fn shingle_block(w: &[u64; 16 + SKETCH_SHINGLE - 1], counts: &mut BitCounts) -> [u64; 16] {
     let (b3, b5) = (SEED3 ^ SHINGLE as u64, SEED5 ^ SKETCH_SHINGLE as u64);
