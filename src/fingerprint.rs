@@ -14,16 +14,23 @@
 //! Normalization: lowercase; every ASCII digit becomes `0` (as datatrove's); every run of
 //! characters that are not letters or digits becomes one separator. Each normalized word is
 //! hashed once (its bytes packed eight to a 64-bit chunk, a multiply per chunk, then the
-//! splitmix64 finalizer, [`WordHasher`]); a
-//! shingle's hash combines the hashes of its consecutive words (a multiply-add per word by a
-//! per-position odd constant, then the finalizer), so no shingle string is ever built or
-//! hashed byte by byte. A text shorter than a shingle is one shingle. The exact hash folds the
-//! whole word sequence. Strip feeds the same [`WordHasher`] while it measures each line, so
-//! in a `thresh clean` run a document's words are hashed during strip's own pass over it
-//! ([`fingerprint_words`]). Every hash is a fixed function under the fixed seed [`SEED`] (and
+//! splitmix64 finalizer, [`WordHasher`]); a shingle's hash folds the hashes of its
+//! consecutive words by rotations and xors ([`fold_words`]), so no shingle string is ever
+//! built or hashed byte by byte. A text shorter than a shingle is one shingle. The exact hash
+//! folds the whole word sequence. Strip feeds the same [`WordHasher`] while it measures each
+//! line, so in a `thresh clean` run a document's words are hashed during strip's own pass over
+//! it ([`fingerprint_words`]). Every hash is a fixed function under the fixed seed [`SEED`] (and
 //! constants derived from it), so a fingerprint computed today equals one computed next year;
 //! `fixed_values_never_change` pins them. Version 2 (signature format 3) changed the word
-//! hash from FNV-1a byte by byte to the chunked one, and the seed with it.
+//! hash from FNV-1a byte by byte to the chunked one, and the seed with it. Version 3
+//! (signature format 4) keeps the word hash and the exact hash and changes the shingle
+//! hashes: version 2 summed a product per word with a per-position constant and finalized
+//! both widths (nine multiplies a word); version 3 folds by rotation, so neither the SimHash
+//! feature nor the 5-shingle key costs a multiply (only `--dedup minhash` finalizes the key
+//! for its band functions). On the dedup corpus: task-clock −5.0 to −5.2%, the same quality
+//! (BENCHMARKS.md, "Session 19 (helper dedup-hash24)"). Strip's prose SimHash
+//! ([`simhash_words`]) keeps version 2's shingles: it is not stored, and strip's output does
+//! not move with the fingerprint version.
 //!
 //! SimHash (Charikar 2002; Manku, Jain, Das Sarma 2007): each shingle hash votes on each of
 //! the 64 bits; a bit is set when more than half of the shingles had it set. The `simhash`
@@ -50,9 +57,7 @@ pub const SKETCH_SHINGLE: usize = 5;
 /// Bins (bytes) of the sketch.
 pub const SKETCH_BINS: usize = 64;
 /// Seed of every hash in this module. Never change it: fingerprints are stored.
-pub const SEED: u64 = 0x7468_7265_7368_0002; // "thresh" + version 2 (signature format 3)
-/// Seed of the 5-shingle hashes (sketch and MinHash).
-const SEED5: u64 = SEED ^ 0x0000_0000_0005_0000;
+pub const SEED: u64 = 0x7468_7265_7368_0002; // "thresh" + version 2 (of the word hash, which v3 keeps)
 
 /// Byte classes for [`normalize`] and [`word_hashes`]: an ASCII letter maps to its lowercase
 /// form, an ASCII digit to `0`, other ASCII to 0 (a separator), and bytes of multi-byte
@@ -728,7 +733,7 @@ fn normalize_alnum(x: u64) -> u64 {
     (x | ((x >> 1) & (LO * 0x20))) & !(d * 0x0F)
 }
 
-/// Odd multipliers, one per position in a shingle.
+/// Odd multipliers, one per position in a version-2 shingle ([`shingle_hash`]).
 const POS: [u64; 8] = [
     0x9E37_79B9_7F4A_7C15,
     0xC2B2_AE3D_27D4_EB4F,
@@ -740,7 +745,8 @@ const POS: [u64; 8] = [
     0x5899_65CC_7537_4CC3,
 ];
 
-/// The hash of one shingle (1 to 8 word hashes) under `seed`.
+/// The version-2 hash of one shingle (1 to 8 word hashes) under `seed`: strip's prose SimHash
+/// ([`simhash_words`]); fingerprints use version 3's ([`for_each_feature`], [`for_each_key`]).
 #[inline]
 fn shingle_hash(words: &[u64], seed: u64) -> u64 {
     let mut h = seed ^ words.len() as u64;
@@ -769,7 +775,7 @@ pub fn for_each_shingle_hash(words: &[u64], width: usize, seed: u64, mut f: impl
 
 /// Calls `f` with every `width`-word shingle of a normalized text, in order, as slices of
 /// it (a text of fewer words is one shingle; an empty text has none). For tests and the
-/// `simhash` crate comparison; fingerprints hash words, see [`for_each_shingle_hash`].
+/// `simhash` crate comparison; fingerprints hash words, see [`for_each_feature`].
 pub fn for_each_shingle<'a>(norm: &'a str, width: usize, mut f: impl FnMut(&'a str)) {
     if norm.is_empty() || width == 0 {
         return;
@@ -983,14 +989,18 @@ pub fn simhash_of_hashes_naive(hashes: impl Iterator<Item = u64>) -> u64 {
     out
 }
 
-/// Our SimHash of a text (3-shingles of its normalized words).
+/// Our SimHash of a text (3-shingles of its normalized words): the fingerprint's.
 pub fn simhash(text: &str) -> u64 {
     let mut words = Vec::new();
     word_hashes(text, &mut words);
-    simhash_words(&words)
+    let mut c = BitCounts::new();
+    for_each_feature(&words, |h| c.add(h));
+    c.finish()
 }
 
-/// SimHash of a word-hash sequence: 3-shingle hashes voting on each bit.
+/// Strip's prose SimHash of a word-hash sequence: version 2's 3-shingle hashes
+/// ([`for_each_shingle_hash`]) voting on each bit. Not stored: kept as it was so that strip's
+/// decisions do not change with the fingerprint version ([`simhash`] is the fingerprint's).
 pub fn simhash_words(words: &[u64]) -> u64 {
     let mut c = BitCounts::new();
     for_each_shingle_hash(words, SHINGLE, SEED, |h| c.add(h));
@@ -1135,7 +1145,6 @@ pub fn fingerprint_with(text: &str, minhash: Option<MinHashParams>) -> Fingerpri
 /// length in bytes. Strip measures each line once and hands its words over, so a document's
 /// text is not read again here.
 pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>) -> Fingerprint {
-    let mut counts = BitCounts::new();
     let mut bins = SketchBins::new();
     let mut hashes5 = Vec::new();
     let mut set = Vec::with_capacity(words.len());
@@ -1144,74 +1153,56 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
     // their work instead of running alone after it.
     let mut exact = SEED;
     let mut folded = 0;
+    let mut counts;
     if words.len() >= SKETCH_SHINGLE {
-        // One pass for both shingle widths: the 3-shingle and the 5-shingle that start at a
-        // word share their first three products (the same values as `for_each_shingle_hash`,
-        // whose sums these are, in another order of wrapping adds). Sixteen windows a step,
-        // so the SimHash counts take a block at once and every index is known in range.
-        let (b3, b5) = (SEED ^ SHINGLE as u64, SEED5 ^ SKETCH_SHINGLE as u64);
+        // One pass for both shingle widths, sixteen windows a step ([`shingle_block`]: the
+        // SimHash features go to the counts a block at once, every index is known in range).
+        let b5 = SEED5 ^ SKETCH_SHINGLE as u64;
         let windows = words.len() - SKETCH_SHINGLE + 1;
-        let (mut f3, mut f5) = ([0u64; 16], [0u64; 16]);
+        counts = BitCounts::new();
         let mut at = 0;
         while at + 16 <= windows {
             let w: &[u64; 16 + SKETCH_SHINGLE - 1] = words[at..at + 16 + SKETCH_SHINGLE - 1]
                 .try_into()
                 .unwrap_or(&[0; 16 + SKETCH_SHINGLE - 1]);
-            for j in 0..16 {
-                let p3 = w[j]
-                    .wrapping_mul(POS[0])
-                    .wrapping_add(w[j + 1].wrapping_mul(POS[1]))
-                    .wrapping_add(w[j + 2].wrapping_mul(POS[2]));
-                f3[j] = mix(b3.wrapping_add(p3));
-                let p5 = p3
-                    .wrapping_add(w[j + 3].wrapping_mul(POS[3]))
-                    .wrapping_add(w[j + 4].wrapping_mul(POS[4]));
-                f5[j] = mix(b5.wrapping_add(p5));
-            }
+            let g5 = shingle_block(w, &mut counts);
             for &x in &w[..16] {
                 exact = exact_step(exact, x);
             }
-            counts.add_block(&f3);
-            for &h in &f5 {
+            for &h in &g5 {
                 bins.add(h);
             }
-            set.extend(f5.iter().map(|&h| set_key(h)));
+            set.extend(g5.iter().map(|&h| set_key(h)));
             if minhash.is_some() {
-                hashes5.extend_from_slice(&f5);
+                hashes5.extend(g5.iter().map(|&h| mix(h)));
             }
             at += 16;
         }
         folded = at;
+        let b3 = SEED3 ^ SHINGLE as u64;
         for w in words[at..].windows(SKETCH_SHINGLE) {
-            let p3 = w[0]
-                .wrapping_mul(POS[0])
-                .wrapping_add(w[1].wrapping_mul(POS[1]))
-                .wrapping_add(w[2].wrapping_mul(POS[2]));
-            counts.add(mix(b3.wrapping_add(p3)));
-            let p5 = p3
-                .wrapping_add(w[3].wrapping_mul(POS[3]))
-                .wrapping_add(w[4].wrapping_mul(POS[4]));
-            let h = mix(b5.wrapping_add(p5));
+            let g3 = w[0].rotate_left(2 * ROT) ^ w[1].rotate_left(ROT) ^ w[2];
+            counts.add(g3 ^ b3);
+            let g5 = g3.rotate_left(2 * ROT) ^ w[3].rotate_left(ROT) ^ w[4];
+            let h = g5 ^ b5;
             bins.add(h);
             set.push(set_key(h));
             if minhash.is_some() {
-                hashes5.push(h);
+                hashes5.push(mix(h));
             }
         }
         // The last two 3-shingles.
-        for_each_shingle_hash(
-            &words[words.len() - SKETCH_SHINGLE + 1..],
-            SHINGLE,
-            SEED,
-            |h| counts.add(h),
-        );
+        for_each_feature(&words[words.len() - SKETCH_SHINGLE + 1..], |h| {
+            counts.add(h)
+        });
     } else {
-        for_each_shingle_hash(words, SHINGLE, SEED, |h| counts.add(h));
-        for_each_shingle_hash(words, SKETCH_SHINGLE, SEED5, |h| {
+        counts = BitCounts::new();
+        for_each_feature(words, |h| counts.add(h));
+        for_each_key(words, |h| {
             bins.add(h);
             set.push(set_key(h));
             if minhash.is_some() {
-                hashes5.push(h);
+                hashes5.push(mix(h));
             }
         });
     }
@@ -1226,6 +1217,80 @@ pub fn fingerprint_words(words: &[u64], len: u64, minhash: Option<MinHashParams>
         shingles: set,
         len,
     }
+}
+
+/// Rotation between consecutive words of a version-3 shingle fold ([`fold_words`]): odd, so
+/// the five positions of a 5-shingle sit 0, 23, 46, 5 and 28 bits apart.
+const ROT: u32 = 23;
+/// Seeds of the version-3 SimHash features and 5-shingle keys.
+const SEED3: u64 = 0x7468_7265_7368_0303;
+const SEED5: u64 = 0x7468_7265_7368_0305;
+
+/// The version-3 fold of a shingle's word hashes: `h = rotl(h, ROT) ^ w` from 0, so word k of
+/// an n-word shingle is rotated by `(n − 1 − k) · ROT` bits. No multiply: the word hashes are
+/// already finalized (splitmix64), so the fold of distinct shingles differs in a uniform
+/// random way and each bit of it is the xor of one bit of each word.
+#[inline]
+fn fold_words(ws: &[u64]) -> u64 {
+    ws.iter().fold(0, |h, &w| h.rotate_left(ROT) ^ w)
+}
+
+/// Calls `f` with the SimHash feature of every 3-shingle (fewer words: one shingle).
+#[inline]
+pub fn for_each_feature(words: &[u64], mut f: impl FnMut(u64)) {
+    for_each_window(words, SHINGLE, |ws| {
+        f(fold_words(ws) ^ SEED3 ^ ws.len() as u64)
+    });
+}
+
+/// Calls `f` with the key of every 5-shingle (fewer words: one shingle): the seeded fold,
+/// not finalized. The set keeps its high half and the sketch bins it by its top bits; both
+/// need only that distinct shingles differ at random, which the fold of finalized word hashes
+/// gives (a difference of folds is a sum of rotated word-hash differences, uniform on all or
+/// nearly all of the 64 bits). Measured against keys through splitmix64 (`run.py`, dedup
+/// corpus): the same drops by default; decision precision with `--verify sketch` 0.693 here,
+/// 0.695 finalized, 0.688 with version 2. MinHash's band functions (`h·a + b`) take the key finalized ([`band_hashes`]' input
+/// is `mix` of it), which kept `--dedup minhash`'s recall.
+#[inline]
+pub fn for_each_key(words: &[u64], mut f: impl FnMut(u64)) {
+    for_each_window(words, SKETCH_SHINGLE, |ws| {
+        f(fold_words(ws) ^ SEED5 ^ ws.len() as u64)
+    });
+}
+
+/// Every `width`-word window of `words` in order; fewer words than `width` make one; none,
+/// none.
+#[inline]
+fn for_each_window(words: &[u64], width: usize, mut f: impl FnMut(&[u64])) {
+    if words.is_empty() {
+        return;
+    }
+    if words.len() < width {
+        f(words);
+        return;
+    }
+    for win in words.windows(width) {
+        f(win);
+    }
+}
+
+/// The sixteen windows that start at `w[0..16]`: adds their 3-shingle SimHash features to
+/// `counts` and returns their 5-shingle keys (seeded folds). The 5-shingle fold at a word is
+/// its 3-shingle fold rotated on by two words, then the next two words: the values of
+/// [`for_each_feature`] and [`for_each_key`]. Written word by word; the compiler runs the
+/// folds four windows a step in AVX2 lanes (explicit AVX2, with the SimHash counts four
+/// features a register, was slower: BENCHMARKS.md, session 19).
+#[inline(always)]
+fn shingle_block(w: &[u64; 16 + SKETCH_SHINGLE - 1], counts: &mut BitCounts) -> [u64; 16] {
+    let (b3, b5) = (SEED3 ^ SHINGLE as u64, SEED5 ^ SKETCH_SHINGLE as u64);
+    let (mut f3, mut g5) = ([0u64; 16], [0u64; 16]);
+    for j in 0..16 {
+        let g3 = w[j].rotate_left(2 * ROT) ^ w[j + 1].rotate_left(ROT) ^ w[j + 2];
+        f3[j] = g3 ^ b3;
+        g5[j] = (g3.rotate_left(2 * ROT) ^ w[j + 3].rotate_left(ROT) ^ w[j + 4]) ^ b5;
+    }
+    counts.add_block(&f3);
+    g5
 }
 
 /// The 32 bits of a 5-shingle hash that its set keeps (the high half: the sketch's bin comes
@@ -1250,7 +1315,7 @@ pub fn shingle_set(text: &str) -> Vec<u32> {
     let mut words = Vec::new();
     word_hashes(text, &mut words);
     let mut set = Vec::with_capacity(words.len());
-    for_each_shingle_hash(&words, SKETCH_SHINGLE, SEED5, |h| set.push(set_key(h)));
+    for_each_key(&words, |h| set.push(set_key(h)));
     set
 }
 
@@ -1612,6 +1677,30 @@ mod tests {
             prop_assert_eq!(fast, slow);
         }
 
+        /// The sixteen-window blocks, the word-by-word windows after them and the short-text
+        /// path give the values of the general folds (`for_each_feature`, `for_each_key`),
+        /// whatever the length (words repeat, so shingles repeat too).
+        #[test]
+        fn block_shingles_equal_general_folds(
+            ws in proptest::collection::vec(0u64..12, 0..120),
+            salt in any::<u64>(),
+        ) {
+            let ws: Vec<u64> = ws.iter().map(|&w| mix(w ^ salt)).collect();
+            let f = fingerprint_words(&ws, 0, Some(MinHashParams { bands: 2, rows: 2 }));
+            let mut feats = Vec::new();
+            for_each_feature(&ws, |h| feats.push(h));
+            prop_assert_eq!(f.simhash, simhash_of_hashes_naive(feats.iter().copied()));
+            let mut keys = Vec::new();
+            for_each_key(&ws, |h| keys.push(h));
+            let set: Vec<u32> = keys.iter().map(|&h| set_key(h)).collect();
+            prop_assert_eq!(&f.shingles, &set);
+            let mut bins = SketchBins::new();
+            keys.iter().for_each(|&h| bins.add(h));
+            prop_assert_eq!(f.sketch, bins.finish());
+            let mixed: Vec<u64> = keys.iter().map(|&h| mix(h)).collect();
+            prop_assert_eq!(f.bands, band_hashes(&mixed, MinHashParams { bands: 2, rows: 2 }));
+        }
+
         /// The exact hash folded beside the shingles is the fold of the whole sequence.
         #[test]
         fn folded_exact_hash_equals_fold(ws in proptest::collection::vec(any::<u64>(), 0..90)) {
@@ -1659,7 +1748,7 @@ mod tests {
         let f = fingerprint("The quick brown fox jumps over the lazy dog.");
         assert_eq!(
             format!("{:016x} {:016x}", f.simhash, f.exact),
-            "4b52a0cada34d93d 9b5adcb212789da3"
+            "39eec79d7cb17cc1 9b5adcb212789da3"
         );
         let sketch: String = f.sketch.0.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(sketch, PINNED_SKETCH);
@@ -1679,11 +1768,12 @@ mod tests {
         assert_eq!(set.join(" "), PINNED_SET);
     }
 
-    const PINNED_SKETCH: &str = "b475de19544ac86cdefca9f845bba35ad9b664921d8dc0fef511c2dbbbccb0ba7333adb6cb82013c604cb4a16cd62ffb9fc3ed846f92fe98e384c7bee925c30e";
-    const PINNED_BANDS: &str = "041994a5 699138f7";
-    // Version 2 of the word hash (chunked; version 1, FNV-1a, gave 838dfefa d01b1c57 c766b366
-    // 804fb339 ba31453a), keys in text order.
-    const PINNED_SET: &str = "bfa58e0f ad4159de 91ea4c0b e2c47a50 a2b4e44c";
+    const PINNED_SKETCH: &str = "2816d071462b3dab9038ad20e805b6484440a72d6768273ea562d11f371e2084549b2ec9a55bac4fbac55f62fc2d163e9042a16af7bb00de78c1b11a35450c52";
+    const PINNED_BANDS: &str = "4ec20713 0da38b10";
+    // Fingerprint version 3 (rotation folds; version 2 gave simhash 4b52a0cada34d93d and keys
+    // bfa58e0f ad4159de 91ea4c0b e2c47a50 a2b4e44c, version 1 (FNV-1a words) keys 838dfefa
+    // d01b1c57 c766b366 804fb339 ba31453a; the exact hash is version 2's), keys in text order.
+    const PINNED_SET: &str = "d27fcc83 81629e3a 33421165 0bb72de5 b05e8e24";
 
     /// Deterministic pseudo-random text from a word list.
     fn text(seed: u64, words: usize) -> String {

@@ -6,7 +6,7 @@
 //! versioned:
 //!
 //! ```text
-//! header   magic "THRSHSIG" (8 bytes), version u32 (= 2), bands u32, rows u32 (0 0 unless
+//! header   magic "THRSHSIG" (8 bytes), version u32 (= 4), bands u32, rows u32 (0 0 unless
 //!          --dedup minhash), sets u32 (1: records carry shingle sets, 0: --verify sketch),
 //!          settings (str), source (str), documents u64
 //! record   id (str), source (str), simhash u64, exact u64, length u64 (bytes of clean text),
@@ -24,8 +24,9 @@
 //!
 //! Version 2 (issue 5, exact verification) added the sets; version 3 is the same layout with
 //! fingerprints of the version-2 word hash ([`crate::fingerprint::WordHasher`]), which differ
-//! from version 2's for the same text. Files of another version are refused with a message to
-//! fingerprint again.
+//! from version 2's for the same text; version 4 the same layout with fingerprint version 3
+//! (shingle hashes folded by rotations, see [`crate::fingerprint`]). Files of another version
+//! are refused with a message to fingerprint again.
 
 use crate::dedup::Entry;
 use crate::doc::Sketch;
@@ -35,7 +36,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub const MAGIC: &[u8; 8] = b"THRSHSIG";
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Extension of signature files.
 pub const EXT: &str = "thsig";
 
@@ -396,6 +397,11 @@ mod tests {
         v2[8..12].copy_from_slice(&2u32.to_le_bytes());
         let err = from_bytes(&v2, Path::new("x")).expect_err("v2").to_string();
         assert!(err.contains("version 2"), "{err}");
+        // And version 3 (the same layout, fingerprint version 2's shingle hashes).
+        let mut v3 = b.clone();
+        v3[8..12].copy_from_slice(&3u32.to_le_bytes());
+        let err = from_bytes(&v3, Path::new("x")).expect_err("v3").to_string();
+        assert!(err.contains("version 3"), "{err}");
         // Keys in text order, repeats included, round-trip as they are.
         let mut any = shard.clone();
         any.sets = true;
