@@ -1326,13 +1326,21 @@ fn same_as_windows_1252(t: &Tables, word: &[Ch], want: u16) -> u16 {
     m
 }
 
-/// The encodings in which every non-ASCII character of `word` may lead or continue a
-/// sequence: the others leave one of them as it is, so their reading cannot be `all`
-/// ([`decode_into`]; not being Windows-1252, they read no stand-in for a lost byte).
-fn covered(word: &[Ch]) -> u16 {
-    word.iter()
-        .filter(|ch| !ch.c.is_ascii())
-        .fold(u16::MAX, |m, ch| m & (ch.lead | ch.cont))
+/// Of the encodings `want`, those in which every non-ASCII character of `word` may lead or
+/// continue a sequence: the others leave one of them as it is, so their reading cannot be
+/// `all` ([`decode_into`]; not being Windows-1252, they read no stand-in for a lost byte).
+/// The walk stops once no encoding is left.
+fn covered(word: &[Ch], want: u16) -> u16 {
+    let mut m = want;
+    for ch in word {
+        if !ch.c.is_ascii() {
+            m &= ch.lead | ch.cont;
+            if m == 0 {
+                break;
+            }
+        }
+    }
+    m
 }
 
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
@@ -1487,7 +1495,8 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                 }
                 if cand.badness < base || (cand.full && cand.badness <= base) {
                     if may_skip && cand.badness == 0 && cand.all && cover.is_none() {
-                        cover = Some(covered(word));
+                        // Only the encodings after this one are still to read.
+                        cover = Some(covered(word, encs & !((2 << e) - 1)));
                     }
                     cand.pair = pairs != 0;
                     s.cands.push(cand);
