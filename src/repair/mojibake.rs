@@ -1264,12 +1264,28 @@ struct Word {
     chs: (usize, usize),
     /// Encodings to try.
     encs: u16,
-    /// Its own badness.
+    /// Its own badness when `exact`, else a lower bound (1: [`PROOF`]).
     base: u32,
+    exact: bool,
     /// It holds a lead/continuation pair.
     pair: bool,
     /// Its kept readings in [`Scratch::cands`].
     cands: (usize, usize),
+}
+
+impl Word {
+    /// Whether a reading of badness `b` reads better than the word, which is scored
+    /// (`chs`: [`Scratch::chs`]) only when its lower bound does not tell.
+    fn better(&mut self, b: u32, chs: &[Ch]) -> bool {
+        if b < self.base {
+            return true;
+        }
+        if !self.exact {
+            self.base = badness_of(&chs[self.chs.0..self.chs.1]);
+            self.exact = true;
+        }
+        b < self.base
+    }
 }
 
 /// A reading of one word that does not read worse than the word.
@@ -1375,13 +1391,21 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
         let c0 = s.chs.len();
         let text = &line[span.bytes.0..span.bytes.1];
         s.chs.extend(text.chars().map(|c| Ch::new(t, c)));
-        let base = badness_of(&s.chs[c0..]);
+        // A pair of [`PROOF`] bits proves the piece reads badly without scoring it; its
+        // badness is scored only when a reading needs it ([`Word::better`]; issue 3, session
+        // 27: most garbled words hold such a pair and their best reading is of badness 0).
+        let (base, exact) = if span.proof {
+            (1, false)
+        } else {
+            (badness_of(&s.chs[c0..]), true)
+        };
         any_bad |= base > 0;
         s.words.push(Word {
             bytes: span.bytes,
             chs: (c0, s.chs.len()),
             encs: span.encs,
             base,
+            exact,
             pair: span.pair,
             cands: (0, 0),
         });
@@ -1404,7 +1428,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
         // Encodings that made some word read strictly better: only those can lead a line.
         let mut strict = [false; N_ENC];
         for w in s.words.iter_mut() {
-            let (encs, base) = (w.encs, w.base);
+            let encs = w.encs;
             let word = &s.chs[w.chs.0..w.chs.1];
             let c0 = s.cands.len();
             // Once a kept reading of this word reads with badness 0 and decodes every non-ASCII
@@ -1493,7 +1517,8 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
                         break;
                     }
                 }
-                if cand.badness < base || (cand.full && cand.badness <= base) {
+                let b = cand.badness;
+                if w.better(b, &s.chs) || (cand.full && (b == 0 || w.better(b - 1, &s.chs))) {
                     if may_skip && cand.badness == 0 && cand.all && cover.is_none() {
                         // Only the encodings after this one are still to read.
                         cover = Some(covered(word, encs & !((2 << e) - 1)));
@@ -1509,7 +1534,7 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
             cands.sort_by_key(|c| (c.badness, !c.all, !c.full, std::cmp::Reverse(c.n), c.enc));
             // Every encoding that reads this word best gets the credit (twice its sequences);
             // every encoding that decodes the whole word without reading worse gets one more.
-            if let Some(b) = cands.first().filter(|b| b.badness < base) {
+            if let Some(b) = cands.first().filter(|b| w.better(b.badness, &s.chs)) {
                 let key = (b.badness, b.all, b.full);
                 for c in cands
                     .iter()
@@ -1548,15 +1573,15 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     // Pieces are separated by ASCII whitespace, which no pair spans, so the output holds a
     // pair when one of its pieces does.
     let mut has_pair = false;
-    for w in &s.words {
-        let (base, cands) = (w.base, &s.cands[w.cands.0..w.cands.1]);
-        let best = cands.first().filter(|b| b.badness < base);
+    for w in s.words.iter_mut() {
+        let cands = &s.cands[w.cands.0..w.cands.1];
+        let best = cands.first().filter(|b| w.better(b.badness, &s.chs));
         // The line's encoding, when it reads about as well as the word's own best.
         let line_enc = top.and_then(|e| {
             cands.iter().find(|c| {
                 c.enc == e
-                    && ((c.badness < base && c.all)
-                        || ((c.badness < base || c.full)
+                    && ((w.better(c.badness, &s.chs) && c.all)
+                        || ((w.better(c.badness, &s.chs) || c.full)
                             && best.is_none_or(|b| c.badness <= b.badness + 1)))
             })
         });
@@ -1594,6 +1619,8 @@ struct Span {
     encs: u16,
     /// It holds a lead/continuation pair.
     pair: bool,
+    /// It holds a pair of [`PROOF`] bits, so it reads badly.
+    proof: bool,
 }
 
 /// Cuts a line into pieces that are decided on their own, and keeps those that may be
@@ -1655,6 +1682,7 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
                         bytes: (start, i - 1),
                         encs: encs | enc_pair,
                         pair: enc_pair != 0,
+                        proof: pair & PROOF != 0,
                     });
                     any_pair |= enc_pair != 0;
                 }
@@ -1710,12 +1738,14 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
         last2 = (last2 << 1 | m.lead & 1) & 3;
         i += len;
     }
+    let proof = pair & PROOF != 0;
     let pair = pair & !PROOF;
     if start != usize::MAX && encs | pair != 0 {
         out.push(Span {
             bytes: (start, b.len()),
             encs: encs | pair,
             pair: pair != 0,
+            proof,
         });
         any_pair |= pair != 0;
     }
@@ -2016,7 +2046,15 @@ mod tests {
         let (mut spans, mut any_pair) = (Vec::new(), false);
         for piece in ps {
             let (mut encs, mut pair, mut prev_lead) = (0u16, 0u16, 0u16);
+            let (mut proof, mut prev_proof) = (false, 0u16);
             for ch in &chs[piece.chs.0..piece.chs.1] {
+                // Proofs only for characters some encoding has a byte for, as in [`Tables`].
+                let (lead, cont) = match idx(ch.c) {
+                    Some(i) if !ch.c.is_ascii() && t.fast.wide[i].any() != 0 => proof_bits(ch.f),
+                    _ => (0, 0),
+                };
+                proof |= prev_proof & cont != 0;
+                prev_proof = lead;
                 pair |= prev_lead & ch.cont;
                 if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
                     encs |= prev_lead & 1;
@@ -2030,6 +2068,7 @@ mod tests {
                     bytes: piece.bytes,
                     encs,
                     pair: pair != 0,
+                    proof,
                 });
             }
         }
