@@ -1264,12 +1264,28 @@ struct Word {
     chs: (usize, usize),
     /// Encodings to try.
     encs: u16,
-    /// Its own badness.
+    /// Its own badness when `exact`, else a lower bound (1: [`PROOF`]).
     base: u32,
+    exact: bool,
     /// It holds a lead/continuation pair.
     pair: bool,
     /// Its kept readings in [`Scratch::cands`].
     cands: (usize, usize),
+}
+
+impl Word {
+    /// Whether a reading of badness `b` reads better than the word, which is scored
+    /// (`chs`: [`Scratch::chs`]) only when its lower bound does not tell.
+    fn better(&mut self, b: u32, chs: &[Ch]) -> bool {
+        if b < self.base {
+            return true;
+        }
+        if !self.exact {
+            self.base = badness_of(&chs[self.chs.0..self.chs.1]);
+            self.exact = true;
+        }
+        b < self.base
+    }
 }
 
 /// A reading of one word that does not read worse than the word.
@@ -1326,6 +1342,23 @@ fn same_as_windows_1252(t: &Tables, word: &[Ch], want: u16) -> u16 {
     m
 }
 
+/// Of the encodings `want`, those in which every non-ASCII character of `word` may lead or
+/// continue a sequence: the others leave one of them as it is, so their reading cannot be
+/// `all` ([`decode_into`]; not being Windows-1252, they read no stand-in for a lost byte).
+/// The walk stops once no encoding is left.
+fn covered(word: &[Ch], want: u16) -> u16 {
+    let mut m = want;
+    for ch in word {
+        if !ch.c.is_ascii() {
+            m &= ch.lead | ch.cont;
+            if m == 0 {
+                break;
+            }
+        }
+    }
+    m
+}
+
 /// One pass over a line. Each word (run of non-whitespace; a single space after a possible
 /// lead character stays inside, since it may stand for a no-break space) is decoded in every
 /// candidate encoding, and one layer deeper; the reading with the lowest badness wins if it
@@ -1358,13 +1391,21 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
         let c0 = s.chs.len();
         let text = &line[span.bytes.0..span.bytes.1];
         s.chs.extend(text.chars().map(|c| Ch::new(t, c)));
-        let base = badness_of(&s.chs[c0..]);
+        // A pair of [`PROOF`] bits proves the piece reads badly without scoring it; its
+        // badness is scored only when a reading needs it ([`Word::better`]; issue 3, session
+        // 27: most garbled words hold such a pair and their best reading is of badness 0).
+        let (base, exact) = if span.proof {
+            (1, false)
+        } else {
+            (badness_of(&s.chs[c0..]), true)
+        };
         any_bad |= base > 0;
         s.words.push(Word {
             bytes: span.bytes,
             chs: (c0, s.chs.len()),
             encs: span.encs,
             base,
+            exact,
             pair: span.pair,
             cands: (0, 0),
         });
@@ -1377,114 +1418,150 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
             w.encs &= line_mask;
         }
     }
-    let mut wins = [0u32; N_ENC];
-    // Encodings that made some word read strictly better: only those can lead a line.
-    let mut strict = [false; N_ENC];
-    for w in s.words.iter_mut() {
-        let (encs, base) = (w.encs, w.base);
-        let word = &s.chs[w.chs.0..w.chs.1];
-        let c0 = s.cands.len();
-        // Encodings that give every character of the word the byte Windows-1252 gives decode
-        // it alike and score it alike, down to the deeper layer in Windows-1252: they take
-        // the Windows-1252 reading as it stood after that layer (`windows`) and try only
-        // their own deeper layer (issue 3: Latin mojibake is often Windows-1252 and -1254
-        // alike). `same_as_reference` checks it against decoding every encoding.
-        let reuse = if encs & 1 != 0 && encs & !1 != 0 {
-            same_as_windows_1252(t, word, encs & !1)
-        } else {
-            0
-        };
-        let mut windows: Option<(Choice, u16)> = None;
-        for e in 0..N_ENC {
-            if encs & (1 << e) == 0 {
-                continue;
-            }
-            let r0 = s.readings.len();
-            let (mut cand, mut pairs, first_e2) = match windows {
-                Some((c, pairs)) if reuse & (1 << e) != 0 => {
-                    s.readings.extend_from_slice(&s.same);
-                    let cand = Choice {
-                        enc: e,
-                        chars: (r0, s.readings.len()),
-                        ..c
-                    };
-                    (cand, pairs, 1)
-                }
-                _ => {
-                    let Some(d1) = decode_into(t, word, e, true, &mut s.readings) else {
-                        continue;
-                    };
-                    let (badness, pairs) = score::<true>(&s.readings[r0..]);
-                    let cand = Choice {
-                        enc: e,
-                        badness,
-                        chars: (r0, s.readings.len()),
-                        n: d1.n,
-                        full: d1.full,
-                        all: d1.all,
-                        pair: false,
-                    };
-                    (cand, pairs, 0)
-                }
+    // Encodings whose reading of some word was skipped ([`covered`]), and whether skipping
+    // is allowed: when the line's encoding turns out to be one of them, the readings are made
+    // again without skipping.
+    let mut skipped = 0u16;
+    let mut may_skip = true;
+    let top = loop {
+        let mut wins = [0u32; N_ENC];
+        // Encodings that made some word read strictly better: only those can lead a line.
+        let mut strict = [false; N_ENC];
+        for w in s.words.iter_mut() {
+            let encs = w.encs;
+            let word = &s.chs[w.chs.0..w.chs.1];
+            let c0 = s.cands.len();
+            // Once a kept reading of this word reads with badness 0 and decodes every non-ASCII
+            // character (`all`), it sorts before every reading that leaves a non-ASCII character
+            // as it is, and such a reading is never tied with the best nor counted in `wins`: it
+            // can only matter as the line's encoding's reading, which the check after the loop
+            // rules out. An encoding in which some non-ASCII character of the word neither leads
+            // nor continues a sequence leaves that character as it is, so it is not decoded at
+            // all (issue 3, session 27: the garbled word of a correct line, decoded right in
+            // Windows-1252, was decoded and scored in two or three more encodings, and one layer
+            // deeper). The encodings that may still decode every non-ASCII character, once found
+            // (`same_as_reference_on_mixed_lines`).
+            let mut cover: Option<u16> = None;
+            // Encodings that give every character of the word the byte Windows-1252 gives decode
+            // it alike and score it alike, down to the deeper layer in Windows-1252: they take
+            // the Windows-1252 reading as it stood after that layer (`windows`) and try only
+            // their own deeper layer (issue 3: Latin mojibake is often Windows-1252 and -1254
+            // alike). `same_as_reference` checks it against decoding every encoding.
+            let reuse = if encs & 1 != 0 && encs & !1 != 0 {
+                same_as_windows_1252(t, word, encs & !1)
+            } else {
+                0
             };
-            // One layer deeper: in Windows-1252 when it reads no worse and decodes every
-            // non-ASCII character, in the same encoding only when it reads better.
-            for e2 in [0, e].into_iter().skip(first_e2) {
-                if pairs & (1 << e2) != 0 {
-                    let chars = &s.readings[cand.chars.0..cand.chars.1];
-                    s.deeper.clear();
-                    if let Some(d2) = decode_into(t, chars, e2, false, &mut s.deeper) {
-                        let (b2, pairs2) = score::<true>(&s.deeper);
-                        if b2 < cand.badness || (b2 == cand.badness && e2 == 0 && d2.all) {
-                            s.readings.truncate(cand.chars.0);
-                            s.readings.extend_from_slice(&s.deeper);
-                            cand.chars.1 = s.readings.len();
-                            cand.badness = b2;
-                            cand.n += d2.n;
-                            pairs = pairs2;
+            let mut windows: Option<(Choice, u16)> = None;
+            for e in 0..N_ENC {
+                if encs & (1 << e) == 0 {
+                    continue;
+                }
+                if cover.is_some_and(|m| m & (1 << e) == 0) {
+                    skipped |= 1 << e;
+                    continue;
+                }
+                let r0 = s.readings.len();
+                let (mut cand, mut pairs, first_e2) = match windows {
+                    Some((c, pairs)) if reuse & (1 << e) != 0 => {
+                        s.readings.extend_from_slice(&s.same);
+                        let cand = Choice {
+                            enc: e,
+                            chars: (r0, s.readings.len()),
+                            ..c
+                        };
+                        (cand, pairs, 1)
+                    }
+                    _ => {
+                        let Some(d1) = decode_into(t, word, e, true, &mut s.readings) else {
+                            continue;
+                        };
+                        let (badness, pairs) = score::<true>(&s.readings[r0..]);
+                        let cand = Choice {
+                            enc: e,
+                            badness,
+                            chars: (r0, s.readings.len()),
+                            n: d1.n,
+                            full: d1.full,
+                            all: d1.all,
+                            pair: false,
+                        };
+                        (cand, pairs, 0)
+                    }
+                };
+                // One layer deeper: in Windows-1252 when it reads no worse and decodes every
+                // non-ASCII character, in the same encoding only when it reads better.
+                for e2 in [0, e].into_iter().skip(first_e2) {
+                    if pairs & (1 << e2) != 0 {
+                        let chars = &s.readings[cand.chars.0..cand.chars.1];
+                        s.deeper.clear();
+                        if let Some(d2) = decode_into(t, chars, e2, false, &mut s.deeper) {
+                            let (b2, pairs2) = score::<true>(&s.deeper);
+                            if b2 < cand.badness || (b2 == cand.badness && e2 == 0 && d2.all) {
+                                s.readings.truncate(cand.chars.0);
+                                s.readings.extend_from_slice(&s.deeper);
+                                cand.chars.1 = s.readings.len();
+                                cand.badness = b2;
+                                cand.n += d2.n;
+                                pairs = pairs2;
+                            }
                         }
                     }
-                }
-                if e == 0 {
-                    if reuse != 0 {
-                        s.same.clear();
-                        s.same
-                            .extend_from_slice(&s.readings[cand.chars.0..cand.chars.1]);
-                        windows = Some((cand, pairs));
+                    if e == 0 {
+                        if reuse != 0 {
+                            s.same.clear();
+                            s.same
+                                .extend_from_slice(&s.readings[cand.chars.0..cand.chars.1]);
+                            windows = Some((cand, pairs));
+                        }
+                        break;
                     }
-                    break;
+                }
+                let b = cand.badness;
+                if w.better(b, &s.chs) || (cand.full && (b == 0 || w.better(b - 1, &s.chs))) {
+                    if may_skip && cand.badness == 0 && cand.all && cover.is_none() {
+                        // Only the encodings after this one are still to read.
+                        cover = Some(covered(word, encs & !((2 << e) - 1)));
+                    }
+                    cand.pair = pairs != 0;
+                    s.cands.push(cand);
+                } else {
+                    s.readings.truncate(r0);
                 }
             }
-            if cand.badness < base || (cand.full && cand.badness <= base) {
-                cand.pair = pairs != 0;
-                s.cands.push(cand);
-            } else {
-                s.readings.truncate(r0);
+            let cands = &mut s.cands[c0..];
+            // Best first: lowest badness, then whole-word readings, then more sequences decoded.
+            cands.sort_by_key(|c| (c.badness, !c.all, !c.full, std::cmp::Reverse(c.n), c.enc));
+            // Every encoding that reads this word best gets the credit (twice its sequences);
+            // every encoding that decodes the whole word without reading worse gets one more.
+            if let Some(b) = cands.first().filter(|b| w.better(b.badness, &s.chs)) {
+                let key = (b.badness, b.all, b.full);
+                for c in cands
+                    .iter()
+                    .take_while(|c| (c.badness, c.all, c.full) == key)
+                {
+                    wins[c.enc] += 2 * c.n;
+                    strict[c.enc] = true;
+                }
             }
-        }
-        let cands = &mut s.cands[c0..];
-        // Best first: lowest badness, then whole-word readings, then more sequences decoded.
-        cands.sort_by_key(|c| (c.badness, !c.all, !c.full, std::cmp::Reverse(c.n), c.enc));
-        // Every encoding that reads this word best gets the credit (twice its sequences);
-        // every encoding that decodes the whole word without reading worse gets one more.
-        if let Some(b) = cands.first().filter(|b| b.badness < base) {
-            let key = (b.badness, b.all, b.full);
-            for c in cands
-                .iter()
-                .take_while(|c| (c.badness, c.all, c.full) == key)
-            {
-                wins[c.enc] += 2 * c.n;
-                strict[c.enc] = true;
+            for c in cands.iter().filter(|c| c.all) {
+                wins[c.enc] += 1;
             }
+            w.cands = (c0, s.cands.len());
         }
-        for c in cands.iter().filter(|c| c.all) {
-            wins[c.enc] += 1;
+        let top = (0..N_ENC)
+            .filter(|&e| strict[e])
+            .max_by_key(|&e| (wins[e], std::cmp::Reverse(e)));
+        // A skipped reading could have been this encoding's for its word: all again, in full.
+        if top.is_some_and(|e| skipped & (1 << e) != 0) {
+            may_skip = false;
+            skipped = 0;
+            s.readings.clear();
+            s.cands.clear();
+            continue;
         }
-        w.cands = (c0, s.cands.len());
-    }
-    let top = (0..N_ENC)
-        .filter(|&e| strict[e])
-        .max_by_key(|&e| (wins[e], std::cmp::Reverse(e)));
+        break top;
+    };
     // Written into the string given back last ([`give_back`]), as a line fixed whole is, not
     // into a new allocation.
     let mut out = std::mem::take(&mut s.whole.spare);
@@ -1496,15 +1573,15 @@ fn fix_once(line: &str, s: &mut Scratch) -> Option<Fixed> {
     // Pieces are separated by ASCII whitespace, which no pair spans, so the output holds a
     // pair when one of its pieces does.
     let mut has_pair = false;
-    for w in &s.words {
-        let (base, cands) = (w.base, &s.cands[w.cands.0..w.cands.1]);
-        let best = cands.first().filter(|b| b.badness < base);
+    for w in s.words.iter_mut() {
+        let cands = &s.cands[w.cands.0..w.cands.1];
+        let best = cands.first().filter(|b| w.better(b.badness, &s.chs));
         // The line's encoding, when it reads about as well as the word's own best.
         let line_enc = top.and_then(|e| {
             cands.iter().find(|c| {
                 c.enc == e
-                    && ((c.badness < base && c.all)
-                        || ((c.badness < base || c.full)
+                    && ((w.better(c.badness, &s.chs) && c.all)
+                        || ((w.better(c.badness, &s.chs) || c.full)
                             && best.is_none_or(|b| c.badness <= b.badness + 1)))
             })
         });
@@ -1542,6 +1619,8 @@ struct Span {
     encs: u16,
     /// It holds a lead/continuation pair.
     pair: bool,
+    /// It holds a pair of [`PROOF`] bits, so it reads badly.
+    proof: bool,
 }
 
 /// Cuts a line into pieces that are decided on their own, and keeps those that may be
@@ -1603,6 +1682,7 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
                         bytes: (start, i - 1),
                         encs: encs | enc_pair,
                         pair: enc_pair != 0,
+                        proof: pair & PROOF != 0,
                     });
                     any_pair |= enc_pair != 0;
                 }
@@ -1658,12 +1738,14 @@ fn split(t: &Tables, line: &str, out: &mut Vec<Span>) -> (u16, bool) {
         last2 = (last2 << 1 | m.lead & 1) & 3;
         i += len;
     }
+    let proof = pair & PROOF != 0;
     let pair = pair & !PROOF;
     if start != usize::MAX && encs | pair != 0 {
         out.push(Span {
             bytes: (start, b.len()),
             encs: encs | pair,
             pair: pair != 0,
+            proof,
         });
         any_pair |= pair != 0;
     }
@@ -1923,6 +2005,28 @@ mod tests {
             })
     }
 
+    /// Correct words with some garbled among them, each in an encoding of its own (or left
+    /// as it is), some glued to the word before: the word pass decides word by word, and
+    /// which reading wins one word can depend on the others ([`covered`]).
+    fn mixed_line() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                prop::sample::select(WORDS),
+                0..ENCODINGS.len() + 4,
+                prop::sample::select(&[" ", " ", "", "\u{a0}"][..]),
+            ),
+            1..8,
+        )
+        .prop_map(|words| {
+            let mut s = String::new();
+            for (word, e, gap) in words {
+                s.push_str(&mangle(word, e));
+                s.push_str(gap);
+            }
+            s
+        })
+    }
+
     /// [`split`] as it was first written: every character looked up into a [`Ch`], the line
     /// cut by [`pieces`], then each piece's masks from its characters.
     fn split_ref(line: &str) -> (Vec<Span>, u16, bool) {
@@ -1942,7 +2046,15 @@ mod tests {
         let (mut spans, mut any_pair) = (Vec::new(), false);
         for piece in ps {
             let (mut encs, mut pair, mut prev_lead) = (0u16, 0u16, 0u16);
+            let (mut proof, mut prev_proof) = (false, 0u16);
             for ch in &chs[piece.chs.0..piece.chs.1] {
+                // Proofs only for characters some encoding has a byte for, as in [`Tables`].
+                let (lead, cont) = match idx(ch.c) {
+                    Some(i) if !ch.c.is_ascii() && t.fast.wide[i].any() != 0 => proof_bits(ch.f),
+                    _ => (0, 0),
+                };
+                proof |= prev_proof & cont != 0;
+                prev_proof = lead;
                 pair |= prev_lead & ch.cont;
                 if ch.f & (SPACE | QMARK | REPLACEMENT) != 0 {
                     encs |= prev_lead & 1;
@@ -1956,6 +2068,7 @@ mod tests {
                     bytes: piece.bytes,
                     encs,
                     pair: pair != 0,
+                    proof,
                 });
             }
         }
@@ -2075,6 +2188,13 @@ mod tests {
         #[test]
         fn split_same_as_pieces_on_any_chars(s in "[ \t\r\n\x0C?a-z\u{80}-\u{17f}\u{2013}-\u{2122}\u{400}-\u{45f}\u{2500}-\u{25a0}\u{2600}-\u{2610}\u{fffd}\u{1F600}]{0,40}") {
             proptest::prop_assert_eq!(split_new(&s), split_ref(&s));
+        }
+
+        /// Readings skipped once a word is read right ([`covered`]) change nothing, on lines
+        /// of correct and garbled words.
+        #[test]
+        fn same_as_reference_on_mixed_lines(s in mixed_line()) {
+            proptest::prop_assert_eq!(fix_layers(&s, false), reference::fix_changed_ref(&s));
         }
 
         #[test]
