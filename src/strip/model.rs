@@ -404,7 +404,7 @@ fn ln1p(table: &[f32; LN1P_TABLE], x: u32) -> f32 {
 }
 
 pub fn is_short_nonsentence(l: &Line) -> bool {
-    l.words <= 3 && !l.sentence
+    (l.words <= 3) & !l.sentence
 }
 
 /// Starts like a list item: a bullet or `1.`/`2)`.
