@@ -1035,6 +1035,18 @@ pub fn fix_changed(line: &str) -> Option<(String, u32)> {
 }
 
 thread_local! {
+    /// Set when the word-by-word pass ([`fix_once`]) changed a line on this thread, until
+    /// [`took_word_pass`] reads it: its line may hold work for a second pass (the caller's
+    /// `settle`), a line decoded whole does not.
+    static WORD_PASS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the word-by-word pass changed a line on this thread since the last call.
+pub(super) fn took_word_pass() -> bool {
+    WORD_PASS.with(|w| w.replace(false))
+}
+
+thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
@@ -1185,7 +1197,13 @@ fn layers(
                 has_pair,
             }),
             Some(whole::Whole::NoPair) => None,
-            Some(whole::Whole::Undecided) | None => fix_once(text, s),
+            Some(whole::Whole::Undecided) | None => {
+                let fixed = fix_once(text, s);
+                if fixed.is_some() {
+                    WORD_PASS.with(|w| w.set(true));
+                }
+                fixed
+            }
         };
         let Some(fixed) = fixed else {
             break;
