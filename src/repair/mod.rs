@@ -114,8 +114,10 @@ fn fix_suspect<'a>(
 /// byte after `Ä` makes the line Windows-1252's, then the NBSP and `ª` read as MacRoman's
 /// "ʻ"); a C1 control or a removed control character can join a sequence likewise (found by
 /// the fuzz target's check, `tests/fuzz_check.rs`). Only a line the word-by-word pass
-/// changed is looked at again (a line decoded whole is left without a pair): ≈ +2.4% time on
-/// the garbled lines (issue 3, session 19).
+/// changed is looked at again (a line decoded whole is left without a pair), and only while it
+/// holds what a pass acts on, a pair of some encoding or a control character: ≈ +1.4% time on
+/// the garbled lines under `--no-nfc --entities off`, none measurable with default options
+/// (issue 3, session 19).
 fn settle<'a>(
     mut cur: Cow<'a, str>,
     opts: &Options,
@@ -131,10 +133,10 @@ fn settle<'a>(
         return cur;
     }
     for _ in 0..3 {
-        if Scan::new(opts, entities_ok)
-            .first_suspect(cur.as_bytes())
-            .is_none()
-        {
+        // What a second pass can act on: a pair of some encoding, a control character.
+        let pending = has_removable_or_c1(cur.as_bytes())
+            || (opts.mojibake && mojibake::may_have_mojibake(&cur));
+        if !pending {
             break;
         }
         let esc = memchr::memchr(0x1B, cur.as_bytes()).is_some();
